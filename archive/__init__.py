@@ -1,0 +1,1 @@
+"""blogarchive's archive: dated, versioned SQLite records of posts and comments, and queries over them."""

@@ -1,0 +1,5 @@
+"""Run the blogarchive command line as `python -m scraper`."""
+
+from scraper.cli import main
+
+main()

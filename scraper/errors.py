@@ -1,0 +1,60 @@
+"""The one exception tree of blogarchive; the CLI translates it to exit codes at the edge.
+
+    BlogArchiveError
+    ├── ConfigError        bad config file or flags (exit 2); `key` names the offending key path
+    ├── FetchError         a URL could not be fetched (recorded as data inside a run)
+    │   ├── RobotsDisallowed
+    │   ├── UnsafeURLError  scheme or address we refuse to request
+    │   └── TooLargeError   body over the size cap
+    ├── ParseError         input is not an HTML page we can read (exit 1 for `parse`)
+    ├── ArchiveError       the SQLite archive cannot be opened or written
+    │   └── LockedError    another run holds the archive's lock (exit 3)
+    └── NotFoundError      a post, comment or site asked for is not in the archive (exit 1)
+"""
+
+from __future__ import annotations
+
+
+class BlogArchiveError(Exception):
+    """Base of every error blogarchive raises on purpose."""
+
+
+class ConfigError(BlogArchiveError):
+    """The configuration (file or flags) is invalid."""
+
+    def __init__(self, key: str, message: str) -> None:
+        self.key = key
+        self.message = message
+        super().__init__(f"{key}: {message}" if key else message)
+
+
+class FetchError(BlogArchiveError):
+    """A URL could not be fetched."""
+
+
+class RobotsDisallowed(FetchError):
+    """robots.txt forbids the URL for our user agent."""
+
+
+class UnsafeURLError(FetchError):
+    """The URL's scheme or address is not one we request."""
+
+
+class TooLargeError(FetchError):
+    """The response body exceeds the configured size cap."""
+
+
+class ParseError(BlogArchiveError):
+    """The input is not an HTML page that can be parsed."""
+
+
+class ArchiveError(BlogArchiveError):
+    """The archive cannot be opened, migrated or written."""
+
+
+class LockedError(ArchiveError):
+    """Another run holds the archive's lock."""
+
+
+class NotFoundError(BlogArchiveError):
+    """A record asked for is not in the archive."""
