@@ -1,0 +1,110 @@
+"""Read the dates blogs show (ISO stamps, epoch milliseconds, human dates in several languages) as UTC."""
+
+from __future__ import annotations
+
+import re
+from datetime import UTC, datetime, timedelta, tzinfo
+
+_MONTHS: dict[str, int] = {}
+for _number, _names in enumerate(
+    [
+        "january jan januar janvier enero ene gennaio gen januari janeiro jän jänner",
+        "february feb februar février fevrier febrero febbraio februari fevereiro fév",
+        "march mar märz maerz mars marzo maart março mär mrt",
+        "april apr avril abril aprile",
+        "may mai mayo maggio mei maio",
+        "june jun juni juin junio giugno junho",
+        "july jul juli juillet julio luglio julho juil",
+        "august aug august août aout agosto augustus ago",
+        "september sep sept septembre septiembre settembre setembro set",
+        "october oct oktober octobre octubre ottobre oktober outubro okt out",
+        "november nov novembre noviembre novembro",
+        "december dec dezember décembre decembre diciembre dicembre desember dezembro dez dic",
+    ],
+    start=1,
+):
+    for _name in _names.split():
+        _MONTHS.setdefault(_name, _number)
+
+_TIME = re.compile(r"(\d{1,2})[:.h](\d{2})(?::(\d{2}))?\s*([ap]\.?\s?m\.?)?", re.IGNORECASE)
+_WORD = re.compile(r"[^\W\d_]+\.?", re.UNICODE)
+_NUMERIC_DMY = re.compile(r"\b(\d{1,2})[./-](\d{1,2})[./-](\d{4})\b")
+_NUMERIC_YMD = re.compile(r"\b(\d{4})[./-](\d{1,2})[./-](\d{1,2})\b")
+
+
+def from_epoch_ms(milliseconds: int | str) -> datetime | None:
+    """An epoch-milliseconds stamp (Blogger's `showComment=`) as an aware UTC datetime."""
+    try:
+        return datetime.fromtimestamp(int(milliseconds) / 1000, tz=UTC)
+    except (ValueError, OverflowError, OSError):
+        return None
+
+
+def parse_iso(text: str | None, default_tz: tzinfo = UTC) -> datetime | None:
+    """An ISO 8601 stamp as UTC; a stamp without offset is read in `default_tz`."""
+    if not text:
+        return None
+    value = text.strip().replace("Z", "+00:00").replace("z", "+00:00")
+    try:
+        moment = datetime.fromisoformat(value)
+    except ValueError:
+        return None
+    if moment.tzinfo is None:
+        moment = moment.replace(tzinfo=default_tz)
+    return moment.astimezone(UTC)
+
+
+def parse_human(text: str | None, default_tz: tzinfo = UTC) -> datetime | None:
+    """A shown date like "October 23, 2007 at 4:01 PM" or "6. Juni 2015 um 10:23", as UTC.
+
+    Missing time means midnight; the local time is read in `default_tz` (the blog's zone).
+    """
+    if not text:
+        return None
+    day = month = year = None
+    lowered = text.lower()
+    numeric = _NUMERIC_YMD.search(lowered)
+    if numeric:
+        year, month, day = (int(group) for group in numeric.groups())
+        lowered = lowered[: numeric.start()] + " " + lowered[numeric.end() :]
+    else:
+        numeric = _NUMERIC_DMY.search(lowered)
+        if numeric:
+            day, month, year = (int(group) for group in numeric.groups())
+            lowered = lowered[: numeric.start()] + " " + lowered[numeric.end() :]
+    hour = minute = second = 0
+    time_match = _TIME.search(lowered)
+    if time_match:
+        hour, minute = int(time_match.group(1)), int(time_match.group(2))
+        second = int(time_match.group(3) or 0)
+        meridiem = (time_match.group(4) or "").replace(".", "").replace(" ", "")
+        if meridiem == "pm" and hour < 12:
+            hour += 12
+        elif meridiem == "am" and hour == 12:
+            hour = 0
+        lowered = lowered[: time_match.start()] + " " + lowered[time_match.end() :]
+    if month is None:
+        for word in _WORD.findall(lowered):
+            number = _MONTHS.get(word.rstrip("."))
+            if number:
+                month = number
+                break
+        numbers = [int(n) for n in re.findall(r"\d+", lowered)]
+        years = [n for n in numbers if 1990 <= n <= 2100]
+        days = [n for n in numbers if 1 <= n <= 31]
+        if not years or not days or month is None:
+            return None
+        year = years[0]
+        day = days[0]
+    try:
+        local = datetime(year, month, day, hour, minute, second, tzinfo=default_tz)  # type: ignore[arg-type]
+    except (TypeError, ValueError):
+        return None
+    return local.astimezone(UTC)
+
+
+def fixed_offset(minutes: int) -> tzinfo:
+    """A fixed-offset zone, for blogs that reveal only their UTC offset."""
+    from datetime import timezone
+
+    return timezone(timedelta(minutes=minutes))

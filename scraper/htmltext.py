@@ -1,0 +1,77 @@
+"""Turn parsed HTML nodes into clean text and sanitised HTML for posts and comments."""
+
+from __future__ import annotations
+
+import re
+
+import nh3
+from bs4 import NavigableString, Tag
+
+_BLOCK_TAGS = frozenset(
+    "p div blockquote pre ul ol li h1 h2 h3 h4 h5 h6 table tr section article header footer "
+    "dl dt dd figure figcaption hr".split()
+)
+_SKIP_TAGS = frozenset("script style noscript template iframe button form input select textarea".split())
+_SPACES = re.compile(r"[ \t\r\f\v\u00a0\u200b]+")
+_BLANKS = re.compile(r"\n{3,}")
+
+# Tags and attributes kept in archived HTML: formatting and links only.
+_ALLOWED_TAGS = {
+    "a", "abbr", "b", "blockquote", "br", "cite", "code", "del", "em", "i", "img", "ins",
+    "li", "ol", "p", "pre", "q", "s", "small", "span", "strike", "strong", "sub", "sup",
+    "u", "ul", "h1", "h2", "h3", "h4", "h5", "h6", "hr", "figure", "figcaption", "table",
+    "thead", "tbody", "tr", "td", "th", "dl", "dt", "dd", "div",
+}
+_ALLOWED_ATTRIBUTES = {"a": {"href", "title"}, "img": {"src", "alt", "title", "width", "height"}}
+
+
+def normalise_text(text: str) -> str:
+    """Collapse runs of spaces, trim lines, keep paragraph breaks as one blank line."""
+    lines = [_SPACES.sub(" ", line).strip() for line in text.split("\n")]
+    return _BLANKS.sub("\n\n", "\n".join(lines)).strip()
+
+
+def visible_text(node: Tag | None) -> str:
+    """The text a reader sees in `node`: <br> as line breaks, blocks as paragraphs."""
+    if node is None:
+        return ""
+    parts: list[str] = []
+    _collect(node, parts)
+    return normalise_text("".join(parts))
+
+
+def _collect(node: Tag, parts: list[str]) -> None:
+    for child in node.children:
+        if isinstance(child, NavigableString):
+            if type(child) is NavigableString:  # skip comments, CDATA, doctypes
+                parts.append(str(child).replace("\n", " "))
+            continue
+        if not isinstance(child, Tag) or child.name in _SKIP_TAGS:
+            continue
+        if child.name == "br":
+            parts.append("\n")
+            continue
+        block = child.name in _BLOCK_TAGS
+        if block:
+            parts.append("\n\n")
+        _collect(child, parts)
+        if block:
+            parts.append("\n\n")
+
+
+def sanitise_html(fragment: str | Tag | None, *, inner: bool = True) -> str:
+    """Sanitised HTML of a node (its inner HTML by default): no scripts, styles or handlers."""
+    if fragment is None:
+        return ""
+    if isinstance(fragment, Tag):
+        raw = fragment.decode_contents() if inner else str(fragment)
+    else:
+        raw = fragment
+    cleaned: str = nh3.clean(
+        raw,
+        tags=_ALLOWED_TAGS,
+        attributes=_ALLOWED_ATTRIBUTES,
+        url_schemes={"http", "https", "mailto"},
+        link_rel="nofollow noopener",
+    )
+    return cleaned.strip()
