@@ -1,0 +1,196 @@
+"""The `blogarchive` command line: the one module that wires the scraper to the archive."""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import sys
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from dataclasses import replace
+from pathlib import Path
+from typing import Any, NoReturn
+
+import click
+
+from archive.commands import register as register_query_commands
+from archive.db import Archive
+from scraper import __version__
+from scraper.config import Config, load_config
+from scraper.errors import (
+    BlogArchiveError,
+    ConfigError,
+    FetchError,
+    LockedError,
+    NotFoundError,
+    ParseError,
+)
+from scraper.models import RunReport
+
+EXIT_OK, EXIT_FAILED_PAGES, EXIT_USAGE, EXIT_LOCKED = 0, 1, 2, 3
+DEFAULT_CONFIG = Path("config.toml")
+
+
+def _fail(message: str, code: int) -> NoReturn:
+    click.echo(f"blogarchive: {message}", err=True)
+    sys.exit(code)
+
+
+@contextmanager
+def translate_errors() -> Iterator[None]:
+    """Map the exception tree to exit codes and one clear line on stderr."""
+    try:
+        yield
+    except ConfigError as error:
+        _fail(f"configuration error: {error}", EXIT_USAGE)
+    except LockedError as error:
+        _fail(str(error), EXIT_LOCKED)
+    except (ParseError, FetchError, NotFoundError) as error:
+        _fail(str(error), 1)
+    except BlogArchiveError as error:
+        _fail(str(error), 1)
+
+
+def _config_for(config_path: Path | None) -> Config:
+    """The named config file (must exist), else ./config.toml if present, else defaults."""
+    if config_path is not None:
+        return load_config(config_path, required=True)
+    return load_config(DEFAULT_CONFIG, required=False)
+
+
+def default_db_path() -> str:
+    """Where query commands look without --db: ./config.toml's archive path, else ./archive.db."""
+    try:
+        return _config_for(None).archive.path
+    except ConfigError:
+        return "archive.db"
+
+
+@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+@click.version_option(__version__, prog_name="blogarchive")
+def cli() -> None:
+    """Scrape blogs into a dated SQLite archive of posts, comments and replies."""
+
+
+@cli.command()
+@click.argument("source")
+@click.option("--url", "page_url", help="The page's original URL (for a saved file).")
+@click.option("--json", "as_json", is_flag=True, help="Print the parsed page as one JSON object.")
+@click.option("--config", "config_path", type=click.Path(path_type=Path), help="Config file.")
+def parse(source: str, page_url: str | None, as_json: bool, config_path: Path | None) -> None:
+    """Parse one saved HTML file or one http(s) URL into post and comments."""
+    from scraper.single import load_source
+    from scraper.parse import parse_page
+
+    with translate_errors():
+        body, content_type, url = load_source(source, page_url, _config_for(config_path).fetch)
+        parsed = parse_page(body, url, content_type=content_type)
+    if as_json:
+        click.echo(json.dumps(parsed.to_dict(), ensure_ascii=False, indent=2))
+        return
+    from scraper.render import print_parsed
+
+    print_parsed(parsed)
+
+
+@cli.command()
+@click.option("--config", "config_path", type=click.Path(path_type=Path), help="Config file.")
+@click.option("--db", "db_path", help="Archive file (overrides [archive] path).")
+@click.option("--site", "site_names", multiple=True, help="Only this site (repeatable).")
+@click.option("--force", is_flag=True, help="Run sites even when they are not yet due.")
+@click.option("--log-json", is_flag=True, help="One JSON object per event on stderr.")
+@click.option("--quiet", "-q", is_flag=True, help="Print nothing but errors.")
+def run(
+    config_path: Path | None,
+    db_path: str | None,
+    site_names: tuple[str, ...],
+    force: bool,
+    log_json: bool,
+    quiet: bool,
+) -> None:
+    """One scheduled run: discover, fetch, parse and archive every due site."""
+    with translate_errors():
+        config = load_config(config_path or DEFAULT_CONFIG, required=True)
+        if db_path:
+            config = replace(config, archive=replace(config.archive, path=db_path))
+        for name in site_names:
+            config.site(name)  # unknown names are usage errors
+        report = _run_pipeline(config, site_names, force=force, log_json=log_json, quiet=quiet)
+    sys.exit(EXIT_FAILED_PAGES if report.pages_failed else EXIT_OK)
+
+
+def _run_pipeline(
+    config: Config,
+    site_names: tuple[str, ...],
+    *,
+    force: bool,
+    log_json: bool,
+    quiet: bool,
+    allow_private: frozenset[str] | None = None,
+) -> RunReport:
+    from scraper.pipeline import run_once
+    from scraper.progress import make_reporter
+
+    reporter = make_reporter(log_json=log_json, quiet=quiet)
+    with Archive.open(config.archive.path) as archive, archive.lock():
+        report = asyncio.run(
+            run_once(
+                config,
+                archive,
+                only=site_names,
+                force=force,
+                reporter=reporter,
+                allow_private=allow_private,
+            )
+        )
+    if not quiet:
+        from scraper.render import print_run_summary
+
+        print_run_summary(report, config.archive.path)
+    return report
+
+
+@cli.command()
+@click.option("--db", "db_path", default="demo-archive.db", show_default=True, help="Archive file.")
+@click.option("--keep-serving", is_flag=True, help="Keep the demo blog up after the scrape.")
+def demo(db_path: str, keep_serving: bool) -> None:
+    """Serve the bundled demo blog on 127.0.0.1 and archive it completely."""
+    from scraper.demo_run import run_demo
+
+    with translate_errors():
+        report = run_demo(db_path, keep_serving=keep_serving, runner=_run_pipeline)
+    sys.exit(EXIT_FAILED_PAGES if report.pages_failed else EXIT_OK)
+
+
+@cli.command()
+@click.option("--config", "config_path", type=click.Path(path_type=Path), help="Config file.")
+@click.option("--db", "db_path", help="Archive file (overrides [archive] path).")
+@click.option("--site", "site_name", help="Only this site's pages.")
+def reparse(config_path: Path | None, db_path: str | None, site_name: str | None) -> None:
+    """Rebuild posts and comments from the stored raw pages with the current parsers (offline)."""
+    from scraper.reparse import reparse_archive
+
+    with translate_errors():
+        config = _config_for(config_path)
+        path = db_path or config.archive.path
+        if not Path(path).exists():
+            raise NotFoundError(f"no archive at {path}")
+        with Archive.open(path) as archive, archive.lock():
+            counts = reparse_archive(archive, site=site_name)
+    click.echo(
+        f"reparsed {counts.pages} pages: {counts.posts} posts, {counts.comments_new} new and "
+        f"{counts.comments_changed} changed comments"
+    )
+
+
+def _default_db() -> str:
+    return default_db_path()
+
+
+register_query_commands(cli, _default_db)
+
+
+def main(argv: list[str] | None = None) -> Any:
+    """Console entry point."""
+    runner: Callable[..., Any] = cli.main
+    return runner(args=argv, prog_name="blogarchive")
