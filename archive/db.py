@@ -1,0 +1,330 @@
+"""The Archive: opening, migrating and writing the SQLite file (the only sqlite-utils user)."""
+
+from __future__ import annotations
+
+import contextlib
+import json
+import os
+import secrets
+import sqlite3
+import zlib
+from collections.abc import Iterable, Iterator, Sequence
+from datetime import datetime
+from pathlib import Path
+from types import TracebackType
+from typing import Self
+
+from sqlite_utils import Database
+
+from archive import frontier, lock, store
+from archive.ids import from_iso, now_utc, to_iso
+from archive.schema import migrate, needs_migration
+from archive.store import StoreResult
+from scraper.errors import ArchiveError
+from scraper.models import Comment, FetchedPage, FetchOutcome, ParsedPage, RunReport
+
+RUN_STATUSES = frozenset({"ok", "partial", "failed", "interrupted"})
+# Runs that went through their sites; an interrupted run left work in the frontier instead.
+_COVERING = ("ok", "partial", "failed")
+BUSY_TIMEOUT_MS = 30_000
+_COUNTS = (
+    "pages_fetched",
+    "pages_not_modified",
+    "pages_failed",
+    "pages_robots_blocked",
+    "posts_new",
+    "posts_changed",
+    "comments_new",
+    "comments_changed",
+    "comments_removed",
+    "bytes_received",
+)
+
+
+def connect(path: str | Path, *, readonly: bool) -> sqlite3.Connection:
+    """A raw connection with our pragmas; read-only ones use a `mode=ro` URI and query_only."""
+    path = Path(path)
+    if not path.is_file():
+        raise ArchiveError(f"no archive at {path}")
+    try:
+        if readonly:
+            conn = sqlite3.connect(
+                f"{path.resolve().as_uri()}?mode=ro", uri=True, isolation_level=None
+            )
+            conn.execute("PRAGMA query_only = ON")
+        else:
+            conn = sqlite3.connect(str(path), isolation_level=None, timeout=BUSY_TIMEOUT_MS / 1000)
+        conn.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS:d}")
+        conn.execute("PRAGMA schema_version").fetchone()  # fails here if not a database
+    except sqlite3.Error as error:
+        raise ArchiveError(f"cannot open the archive {path}: {error}") from error
+    return conn
+
+
+class Archive:
+    """A blogarchive SQLite file, migrated on open; one writer at a time (see `lock`)."""
+
+    def __init__(self, conn: sqlite3.Connection, path: Path, *, readonly: bool) -> None:
+        self.conn = conn
+        self.path = path
+        self.readonly = readonly
+        self._db = Database(conn, execute_plugins=False)
+
+    @classmethod
+    def open(cls, path: str | Path, *, readonly: bool = False) -> Archive:
+        path = Path(path)
+        if not readonly and not path.exists():
+            if not path.parent.is_dir():
+                raise ArchiveError(f"cannot create the archive {path}: no directory {path.parent}")
+            sqlite3.connect(str(path)).close()
+        conn = connect(path, readonly=readonly)
+        archive = cls(conn, path, readonly=readonly)
+        try:
+            if readonly:
+                if needs_migration(archive._db):
+                    raise ArchiveError(
+                        f"{path} is not a blogarchive archive of the current version"
+                        " (a `blogarchive run` migrates it)"
+                    )
+            else:
+                conn.execute("PRAGMA journal_mode = WAL")
+                conn.execute("PRAGMA synchronous = NORMAL")
+                migrate(archive._db)
+            conn.execute("PRAGMA foreign_keys = ON")
+        except sqlite3.Error as error:
+            conn.close()
+            raise ArchiveError(f"cannot open the archive {path}: {error}") from error
+        except ArchiveError:
+            conn.close()
+            raise
+        return archive
+
+    def close(self) -> None:
+        self.conn.close()
+
+    def __enter__(self) -> Self:
+        return self
+
+    def __exit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        tb: TracebackType | None,
+    ) -> None:
+        self.close()
+
+    def lock(self) -> contextlib.AbstractContextManager[None]:
+        """Hold the archive's writer lock; LockedError if a live process holds it."""
+        return lock.hold(self.path)
+
+    @contextlib.contextmanager
+    def batch(self) -> Iterator[None]:
+        """One transaction around many writes (bulk loads, reparse); nested writes use savepoints."""
+        if self.readonly:
+            raise ArchiveError(f"the archive {self.path} is open read-only")
+        conn = self.conn
+        if conn.in_transaction:
+            name = f"sp_{secrets.token_hex(8)}"
+            conn.execute(f"SAVEPOINT {name}")
+            try:
+                yield
+            except BaseException:
+                if conn.in_transaction:
+                    conn.execute(f"ROLLBACK TO {name}")
+                    conn.execute(f"RELEASE {name}")
+                raise
+            conn.execute(f"RELEASE {name}")
+            return
+        # IMMEDIATE: take the write lock up front, so a reader-turned-writer never hits SQLITE_BUSY.
+        try:
+            conn.execute("BEGIN IMMEDIATE")
+        except sqlite3.Error as error:
+            raise ArchiveError(f"cannot write to the archive {self.path}: {error}") from error
+        try:
+            yield
+        except sqlite3.Error as error:
+            conn.execute("ROLLBACK")
+            raise ArchiveError(f"archive write failed: {error}") from error
+        except BaseException:
+            if conn.in_transaction:
+                conn.execute("ROLLBACK")
+            raise
+        conn.execute("COMMIT")
+
+    # -- sites and runs -------------------------------------------------------------------------
+
+    def ensure_site(self, name: str, url: str, platform: str) -> None:
+        with self.batch():
+            self.conn.execute(
+                "INSERT INTO sites (name, url, platform, added_at) VALUES (?, ?, ?, ?)"
+                " ON CONFLICT (name) DO UPDATE SET url = excluded.url, platform = excluded.platform"
+                " WHERE url IS NOT excluded.url OR platform IS NOT excluded.platform",
+                (name, url, platform, to_iso(now_utc())),
+            )
+
+    def last_run_at(self, site: str) -> datetime | None:
+        """When the last run that went through `site` started (start, not end: no cron drift)."""
+        row = self.conn.execute(
+            "SELECT max(r.started_at) FROM runs r JOIN run_sites s ON s.run_id = r.id"
+            " WHERE s.site = ? AND r.status IN (?, ?, ?)",
+            (site, *_COVERING),
+        ).fetchone()
+        return from_iso(row[0])
+
+    def start_run(self, sites: Sequence[str], started_at: datetime) -> int:
+        with self.batch():
+            cursor = self.conn.execute(
+                "INSERT INTO runs (started_at, status, pid, sites) VALUES (?, 'running', ?, ?)",
+                (to_iso(started_at), os.getpid(), json.dumps(list(sites))),
+            )
+            run_id = cursor.lastrowid
+            assert run_id is not None
+            self.conn.executemany(
+                "INSERT INTO run_sites (run_id, site) VALUES (?, ?)",
+                [(run_id, site) for site in dict.fromkeys(sites)],
+            )
+        return run_id
+
+    def finish_run(self, run_id: int, report: RunReport, status: str) -> None:
+        if status not in RUN_STATUSES:
+            raise ArchiveError(f"run status must be one of {sorted(RUN_STATUSES)}, not {status!r}")
+        totals = [sum(getattr(site, name) for site in report.sites) for name in _COUNTS]
+        assignments = ", ".join(f"{name} = ?" for name in _COUNTS)
+        with self.batch():
+            cursor = self.conn.execute(
+                f"UPDATE runs SET finished_at = ?, status = ?, {assignments} WHERE id = ?",
+                (to_iso(report.finished_at), status, *totals, run_id),
+            )
+            if cursor.rowcount == 0:
+                raise ArchiveError(f"no run {run_id} in the archive")
+            columns = ", ".join(_COUNTS)
+            updates = ", ".join(f"{name} = excluded.{name}" for name in (*_COUNTS, "errors"))
+            self.conn.executemany(
+                f"INSERT INTO run_sites (run_id, site, {columns}, errors)"
+                f" VALUES (?, ?, {', '.join('?' for _ in _COUNTS)}, ?)"
+                f" ON CONFLICT (run_id, site) DO UPDATE SET {updates}",
+                [
+                    (run_id, site.site, *(getattr(site, name) for name in _COUNTS),
+                     json.dumps(list(site.errors), ensure_ascii=False))
+                    for site in report.sites
+                ],
+            )  # fmt: skip
+
+    # -- fetches ----------------------------------------------------------------------------------
+
+    def record_fetch(self, run_id: int | None, site: str, outcome: FetchOutcome) -> None:
+        page = outcome.page
+        fetched_at = outcome.fetched_at or (page.fetched_at if page else None) or now_utc()
+        etag = page.etag if page else None
+        modified = page.last_modified if page else None
+        with self.batch():
+            self.conn.execute(
+                "INSERT INTO fetches (run_id, site, url, final_url, status, http_status, reason,"
+                " attempts, fetched_at, bytes_received, etag, last_modified, redirects)"
+                " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                (run_id, site, outcome.url, page.final_url if page else None, outcome.status,
+                 outcome.http_status if outcome.http_status is not None else
+                 (page.status if page else None), outcome.reason, outcome.attempts,
+                 to_iso(fetched_at), outcome.bytes_received, etag, modified,
+                 json.dumps(list(outcome.redirects or (page.redirects if page else ())))),
+            )  # fmt: skip
+            if outcome.status == "ok" and (etag or modified):
+                self.conn.execute(
+                    "INSERT INTO url_validators (url, etag, last_modified, fetched_at)"
+                    " VALUES (?, ?, ?, ?) ON CONFLICT (url) DO UPDATE SET etag = excluded.etag,"
+                    " last_modified = excluded.last_modified, fetched_at = excluded.fetched_at",
+                    (outcome.url, etag, modified, to_iso(fetched_at)),
+                )
+            elif outcome.status == "ok":
+                # The server stopped sending validators: asking conditionally would be wrong.
+                self.conn.execute("DELETE FROM url_validators WHERE url = ?", (outcome.url,))
+
+    def validators(self, url: str) -> tuple[str | None, str | None]:
+        row = self.conn.execute(
+            "SELECT etag, last_modified FROM url_validators WHERE url = ?", (url,)
+        ).fetchone()
+        return (row[0], row[1]) if row else (None, None)
+
+    # -- pages, posts, comments ---------------------------------------------------------------
+
+    def store_page(
+        self,
+        site: str,
+        page: FetchedPage,
+        parsed: ParsedPage,
+        *,
+        observed_at: datetime,
+        thread_complete: bool,
+        extra_comments: Sequence[Comment] = (),
+        completeness_note: str | None = None,
+    ) -> StoreResult:
+        """Store one fetched page in one transaction; see `archive.store.store_page`."""
+        with self.batch():
+            if self.conn.execute("SELECT 1 FROM sites WHERE name = ?", (site,)).fetchone() is None:
+                raise ArchiveError(f"unknown site {site!r}: ensure_site() it first")
+            return store.store_page(
+                self.conn,
+                site,
+                page,
+                parsed,
+                observed_at=observed_at,
+                thread_complete=thread_complete,
+                extra_comments=extra_comments,
+                completeness_note=completeness_note,
+            )
+
+    def mark_not_modified(self, url: str, observed_at: datetime) -> None:
+        with self.batch():
+            store.mark_not_modified(self.conn, url, observed_at)
+
+    def post_revisit_info(
+        self, site: str
+    ) -> Iterator[tuple[str, datetime | None, datetime | None, int]]:
+        """(fetched URL, published, last fetched, comments new at the last fetch) per post."""
+        rows = self.conn.execute(
+            "SELECT source_url, published_at, last_fetched_at, comment_growth FROM posts"
+            " WHERE site = ? ORDER BY seq",
+            (site,),
+        ).fetchall()
+        for url, published, fetched, growth in rows:
+            yield url, from_iso(published), from_iso(fetched), growth
+
+    def stored_pages(
+        self, site: str | None = None
+    ) -> Iterator[tuple[str, str, bytes, str, datetime]]:
+        """The latest stored body of every URL, decompressed one at a time (for reparse)."""
+        keys = self.conn.execute(
+            "SELECT site, url, hash, max(last_seen_at) FROM page_urls"
+            " WHERE ?1 IS NULL OR site = ?1 GROUP BY url ORDER BY site, url",
+            (site,),
+        ).fetchall()
+        for site_name, url, digest, seen in keys:
+            row = self.conn.execute(
+                "SELECT compression, body, content_type FROM pages WHERE hash = ?", (digest,)
+            ).fetchone()
+            if row is None:
+                raise ArchiveError(f"stored page {digest} for {url} is missing")
+            if row[0] != store.COMPRESSION:
+                raise ArchiveError(f"stored page {digest} uses unknown compression {row[0]!r}")
+            fetched = from_iso(seen)
+            assert fetched is not None
+            yield site_name, url, zlib.decompress(row[1]), row[2], fetched
+
+    # -- frontier -----------------------------------------------------------------------------
+
+    def frontier_add(
+        self, site: str, urls: Iterable[tuple[str, str]], run_id: int | None = None
+    ) -> int:
+        with self.batch():
+            return frontier.add(self.conn, site, urls, run_id)
+
+    def frontier_pending(self, site: str, limit: int) -> list[tuple[str, str]]:
+        return frontier.pending(self.conn, site, limit)
+
+    def frontier_done(self, site: str, url: str, status: str) -> None:
+        with self.batch():
+            frontier.done(self.conn, site, url, status)
+
+    def frontier_reset(self, site: str) -> None:
+        with self.batch():
+            frontier.reset(self.conn, site)

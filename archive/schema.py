@@ -1,0 +1,280 @@
+"""Versioned migrations of the archive schema (C6 tables, FTS5 triggers, indexes)."""
+
+from __future__ import annotations
+
+import sqlite3
+
+from sqlite_utils import Database
+from sqlite_utils.migrations import Migrations
+
+# Bumped with every migration; mirrored into PRAGMA user_version so plain `sqlite3` users can see it.
+SCHEMA_VERSION = 1
+
+migrations = Migrations("blogarchive")
+
+# `seq` is an explicit INTEGER PRIMARY KEY on posts and comments because external-content FTS5
+# tables point at a rowid, and the implicit rowid of a table keyed by text may change on VACUUM.
+_V1 = """
+CREATE TABLE IF NOT EXISTS sites (
+    name TEXT PRIMARY KEY,
+    url TEXT NOT NULL,
+    platform TEXT NOT NULL,
+    added_at TEXT NOT NULL
+);
+CREATE TABLE IF NOT EXISTS runs (
+    id INTEGER PRIMARY KEY,
+    started_at TEXT NOT NULL,
+    finished_at TEXT,
+    status TEXT NOT NULL DEFAULT 'running',
+    pid INTEGER,
+    sites TEXT NOT NULL DEFAULT '[]',
+    pages_fetched INTEGER NOT NULL DEFAULT 0,
+    pages_not_modified INTEGER NOT NULL DEFAULT 0,
+    pages_failed INTEGER NOT NULL DEFAULT 0,
+    pages_robots_blocked INTEGER NOT NULL DEFAULT 0,
+    posts_new INTEGER NOT NULL DEFAULT 0,
+    posts_changed INTEGER NOT NULL DEFAULT 0,
+    comments_new INTEGER NOT NULL DEFAULT 0,
+    comments_changed INTEGER NOT NULL DEFAULT 0,
+    comments_removed INTEGER NOT NULL DEFAULT 0,
+    bytes_received INTEGER NOT NULL DEFAULT 0
+);
+CREATE TABLE IF NOT EXISTS run_sites (
+    run_id INTEGER NOT NULL REFERENCES runs(id),
+    site TEXT NOT NULL,
+    pages_fetched INTEGER NOT NULL DEFAULT 0,
+    pages_not_modified INTEGER NOT NULL DEFAULT 0,
+    pages_failed INTEGER NOT NULL DEFAULT 0,
+    pages_robots_blocked INTEGER NOT NULL DEFAULT 0,
+    posts_new INTEGER NOT NULL DEFAULT 0,
+    posts_changed INTEGER NOT NULL DEFAULT 0,
+    comments_new INTEGER NOT NULL DEFAULT 0,
+    comments_changed INTEGER NOT NULL DEFAULT 0,
+    comments_removed INTEGER NOT NULL DEFAULT 0,
+    bytes_received INTEGER NOT NULL DEFAULT 0,
+    errors TEXT NOT NULL DEFAULT '[]',
+    PRIMARY KEY (run_id, site)
+);
+CREATE INDEX IF NOT EXISTS run_sites_site ON run_sites(site, run_id);
+CREATE TABLE IF NOT EXISTS fetches (
+    id INTEGER PRIMARY KEY,
+    run_id INTEGER REFERENCES runs(id),
+    site TEXT NOT NULL,
+    url TEXT NOT NULL,
+    final_url TEXT,
+    status TEXT NOT NULL,
+    http_status INTEGER,
+    reason TEXT,
+    attempts INTEGER NOT NULL DEFAULT 1,
+    fetched_at TEXT NOT NULL,
+    bytes_received INTEGER NOT NULL DEFAULT 0,
+    etag TEXT,
+    last_modified TEXT,
+    redirects TEXT NOT NULL DEFAULT '[]'
+);
+CREATE INDEX IF NOT EXISTS fetches_url ON fetches(url, id);
+CREATE INDEX IF NOT EXISTS fetches_run ON fetches(run_id, status);
+CREATE TABLE IF NOT EXISTS url_validators (
+    url TEXT PRIMARY KEY,
+    etag TEXT,
+    last_modified TEXT,
+    fetched_at TEXT NOT NULL
+);
+CREATE TABLE IF NOT EXISTS pages (
+    hash TEXT PRIMARY KEY,
+    compression TEXT NOT NULL,
+    body BLOB NOT NULL,
+    size INTEGER NOT NULL,
+    content_type TEXT NOT NULL,
+    first_fetched_at TEXT NOT NULL
+);
+CREATE TABLE IF NOT EXISTS page_urls (
+    site TEXT NOT NULL,
+    url TEXT NOT NULL,
+    hash TEXT NOT NULL REFERENCES pages(hash),
+    first_seen_at TEXT NOT NULL,
+    last_seen_at TEXT NOT NULL,
+    PRIMARY KEY (url, hash)
+);
+CREATE INDEX IF NOT EXISTS page_urls_site ON page_urls(site, url);
+CREATE TABLE IF NOT EXISTS posts (
+    seq INTEGER PRIMARY KEY,
+    id TEXT NOT NULL UNIQUE,
+    site TEXT NOT NULL REFERENCES sites(name),
+    url TEXT NOT NULL,
+    source_url TEXT NOT NULL,
+    platform TEXT NOT NULL,
+    platform_id TEXT,
+    title TEXT,
+    author TEXT,
+    published_at TEXT,
+    updated_at TEXT,
+    labels TEXT NOT NULL DEFAULT '[]',
+    text TEXT NOT NULL DEFAULT '',
+    html TEXT NOT NULL DEFAULT '',
+    content_hash TEXT NOT NULL,
+    comment_count_shown INTEGER,
+    comments_archived INTEGER NOT NULL DEFAULT 0,
+    comment_growth INTEGER NOT NULL DEFAULT 0,
+    thread_complete INTEGER NOT NULL DEFAULT 0,
+    completeness_note TEXT,
+    first_seen_at TEXT NOT NULL,
+    last_seen_at TEXT NOT NULL,
+    last_fetched_at TEXT
+);
+CREATE INDEX IF NOT EXISTS posts_site_url ON posts(site, url);
+CREATE INDEX IF NOT EXISTS posts_url ON posts(url);
+CREATE INDEX IF NOT EXISTS posts_source_url ON posts(source_url);
+CREATE INDEX IF NOT EXISTS posts_site_published ON posts(site, published_at);
+CREATE INDEX IF NOT EXISTS posts_author ON posts(author);
+CREATE TABLE IF NOT EXISTS post_versions (
+    id INTEGER PRIMARY KEY,
+    post_id TEXT NOT NULL REFERENCES posts(id),
+    observed_at TEXT NOT NULL,
+    content_hash TEXT NOT NULL,
+    title TEXT,
+    author TEXT,
+    published_at TEXT,
+    updated_at TEXT,
+    labels TEXT NOT NULL DEFAULT '[]',
+    text TEXT NOT NULL DEFAULT '',
+    html TEXT NOT NULL DEFAULT ''
+);
+CREATE INDEX IF NOT EXISTS post_versions_post ON post_versions(post_id, id);
+CREATE TABLE IF NOT EXISTS comments (
+    seq INTEGER PRIMARY KEY,
+    id TEXT NOT NULL UNIQUE,
+    post_id TEXT NOT NULL REFERENCES posts(id),
+    site TEXT NOT NULL,
+    platform_id TEXT NOT NULL,
+    parent_id TEXT REFERENCES comments(id) DEFERRABLE INITIALLY DEFERRED,
+    parent_platform_id TEXT,
+    depth INTEGER NOT NULL DEFAULT 0,
+    position INTEGER NOT NULL DEFAULT 0,
+    kind TEXT NOT NULL DEFAULT 'comment',
+    author TEXT,
+    author_url TEXT,
+    by_post_author INTEGER NOT NULL DEFAULT 0,
+    published_at TEXT,
+    text TEXT NOT NULL DEFAULT '',
+    html TEXT NOT NULL DEFAULT '',
+    deleted INTEGER NOT NULL DEFAULT 0,
+    permalink TEXT,
+    content_hash TEXT NOT NULL,
+    first_seen_at TEXT NOT NULL,
+    last_seen_at TEXT NOT NULL,
+    removed_at TEXT
+);
+CREATE INDEX IF NOT EXISTS comments_post ON comments(post_id, position);
+CREATE INDEX IF NOT EXISTS comments_parent ON comments(parent_id);
+CREATE INDEX IF NOT EXISTS comments_author ON comments(author);
+CREATE INDEX IF NOT EXISTS comments_site_published ON comments(site, published_at);
+CREATE TABLE IF NOT EXISTS comment_versions (
+    id INTEGER PRIMARY KEY,
+    comment_id TEXT NOT NULL REFERENCES comments(id),
+    observed_at TEXT NOT NULL,
+    content_hash TEXT NOT NULL,
+    kind TEXT NOT NULL DEFAULT 'comment',
+    author TEXT,
+    author_url TEXT,
+    published_at TEXT,
+    text TEXT NOT NULL DEFAULT '',
+    html TEXT NOT NULL DEFAULT '',
+    deleted INTEGER NOT NULL DEFAULT 0
+);
+CREATE INDEX IF NOT EXISTS comment_versions_comment ON comment_versions(comment_id, id);
+CREATE TABLE IF NOT EXISTS frontier (
+    seq INTEGER PRIMARY KEY,
+    site TEXT NOT NULL,
+    url TEXT NOT NULL,
+    kind TEXT NOT NULL,
+    status TEXT NOT NULL DEFAULT 'pending',
+    run_id INTEGER,
+    added_at TEXT NOT NULL,
+    done_at TEXT,
+    UNIQUE (site, url)
+);
+CREATE INDEX IF NOT EXISTS frontier_pending ON frontier(site, status, seq);
+
+CREATE VIRTUAL TABLE IF NOT EXISTS posts_fts USING fts5(
+    title, text, content='posts', content_rowid='seq', tokenize='unicode61 remove_diacritics 2'
+);
+CREATE VIRTUAL TABLE IF NOT EXISTS comments_fts USING fts5(
+    text, author, content='comments', content_rowid='seq', tokenize='unicode61 remove_diacritics 2'
+);
+-- Triggers fire only on the indexed columns, so bumping last_seen_at never touches the index.
+CREATE TRIGGER IF NOT EXISTS posts_ai AFTER INSERT ON posts BEGIN
+    INSERT INTO posts_fts(rowid, title, text) VALUES (new.seq, new.title, new.text);
+END;
+CREATE TRIGGER IF NOT EXISTS posts_ad AFTER DELETE ON posts BEGIN
+    INSERT INTO posts_fts(posts_fts, rowid, title, text) VALUES ('delete', old.seq, old.title, old.text);
+END;
+CREATE TRIGGER IF NOT EXISTS posts_au AFTER UPDATE OF title, text ON posts BEGIN
+    INSERT INTO posts_fts(posts_fts, rowid, title, text) VALUES ('delete', old.seq, old.title, old.text);
+    INSERT INTO posts_fts(rowid, title, text) VALUES (new.seq, new.title, new.text);
+END;
+CREATE TRIGGER IF NOT EXISTS comments_ai AFTER INSERT ON comments BEGIN
+    INSERT INTO comments_fts(rowid, text, author) VALUES (new.seq, new.text, new.author);
+END;
+CREATE TRIGGER IF NOT EXISTS comments_ad AFTER DELETE ON comments BEGIN
+    INSERT INTO comments_fts(comments_fts, rowid, text, author)
+        VALUES ('delete', old.seq, old.text, old.author);
+END;
+CREATE TRIGGER IF NOT EXISTS comments_au AFTER UPDATE OF text, author ON comments BEGIN
+    INSERT INTO comments_fts(comments_fts, rowid, text, author)
+        VALUES ('delete', old.seq, old.text, old.author);
+    INSERT INTO comments_fts(rowid, text, author) VALUES (new.seq, new.text, new.author);
+END;
+"""
+
+TABLES = (
+    "sites",
+    "runs",
+    "run_sites",
+    "fetches",
+    "url_validators",
+    "pages",
+    "page_urls",
+    "posts",
+    "post_versions",
+    "comments",
+    "comment_versions",
+    "frontier",
+    "posts_fts",
+    "comments_fts",
+)
+
+
+@migrations(name="0001_initial")
+def _initial(db: Database) -> None:
+    # Statements one by one: executescript would COMMIT the migration's transaction midway.
+    for statement in _split(_V1):
+        db.execute(statement)
+
+
+def _split(script: str) -> list[str]:
+    """Split a DDL script on statement boundaries, keeping trigger bodies whole."""
+    statements: list[str] = []
+    current = ""
+    for line in script.splitlines(keepends=True):
+        if line.lstrip().startswith("--"):
+            continue
+        current += line
+        if current.strip() and sqlite3.complete_statement(current):
+            statements.append(current.strip())
+            current = ""
+    if current.strip():
+        statements.append(current.strip())
+    return statements
+
+
+def migrate(db: Database) -> None:
+    """Apply pending migrations (idempotent) and record the version in PRAGMA user_version."""
+    if migrations.pending(db):
+        migrations.apply(db)
+    if db.execute("PRAGMA user_version").fetchone()[0] != SCHEMA_VERSION:
+        db.execute(f"PRAGMA user_version = {SCHEMA_VERSION:d}")
+
+
+def needs_migration(db: Database) -> bool:
+    return bool(migrations.pending(db))
