@@ -1,0 +1,248 @@
+"""Complete a post's comment thread from feeds, REST and comment pages, merged into one tree."""
+
+from __future__ import annotations
+
+import logging
+import re
+from collections.abc import Awaitable, Callable, Sequence
+from dataclasses import dataclass
+from urllib.parse import urlsplit, urlunsplit
+
+from scraper.comment_feeds import CommentBatch, parse_blogger_comments, parse_wp_rest_comments
+from scraper.errors import BlogArchiveError
+from scraper.models import Comment, FetchedPage, FetchOutcome, ParsedPage
+from scraper.parse import parse_page
+from scraper.thread_merge import merge_comments
+from scraper.urls import classify_url, normalise_url
+
+log = logging.getLogger("blogarchive.discover")
+
+FetchFn = Callable[..., Awaitable[FetchOutcome]]
+ParseFn = Callable[[bytes, str], ParsedPage]
+
+MAX_API_PAGES = 100  # 100 × 100 WordPress comments, 100 × 150 Blogger ones: beyond any real post
+MAX_COMMENT_PAGES = 200
+BLOGGER_PAGE_SIZE = 150
+WP_PAGE_SIZE = 100
+_BLOGGER_FEED = re.compile(r"^(.*/feeds/(\d+)/comments/default)")
+_WP_DATE_PATH = re.compile(r"/\d{4}/\d{2}/")
+_JS_ONLY = re.compile(r"javascript|disqus|js-only|iframe", re.IGNORECASE)
+
+
+@dataclass(frozen=True, slots=True)
+class ThreadResult:
+    """A post's whole thread as far as it could be had, and why not all when it could not."""
+
+    comments: tuple[Comment, ...]
+    complete: bool
+    shown: int | None
+    note: str | None
+
+
+class _Gathered:
+    """Comments collected from each source, in the order sources were read, plus problems."""
+
+    def __init__(self, page: Sequence[Comment]) -> None:
+        self.groups: list[tuple[Sequence[Comment], bool]] = [(page, False)]
+        self.problems: list[str] = []
+        # Reasons that matter only if the other sources do not make up for them (API off).
+        self.soft: list[str] = []
+        self.succeeded = 0
+
+    def add(self, comments: Sequence[Comment], *, from_api: bool) -> None:
+        self.groups.append((comments, from_api))
+        self.succeeded += 1
+
+    def count(self) -> int:
+        return len({c.id for group, _ in self.groups for c in group})
+
+
+async def _get(fetch: FetchFn, url: str, expect: str) -> tuple[FetchedPage | None, str | None]:
+    """Fetch and turn every kind of failure into a reason string (never raise)."""
+    try:
+        outcome = await fetch(url, expect=expect)
+    except BlogArchiveError as error:
+        return None, f"fetch failed: {url}: {error}"
+    except Exception as error:  # the fetch layer is someone else's: its surprises are data here
+        return None, f"fetch failed: {url}: {type(error).__name__}: {error}"
+    if outcome.status == "robots_blocked":
+        return None, f"robots-disallowed: {url}"
+    page = outcome.page
+    if outcome.status != "ok" or page is None or page.status >= 400:
+        status = outcome.http_status or (page.status if page else None)
+        detail = f"HTTP {status}" if status else (outcome.reason or outcome.status)
+        return None, f"fetch failed: {url}: {detail}"
+    return page, None
+
+
+def _http_status(reason: str) -> int | None:
+    match = re.search(r"HTTP (\d{3})$", reason)
+    return int(match.group(1)) if match else None
+
+
+def _with_query(url: str, query: str) -> str:
+    parts = urlsplit(url)
+    return urlunsplit((parts.scheme, parts.netloc, parts.path, query, ""))
+
+
+async def _blogger_feed(feed_base: str, fetch: FetchFn, got: _Gathered) -> bool:
+    """Read every page of a Blogger comments feed; True when it was read to its end."""
+    start, seen_first = 1, set[str]()
+    for _ in range(MAX_API_PAGES):
+        query = f"alt=json&max-results={BLOGGER_PAGE_SIZE}&start-index={start}"
+        page, problem = await _get(fetch, _with_query(feed_base, query), "feed")
+        if page is None:
+            got.problems.append(problem or "comments feed unavailable")
+            return False
+        try:
+            batch = parse_blogger_comments(page.body)
+        except BlogArchiveError as error:
+            got.problems.append(f"comments feed unreadable: {error}")
+            return False
+        if not batch.comments or batch.comments[0].id in seen_first:
+            return True
+        seen_first.add(batch.comments[0].id)
+        got.add(batch.comments, from_api=True)
+        start += len(batch.comments)
+        if batch.total is not None and start > batch.total:
+            return True
+    got.problems.append(f"comments feed longer than {MAX_API_PAGES} pages")
+    return False
+
+
+async def _wp_rest(api_base: str, post_id: str, fetch: FetchFn, got: _Gathered) -> bool | None:
+    """Read every page of REST comments; None when the API is off, False on a later failure."""
+    total_pages: int | None = None
+    number = 1
+    while number <= min(total_pages or MAX_API_PAGES, MAX_API_PAGES):
+        url = f"{api_base}wp/v2/comments?page={number}&per_page={WP_PAGE_SIZE}&post={post_id}"
+        page, problem = await _get(fetch, url, "any")
+        if page is None:
+            status = _http_status(problem or "")
+            if number == 1 and status in (401, 403, 404):
+                got.soft.append(f"API off (HTTP {status})")
+                return None
+            got.problems.append(problem or "REST comments unavailable")
+            return False
+        try:
+            batch: CommentBatch = parse_wp_rest_comments(page.body, page.headers)
+        except BlogArchiveError as error:
+            (got.soft if number == 1 else got.problems).append(f"API off ({error})")
+            return None if number == 1 else False
+        got.add(batch.comments, from_api=True)
+        total_pages = batch.total_pages if batch.total_pages is not None else number
+        if not batch.comments:
+            break
+        number += 1
+    return True
+
+
+async def _comment_pages(
+    start: Sequence[str], page_url: str, fetch: FetchFn, parse: ParseFn, got: _Gathered
+) -> None:
+    """Follow comment pages (and the pages they link to) breadth first, each parsed once."""
+    seen = {normalise_url(page_url) or page_url}
+    queue = [u for u in start if u]
+    fetched = 0
+    while queue and fetched < MAX_COMMENT_PAGES:
+        url = queue.pop(0)
+        key = normalise_url(url) or url
+        if key in seen:
+            continue
+        seen.add(key)
+        fetched += 1
+        page, problem = await _get(fetch, url, "html")
+        if page is None:
+            got.problems.append(problem or f"comment page unavailable: {url}")
+            continue
+        try:
+            parsed = parse(page.body, page.final_url)
+        except BlogArchiveError as error:
+            got.problems.append(f"comment page unreadable: {url}: {error}")
+            continue
+        got.add(parsed.comments, from_api=False)
+        queue.extend(u for u in parsed.more_comments if _is_comment_page(u))
+    if queue:
+        got.problems.append(f"more than {MAX_COMMENT_PAGES} comment pages")
+
+
+def _is_comment_page(url: str) -> bool:
+    return "/wp-json/" not in url and "/feeds/" not in url and classify_url(url) != "asset"
+
+
+def _wp_api_base(page_url: str, more: Sequence[str]) -> str:
+    for url in more:
+        if "/wp-json/" in url:
+            return url.split("/wp-json/", 1)[0] + "/wp-json/"
+    parts = urlsplit(page_url)
+    match = _WP_DATE_PATH.search(parts.path)
+    prefix = parts.path[: match.start() + 1] if match else "/"
+    return urlunsplit((parts.scheme, parts.netloc, prefix + "wp-json/", "", ""))
+
+
+def _wp_post_id(parsed: ParsedPage, page_url: str) -> str | None:
+    if parsed.post.platform_id and parsed.post.platform_id.isdigit():
+        return parsed.post.platform_id
+    for url in (*parsed.more_comments, page_url):
+        match = re.search(r"[?&](?:post|p)=(\d+)", url)
+        if match:
+            return match.group(1)
+    return None
+
+
+def _blogger_feed_base(parsed: ParsedPage, page_url: str) -> str | None:
+    for url in parsed.more_comments:
+        match = _BLOGGER_FEED.match(url)
+        if match:
+            return match.group(1)
+    if parsed.post.platform_id and parsed.post.platform_id.isdigit():
+        parts = urlsplit(page_url)
+        path = f"/feeds/{parsed.post.platform_id}/comments/default"
+        return urlunsplit((parts.scheme, parts.netloc, path, "", ""))
+    return None
+
+
+async def complete_thread(
+    parsed: ParsedPage, page_url: str, fetch: FetchFn, *, parse: ParseFn | None = None
+) -> ThreadResult:
+    """The post's whole thread: the page's comments when they are all there (no fetch), else
+    merged with the comments feed / REST API / comment pages, saying why when still incomplete."""
+    shown = parsed.comment_count_shown
+    js_notes = [note for note in parsed.notes if _JS_ONLY.search(note)]
+    if not parsed.more_comments and (shown is None or shown <= len(parsed.comments)):
+        if js_notes and not parsed.comments:
+            return ThreadResult(parsed.comments, False, shown, f"JS-only widget: {js_notes[0]}")
+        return ThreadResult(parsed.comments, True, shown, None)
+    if parse is None:
+        parse = parse_page
+    got = _Gathered(parsed.comments)
+    others = [
+        u for u in parsed.more_comments if not _BLOGGER_FEED.match(u) and "/wp-json/" not in u
+    ]
+    done = False
+    blogger_feed = _blogger_feed_base(parsed, page_url)
+    if parsed.platform == "blogger" or (blogger_feed and parsed.platform != "wordpress"):
+        done = blogger_feed is not None and await _blogger_feed(blogger_feed, fetch, got)
+    elif parsed.platform == "wordpress":
+        post_id = _wp_post_id(parsed, page_url)
+        if post_id is not None:
+            api = _wp_api_base(page_url, parsed.more_comments)
+            rest = await _wp_rest(api, post_id, fetch, got)
+            # REST lists only `type=comment`: comment pages still carry pingbacks it leaves out.
+            done = bool(rest) and (shown is None or got.count() >= shown)
+    if not done and others:
+        await _comment_pages(others, page_url, fetch, parse, got)
+    if not done and not others and not got.problems and js_notes:
+        got.problems.append(f"JS-only widget: {js_notes[0]}")
+    comments = merge_comments(got.groups)
+    short = shown is not None and len(comments) < shown
+    hard = list(dict.fromkeys(got.problems))
+    complete = not short and not hard and (done or got.succeeded > 0)
+    if complete:
+        return ThreadResult(comments, True, shown, None)
+    reasons = list(dict.fromkeys(got.soft + hard))
+    if short:
+        reasons.append(f"{len(comments)} of {shown} shown comments found")
+    note = "; ".join(reasons) or "no readable source for the comments the page does not show"
+    log.info("thread of %s incomplete: %s", page_url, note)
+    return ThreadResult(comments, False, shown, note)
