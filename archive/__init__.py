@@ -1,1 +1,1 @@
-"""blogarchive's archive: dated, versioned SQLite records of posts and comments, and queries over them."""
+"""blogarchive's archive: dated, versioned SQLite records of posts and comments, and queries."""

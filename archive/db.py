@@ -119,7 +119,7 @@ class Archive:
 
     @contextlib.contextmanager
     def batch(self) -> Iterator[None]:
-        """One transaction around many writes (bulk loads, reparse); nested writes use savepoints."""
+        """One transaction around many writes (bulk loads, reparse); nesting uses savepoints."""
         if self.readonly:
             raise ArchiveError(f"the archive {self.path} is open read-only")
         conn = self.conn

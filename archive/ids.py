@@ -32,7 +32,7 @@ def body_hash(body: bytes) -> str:
 def post_content(
     post: Post,
 ) -> tuple[str | None, str | None, str | None, str | None, str, str, str]:
-    """The versioned fields of a post as stored: title, author, published, updated, labels, text, html."""
+    """A post's versioned fields: title, author, published, updated, labels, text, html."""
     return (
         post.title,
         post.author,
@@ -47,7 +47,7 @@ def post_content(
 def comment_content(
     comment: Comment,
 ) -> tuple[str, str | None, str | None, str | None, str, str, int]:
-    """The versioned fields of a comment: kind, author, author_url, published, text, html, deleted."""
+    """A comment's versioned fields: kind, author, author_url, published, text, html, deleted."""
     return (
         comment.kind,
         comment.author,

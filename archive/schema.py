@@ -7,7 +7,7 @@ import sqlite3
 from sqlite_utils import Database
 from sqlite_utils.migrations import Migrations
 
-# Bumped with every migration; mirrored into PRAGMA user_version so plain `sqlite3` users can see it.
+# Bumped with every migration; mirrored into PRAGMA user_version for plain `sqlite3` users.
 SCHEMA_VERSION = 1
 
 migrations = Migrations("blogarchive")
@@ -207,10 +207,12 @@ CREATE TRIGGER IF NOT EXISTS posts_ai AFTER INSERT ON posts BEGIN
     INSERT INTO posts_fts(rowid, title, text) VALUES (new.seq, new.title, new.text);
 END;
 CREATE TRIGGER IF NOT EXISTS posts_ad AFTER DELETE ON posts BEGIN
-    INSERT INTO posts_fts(posts_fts, rowid, title, text) VALUES ('delete', old.seq, old.title, old.text);
+    INSERT INTO posts_fts(posts_fts, rowid, title, text)
+        VALUES ('delete', old.seq, old.title, old.text);
 END;
 CREATE TRIGGER IF NOT EXISTS posts_au AFTER UPDATE OF title, text ON posts BEGIN
-    INSERT INTO posts_fts(posts_fts, rowid, title, text) VALUES ('delete', old.seq, old.title, old.text);
+    INSERT INTO posts_fts(posts_fts, rowid, title, text)
+        VALUES ('delete', old.seq, old.title, old.text);
     INSERT INTO posts_fts(rowid, title, text) VALUES (new.seq, new.title, new.text);
 END;
 CREATE TRIGGER IF NOT EXISTS comments_ai AFTER INSERT ON comments BEGIN

@@ -51,7 +51,8 @@ def store_raw(conn: sqlite3.Connection, site: str, page: FetchedPage, observed: 
             ),
         )
     conn.execute(
-        "INSERT INTO page_urls (site, url, hash, first_seen_at, last_seen_at) VALUES (?, ?, ?, ?, ?)"
+        "INSERT INTO page_urls (site, url, hash, first_seen_at, last_seen_at)"
+        " VALUES (?, ?, ?, ?, ?)"
         " ON CONFLICT (url, hash) DO UPDATE SET last_seen_at = excluded.last_seen_at",
         (site, page.final_url or page.url, digest, observed, observed),
     )
@@ -94,28 +95,24 @@ def store_page(
     ).fetchone()[0]
     # Bookkeeping columns are written only when they differ, so an unchanged re-store stays cheap.
     conn.execute(
-        "UPDATE posts SET comments_archived = ?, comment_growth = ?, thread_complete = ?,"
-        " completeness_note = ?, comment_count_shown = ?"
-        " WHERE id = ? AND (comments_archived IS NOT ? OR comment_growth IS NOT ?"
-        " OR thread_complete IS NOT ? OR completeness_note IS NOT ? OR comment_count_shown IS NOT ?)",
-        (
-            archived,
-            new,
-            int(thread_complete),
-            completeness_note,
-            parsed.comment_count_shown,
-            pid,
-            archived,
-            new,
-            int(thread_complete),
-            completeness_note,
-            parsed.comment_count_shown,
-        ),
+        "UPDATE posts SET comments_archived = :archived, comment_growth = :growth,"
+        " thread_complete = :complete, completeness_note = :note, comment_count_shown = :shown"
+        " WHERE id = :id AND (comments_archived IS NOT :archived OR comment_growth IS NOT :growth"
+        " OR thread_complete IS NOT :complete OR completeness_note IS NOT :note"
+        " OR comment_count_shown IS NOT :shown)",
+        {
+            "archived": archived,
+            "growth": new,
+            "complete": int(thread_complete),
+            "note": completeness_note,
+            "shown": parsed.comment_count_shown,
+            "id": pid,
+        },
     )
     return StoreResult(pid, post_new, post_changed, new, changed, removed)
 
 
-def _upsert_post(
+def _upsert_post(  # noqa: PLR0917 - private helper, called once
     conn: sqlite3.Connection,
     site: str,
     pid: str,
@@ -150,10 +147,10 @@ def _upsert_post(
             (observed, fetched, pid),
         )
     conn.execute(
-        "UPDATE posts SET source_url = ?, platform = ?, platform_id = ? WHERE id = ?"
-        " AND (source_url IS NOT ? OR platform IS NOT ? OR platform_id IS NOT ?)",
-        (page.url, parsed.platform, parsed.post.platform_id, pid)
-        + (page.url, parsed.platform, parsed.post.platform_id),
+        "UPDATE posts SET source_url = :url, platform = :platform, platform_id = :pid"
+        " WHERE id = :id AND (source_url IS NOT :url OR platform IS NOT :platform"
+        " OR platform_id IS NOT :pid)",
+        {"url": page.url, "platform": parsed.platform, "pid": parsed.post.platform_id, "id": pid},
     )
     if row is None or row[0] != digest:
         conn.execute(
@@ -201,7 +198,11 @@ def _upsert_comments(
     touches: list[tuple[object, ...]] = []
     for position, comment in enumerate(comments):
         cid = comment_id(pid, comment.id)
-        parent = comment_id(pid, comment.parent_id) if comment.parent_id in known else None
+        parent = (
+            comment_id(pid, comment.parent_id)
+            if comment.parent_id is not None and comment.parent_id in known
+            else None
+        )
         fields = comment_content(comment)
         digest = content_hash(fields)
         row = existing.get(comment.id)

@@ -1,0 +1,269 @@
+"""The C5 query commands (search, show, history, stats, export, sql, datasette-metadata)."""
+
+from __future__ import annotations
+
+import csv
+import functools
+import json
+import sqlite3
+import sys
+from collections.abc import Callable
+from contextlib import ExitStack
+from contextlib import closing as _closing
+from pathlib import Path
+from typing import Any, TextIO, TypeVar
+
+import click
+from rich.console import Console
+
+from archive import export as exporting
+from archive import queries, render
+from archive.datasette import metadata
+from archive.db import connect
+from archive.search import search as run_search
+from scraper.errors import BlogArchiveError
+
+F = TypeVar("F", bound=Callable[..., Any])
+# Authorizer action codes (sqlite3.h): the read-only `sql` command refuses these outright.
+_SQLITE_PRAGMA, _SQLITE_ATTACH, _SQLITE_DETACH = 19, 24, 25
+
+
+def _friendly(func: F) -> F:
+    """Archive errors become one-line messages with exit status 1."""
+
+    @functools.wraps(func)
+    def wrapper(*args: Any, **kwargs: Any) -> Any:
+        try:
+            return func(*args, **kwargs)
+        except BlogArchiveError as error:
+            raise click.ClickException(str(error)) from error
+
+    return wrapper  # type: ignore[return-value]
+
+
+def _console() -> Console:
+    return Console(highlight=False, soft_wrap=False)
+
+
+def _echo_json(data: Any) -> None:
+    click.echo(json.dumps(data, ensure_ascii=False, indent=2))
+
+
+def _open(db: str) -> sqlite3.Connection:
+    conn = connect(db, readonly=True)
+    conn.execute("PRAGMA foreign_keys = ON")
+    return conn
+
+
+def _sql_authorizer(action: int, arg1: str | None, arg2: str | None, *_: str | None) -> int:
+    if action in {_SQLITE_ATTACH, _SQLITE_DETACH}:
+        return sqlite3.SQLITE_DENY
+    if action == _SQLITE_PRAGMA and arg2 is not None:  # setting a pragma, not reading one
+        return sqlite3.SQLITE_DENY
+    return sqlite3.SQLITE_OK
+
+
+Resolve = Callable[[str | None], str]
+
+
+def _db_option(func: F) -> F:
+    return click.option(
+        "--db",
+        "db",
+        type=click.Path(dir_okay=False),
+        default=None,
+        help="Archive file (default: [archive] path in ./config.toml, else ./archive.db).",
+    )(func)
+
+
+def register(group: click.Group, default_db: Callable[[], str]) -> None:
+    """Add the query commands to the CLI group; `default_db` resolves --db when not given."""
+
+    def resolve(db: str | None) -> str:
+        return db if db is not None else default_db()
+
+    for factory in (_search, _show, _history, _stats, _export, _sql, _datasette):
+        group.add_command(factory(resolve))
+
+
+def _search(resolve: Resolve) -> click.Command:
+    @click.command("search")
+    @click.argument("query")
+    @_db_option
+    @click.option("--site", help="Only this site.")
+    @click.option("--author", help="Only this author (case-insensitive, exact).")
+    @click.option("--since", help="Only items published on or after this date (YYYY-MM-DD).")
+    @click.option(
+        "--in", "where", type=click.Choice(["posts", "comments", "all"]), default="all",
+        show_default=True, help="Search posts, comments or both.",
+    )  # fmt: skip
+    @click.option("--limit", type=click.IntRange(1, 1000), default=20, show_default=True)
+    @click.option("--json", "as_json", is_flag=True, help="Print the hits as JSON.")
+    @_friendly
+    def search_command(  # noqa: PLR0917 - click passes options by keyword
+        query: str, db: str | None, site: str | None, author: str | None, since: str | None,
+        where: str, limit: int, as_json: bool,
+    ) -> None:  # fmt: skip
+        """Full-text search of posts and comments (FTS5 syntax: "exact phrase", OR, prefix*)."""
+        with ExitStack() as stack:
+            conn = stack.enter_context(_closing(_open(resolve(db))))
+            result = run_search(
+                conn, query, where=where, site=site, author=author, since=since,  # type: ignore[arg-type]
+                limit=limit,
+            )  # fmt: skip
+        if as_json:
+            _echo_json(
+                {"hits": [hit.to_dict() for hit in result.hits], "exhaustive": result.exhaustive}
+            )
+        else:
+            _console().print(render.search_view(result))
+
+    return search_command
+
+
+def _show(resolve: Resolve) -> click.Command:
+    @click.command("show")
+    @click.argument("post")
+    @_db_option
+    @click.option("--json", "as_json", is_flag=True, help="The post with a nested comment tree.")
+    @_friendly
+    def show_command(post: str, db: str | None, as_json: bool) -> None:
+        """A post (by id or URL) and its comment thread."""
+        with _closing(_open(resolve(db))) as conn:
+            thread = queries.show(conn, post)
+        if as_json:
+            _echo_json(thread.to_dict())
+        else:
+            _console().print(render.thread_view(thread))
+
+    return show_command
+
+
+def _history(resolve: Resolve) -> click.Command:
+    @click.command("history")
+    @click.argument("record")
+    @_db_option
+    @click.option("--json", "as_json", is_flag=True, help="Versions and diffs as JSON.")
+    @_friendly
+    def history_command(record: str, db: str | None, as_json: bool) -> None:
+        """Every archived version of a comment (id) or post (id or URL), with diffs."""
+        with _closing(_open(resolve(db))) as conn:
+            found = queries.history(conn, record)
+        if as_json:
+            _echo_json(found.to_dict())
+        else:
+            _console().print(render.history_view(found))
+
+    return history_command
+
+
+def _stats(resolve: Resolve) -> click.Command:
+    @click.command("stats")
+    @_db_option
+    @click.option("--site", help="Only this site.")
+    @click.option("--json", "as_json", is_flag=True, help="Print as JSON.")
+    @_friendly
+    def stats_command(db: str | None, site: str | None, as_json: bool) -> None:
+        """Per site: posts, comments, authors, first/last post, last run, incomplete threads."""
+        with _closing(_open(resolve(db))) as conn:
+            found = queries.stats(conn, site)
+        if as_json:
+            _echo_json([item.to_dict() for item in found])
+        else:
+            _console().print(render.stats_view(found))
+
+    return stats_command
+
+
+def _export(resolve: Resolve) -> click.Command:
+    @click.command("export")
+    @_db_option
+    @click.option("--format", "fmt", type=click.Choice(exporting.FORMATS), required=True)
+    @click.option("--site", help="Only this site.")
+    @click.option("--since", help="Only posts published on or after this date.")
+    @click.option("--output", type=click.Path(dir_okay=False, allow_dash=True), default="-",
+                  help="File to write (default: standard output).")  # fmt: skip
+    @_friendly
+    def export_command(
+        db: str | None, fmt: str, site: str | None, since: str | None, output: str
+    ) -> None:
+        """Export posts with their comments as jsonl, json, csv or WordPress WXR (streamed)."""
+        with ExitStack() as stack:
+            conn = stack.enter_context(_closing(_open(resolve(db))))
+            out: TextIO = (
+                sys.stdout if output == "-" else stack.enter_context(exporting.open_output(output))
+            )
+            count = exporting.export(conn, fmt, out, site=site, since=since)
+        if output != "-":
+            click.echo(f"wrote {count} posts to {output}", err=True)
+
+    return export_command
+
+
+def _sql(resolve: Resolve) -> click.Command:
+    @click.command("sql")
+    @click.argument("query")
+    @_db_option
+    @click.option("-p", "--param", "params", type=(str, str), multiple=True,
+                  help="A named parameter for :name in the query.")  # fmt: skip
+    @click.option("--json", "fmt", flag_value="json", help="Rows as a JSON array of objects.")
+    @click.option("--csv", "fmt", flag_value="csv", help="Rows as CSV with a header.")
+    @click.option("--table", "fmt", flag_value="table", default=True, help="A table (default).")
+    @_friendly
+    def sql_command(
+        query: str, db: str | None, params: tuple[tuple[str, str], ...], fmt: str
+    ) -> None:
+        """Run one read-only SQL statement (the archive is opened read-only)."""
+        with _closing(_open(resolve(db))) as conn:
+            conn.set_authorizer(_sql_authorizer)
+            try:
+                cursor = conn.execute(query, dict(params))
+                columns = [column[0] for column in cursor.description or ()]
+                _write_rows(fmt, columns, cursor)
+            except (sqlite3.Error, sqlite3.Warning) as error:
+                message = str(error)
+                if "readonly" in message or "not authorized" in message:
+                    raise click.ClickException(
+                        f"the sql command is read-only; {message}"
+                    ) from error
+                raise click.ClickException(f"SQL error: {message}") from error
+
+    return sql_command
+
+
+def _datasette(resolve: Resolve) -> click.Command:
+    @click.command("datasette-metadata")
+    @_db_option
+    @click.option("--output", type=click.Path(dir_okay=False, allow_dash=True), default="-",
+                  help="File to write (default: standard output).")  # fmt: skip
+    @_friendly
+    def datasette_command(db: str | None, output: str) -> None:
+        """Metadata for `datasette archive.db -m metadata.json`: FTS, facets, a thread query."""
+        text = json.dumps(metadata(Path(resolve(db)).stem), indent=2) + "\n"
+        if output == "-":
+            click.echo(text, nl=False)
+        else:
+            with exporting.open_output(output) as out:
+                out.write(text)
+
+    return datasette_command
+
+
+def _write_rows(fmt: str, columns: list[str], cursor: sqlite3.Cursor) -> None:
+    out = sys.stdout
+    if fmt == "json":
+        out.write("[")
+        for number, row in enumerate(cursor):
+            record = dict(zip(columns, (_plain(value) for value in row), strict=True))
+            out.write(("," if number else "") + "\n" + json.dumps(record, ensure_ascii=False))
+        out.write("\n]\n")
+    elif fmt == "csv":
+        writer = csv.writer(out)
+        writer.writerow(columns)
+        writer.writerows([_plain(value) for value in row] for row in cursor)
+    else:
+        _console().print(render.rows_table(columns, cursor))
+
+
+def _plain(value: object) -> object:
+    return value.hex() if isinstance(value, bytes) else value

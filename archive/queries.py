@@ -1,0 +1,229 @@
+"""Read-side queries over the archive (show, history, stats), returning plain data."""
+
+from __future__ import annotations
+
+import difflib
+import json
+import sqlite3
+from dataclasses import dataclass, field
+from typing import Any
+
+from scraper.errors import ArchiveError, NotFoundError
+
+POST_COLUMNS = (
+    "id, site, url, source_url, platform, platform_id, title, author, published_at, updated_at,"
+    " labels, text, html, comment_count_shown, comments_archived, thread_complete,"
+    " completeness_note, first_seen_at, last_seen_at"
+)
+COMMENT_COLUMNS = (
+    "id, post_id, platform_id, parent_id, depth, position, kind, author, author_url,"
+    " by_post_author, published_at, text, html, deleted, permalink, first_seen_at, last_seen_at,"
+    " removed_at"
+)
+_BOOLEANS = ("thread_complete", "by_post_author", "deleted")
+
+
+def row_dict(cursor: sqlite3.Cursor, row: tuple[Any, ...]) -> dict[str, Any]:
+    record = {column[0]: value for column, value in zip(cursor.description, row, strict=True)}
+    for name in _BOOLEANS:
+        if name in record and record[name] is not None:
+            record[name] = bool(record[name])
+    if isinstance(record.get("labels"), str):
+        record["labels"] = json.loads(record["labels"])
+    return record
+
+
+def rows(conn: sqlite3.Connection, sql: str, params: Any = ()) -> list[dict[str, Any]]:
+    cursor = conn.execute(sql, params)
+    return [row_dict(cursor, row) for row in cursor.fetchall()]
+
+
+def find_post(conn: sqlite3.Connection, ref: str) -> dict[str, Any]:
+    """A post by archive id, canonical URL or fetched URL; NotFoundError if none."""
+    found = rows(
+        conn,
+        f"SELECT {POST_COLUMNS} FROM posts WHERE id = ?1 OR url = ?1 OR source_url = ?1"
+        " ORDER BY seq",
+        (ref,),
+    )
+    if not found:
+        raise NotFoundError(f"no post {ref!r} in the archive (give a post id or URL)")
+    if len({post["id"] for post in found}) > 1:
+        ids = ", ".join(post["id"] for post in found)
+        raise ArchiveError(f"{ref!r} matches several posts ({ids}); give the post id")
+    return found[0]
+
+
+@dataclass
+class ThreadNode:
+    """A comment with its replies, in the order the page showed them."""
+
+    comment: dict[str, Any]
+    replies: list[ThreadNode] = field(default_factory=list)
+
+    def to_dict(self) -> dict[str, Any]:
+        return {**self.comment, "replies": [reply.to_dict() for reply in self.replies]}
+
+
+@dataclass
+class Thread:
+    post: dict[str, Any]
+    roots: list[ThreadNode]
+    comment_count: int
+
+    def to_dict(self) -> dict[str, Any]:
+        return {**self.post, "comments": [root.to_dict() for root in self.roots]}
+
+
+def show(conn: sqlite3.Connection, ref: str) -> Thread:
+    """The post and its comment tree (removed comments included, marked by `removed_at`)."""
+    post = find_post(conn, ref)
+    comments = rows(
+        conn,
+        f"SELECT {COMMENT_COLUMNS} FROM comments WHERE post_id = ? ORDER BY position, seq",
+        (post["id"],),
+    )
+    nodes = {comment["id"]: ThreadNode(comment) for comment in comments}
+    roots: list[ThreadNode] = []
+    for comment in comments:
+        parent = nodes.get(comment["parent_id"]) if comment["parent_id"] else None
+        (parent.replies if parent else roots).append(nodes[comment["id"]])
+    return Thread(post, roots, len(comments))
+
+
+@dataclass(frozen=True)
+class Version:
+    observed_at: str
+    content_hash: str
+    fields: dict[str, Any]
+
+
+@dataclass(frozen=True)
+class History:
+    kind: str  # "post" | "comment"
+    id: str
+    label: str  # what the record is, for a heading
+    versions: tuple[Version, ...]
+
+    def diffs(self) -> list[str]:
+        """A readable diff from each version to the next (field changes, then the text)."""
+        out: list[str] = []
+        for older, newer in zip(self.versions, self.versions[1:], strict=False):
+            lines: list[str] = []
+            for name, value in newer.fields.items():
+                if name not in {"text", "html"} and older.fields.get(name) != value:
+                    lines.append(f"{name}: {older.fields.get(name)!r} → {value!r}")
+            lines.extend(
+                difflib.unified_diff(
+                    str(older.fields.get("text") or "").splitlines(),
+                    str(newer.fields.get("text") or "").splitlines(),
+                    fromfile=older.observed_at,
+                    tofile=newer.observed_at,
+                    lineterm="",
+                )
+            )
+            out.append("\n".join(lines) or "(only the HTML changed)")
+        return out
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "kind": self.kind,
+            "id": self.id,
+            "versions": [
+                {"observed_at": v.observed_at, "content_hash": v.content_hash, **v.fields}
+                for v in self.versions
+            ],
+            "diffs": self.diffs(),
+        }
+
+
+def history(conn: sqlite3.Connection, ref: str) -> History:
+    """Every stored version of a comment (by id) or a post (by id or URL), oldest first."""
+    comment = conn.execute("SELECT id, author FROM comments WHERE id = ?", (ref,)).fetchone()
+    if comment:
+        found = rows(
+            conn,
+            "SELECT observed_at, content_hash, kind, author, author_url, published_at, deleted,"
+            " text, html FROM comment_versions WHERE comment_id = ? ORDER BY id",
+            (ref,),
+        )
+        kind, record_id, label = "comment", ref, f"comment {ref} by {comment[1] or 'anonymous'}"
+    else:
+        post = find_post(conn, ref)
+        found = rows(
+            conn,
+            "SELECT observed_at, content_hash, title, author, published_at, updated_at, labels,"
+            " text, html FROM post_versions WHERE post_id = ? ORDER BY id",
+            (post["id"],),
+        )
+        kind, record_id, label = "post", post["id"], f"post {post['id']}: {post['title']}"
+    versions = tuple(
+        Version(
+            row.pop("observed_at"),
+            row.pop("content_hash"),
+            row,
+        )
+        for row in found
+    )
+    return History(kind, record_id, label, versions)
+
+
+@dataclass(frozen=True)
+class SiteStats:
+    site: str
+    url: str
+    platform: str
+    posts: int
+    comments: int
+    authors: int
+    first_post: str | None
+    last_post: str | None
+    last_run: str | None
+    last_run_status: str | None
+    incomplete_threads: int
+
+    def to_dict(self) -> dict[str, Any]:
+        return dict(self.__dict__)
+
+
+def stats(conn: sqlite3.Connection, site: str | None = None) -> list[SiteStats]:
+    """Per site: posts, comments, distinct comment authors, post dates, last run, incomplete."""
+    sites = conn.execute(
+        "SELECT name, url, platform FROM sites WHERE ?1 IS NULL OR name = ?1 ORDER BY name",
+        (site,),
+    ).fetchall()
+    if site is not None and not sites:
+        raise NotFoundError(f"no site {site!r} in the archive")
+    result = []
+    for name, url, platform in sites:
+        posts, first, last, incomplete = conn.execute(
+            "SELECT count(*), min(published_at), max(published_at),"
+            " coalesce(sum(thread_complete = 0 OR comments_archived < comment_count_shown), 0)"
+            " FROM posts WHERE site = ?",
+            (name,),
+        ).fetchone()
+        comments, authors = conn.execute(
+            "SELECT count(*), count(DISTINCT author) FROM comments WHERE site = ?", (name,)
+        ).fetchone()
+        run = conn.execute(
+            "SELECT r.started_at, r.status FROM runs r JOIN run_sites s ON s.run_id = r.id"
+            " WHERE s.site = ? ORDER BY r.id DESC LIMIT 1",
+            (name,),
+        ).fetchone()
+        result.append(
+            SiteStats(name, url, platform, posts, comments, authors, first, last,
+                      run[0] if run else None, run[1] if run else None, incomplete)
+        )  # fmt: skip
+    return result
+
+
+def last_failures(conn: sqlite3.Connection, site: str) -> list[tuple[str, str | None]]:
+    """(url, reason) of the pages that failed in the last run covering the site."""
+    return [
+        (row[0], row[1])
+        for row in conn.execute(
+            "SELECT url, reason FROM fetches WHERE site = ?1 AND status = 'failed' AND run_id ="
+            " (SELECT max(run_id) FROM run_sites WHERE site = ?1) ORDER BY id",
+            (site,),
+        )
+    ]
