@@ -8,18 +8,23 @@ from datetime import UTC, datetime, timedelta, tzinfo
 _MONTHS: dict[str, int] = {}
 for _number, _names in enumerate(
     [
-        "january jan januar janvier enero ene gennaio gen januari janeiro jän jänner",
-        "february feb februar février fevrier febrero febbraio februari fevereiro fév",
-        "march mar märz maerz mars marzo maart março mär mrt",
-        "april apr avril abril aprile",
-        "may mai mayo maggio mei maio",
-        "june jun juni juin junio giugno junho",
-        "july jul juli juillet julio luglio julho juil",
-        "august aug august août aout agosto augustus ago",
-        "september sep sept septembre septiembre settembre setembro set",
-        "october oct oktober octobre octubre ottobre oktober outubro okt out",
-        "november nov novembre noviembre novembro",
-        "december dec dezember décembre decembre diciembre dicembre desember dezembro dez dic",
+        "january jan januar janvier enero ene gennaio gen januari janeiro jän jänner "
+        "stycznia styczeń ocak ledna januára",
+        "february feb februar février fevrier febrero febbraio februari fevereiro fév feb. "
+        "lutego luty şubat února februára",
+        "march mar märz maerz mars marzo maart março mär mrt maret marts marca mart března",
+        "april apr avril abril aprile kwietnia nisan dubna apríla",
+        "may mai mayo maggio mei maio maja mayıs května mája",
+        "june jun juni juin junio giugno junho czerwca haziran června júna",
+        "july jul juli juillet julio luglio julho juil lipca temmuz července júla",
+        "august aug august août aout agosto augustus ago agustus sierpnia ağustos srpna augusta",
+        "september sep sept septembre septiembre settembre setembro set wrzesień września eylül "
+        "září septembra",
+        "october oct oktober octobre octubre ottobre outubro okt out października ekim října "
+        "októbra",
+        "november nov novembre noviembre novembro listopada kasım listopadu novembra",
+        "december dec dezember décembre decembre diciembre dicembre desember dezembro dez dic "
+        "des grudnia aralık prosince decembra",
     ],
     start=1,
 ):
@@ -30,6 +35,9 @@ _TIME = re.compile(r"(\d{1,2})[:.h](\d{2})(?::(\d{2}))?\s*([ap]\.?\s?m\.?)?", re
 _WORD = re.compile(r"[^\W\d_]+\.?", re.UNICODE)
 _NUMERIC_DMY = re.compile(r"\b(\d{1,2})[./-](\d{1,2})[./-](\d{4})\b")
 _NUMERIC_YMD = re.compile(r"\b(\d{4})[./-](\d{1,2})[./-](\d{1,2})\b")
+# East Asian "2019年5月30日" and Vietnamese "30 tháng 5, 2019": the month is a number.
+_CJK_YMD = re.compile(r"(\d{4})\s*[年년]\s*(\d{1,2})\s*[月월]\s*(\d{1,2})")
+_NUMBERED_MONTH = re.compile(r"(?:tháng|thg)\s*(\d{1,2})", re.IGNORECASE)
 
 
 def from_epoch_ms(milliseconds: int | str) -> datetime | None:
@@ -63,7 +71,7 @@ def parse_human(text: str | None, default_tz: tzinfo = UTC) -> datetime | None:
         return None
     day = month = year = None
     lowered = text.lower()
-    numeric = _NUMERIC_YMD.search(lowered)
+    numeric = _NUMERIC_YMD.search(lowered) or _CJK_YMD.search(lowered)
     if numeric:
         year, month, day = (int(group) for group in numeric.groups())
         lowered = lowered[: numeric.start()] + " " + lowered[numeric.end() :]
@@ -71,6 +79,8 @@ def parse_human(text: str | None, default_tz: tzinfo = UTC) -> datetime | None:
         numeric = _NUMERIC_DMY.search(lowered)
         if numeric:
             day, month, year = (int(group) for group in numeric.groups())
+            if month > 12 >= day:  # US order, month first
+                day, month = month, day
             lowered = lowered[: numeric.start()] + " " + lowered[numeric.end() :]
     hour = minute = second = 0
     time_match = _TIME.search(lowered)
@@ -83,8 +93,13 @@ def parse_human(text: str | None, default_tz: tzinfo = UTC) -> datetime | None:
         elif meridiem == "am" and hour == 12:
             hour = 0
         lowered = lowered[: time_match.start()] + " " + lowered[time_match.end() :]
-    if month is None:
+    if month is None and (numbered := _NUMBERED_MONTH.search(lowered)):
+        month = int(numbered.group(1))
+        lowered = lowered[: numbered.start()] + " " + lowered[numbered.end() :]
+    if day is None:
         for word in _WORD.findall(lowered):
+            if month is not None:
+                break
             number = _MONTHS.get(word.rstrip("."))
             if number:
                 month = number
@@ -92,6 +107,7 @@ def parse_human(text: str | None, default_tz: tzinfo = UTC) -> datetime | None:
         numbers = [int(n) for n in re.findall(r"\d+", lowered)]
         years = [n for n in numbers if 1990 <= n <= 2100]
         days = [n for n in numbers if 1 <= n <= 31]
+        days = [n for n in days if n not in years]
         if not years or not days or month is None:
             return None
         year = years[0]

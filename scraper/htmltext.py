@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 
 import nh3
 from bs4 import NavigableString, Tag
@@ -11,16 +12,59 @@ _BLOCK_TAGS = frozenset(
     "p div blockquote pre ul ol li h1 h2 h3 h4 h5 h6 table tr section article header footer "
     "dl dt dd figure figcaption hr".split()
 )
-_SKIP_TAGS = frozenset("script style noscript template iframe button form input select textarea".split())
+_SKIP_TAGS = frozenset(
+    "script style noscript template iframe button form input select textarea".split()
+)
 _SPACES = re.compile(r"[ \t\r\f\v\u00a0\u200b]+")
 _BLANKS = re.compile(r"\n{3,}")
 
 # Tags and attributes kept in archived HTML: formatting and links only.
 _ALLOWED_TAGS = {
-    "a", "abbr", "b", "blockquote", "br", "cite", "code", "del", "em", "i", "img", "ins",
-    "li", "ol", "p", "pre", "q", "s", "small", "span", "strike", "strong", "sub", "sup",
-    "u", "ul", "h1", "h2", "h3", "h4", "h5", "h6", "hr", "figure", "figcaption", "table",
-    "thead", "tbody", "tr", "td", "th", "dl", "dt", "dd", "div",
+    "a",
+    "abbr",
+    "b",
+    "blockquote",
+    "br",
+    "cite",
+    "code",
+    "del",
+    "em",
+    "i",
+    "img",
+    "ins",
+    "li",
+    "ol",
+    "p",
+    "pre",
+    "q",
+    "s",
+    "small",
+    "span",
+    "strike",
+    "strong",
+    "sub",
+    "sup",
+    "u",
+    "ul",
+    "h1",
+    "h2",
+    "h3",
+    "h4",
+    "h5",
+    "h6",
+    "hr",
+    "figure",
+    "figcaption",
+    "table",
+    "thead",
+    "tbody",
+    "tr",
+    "td",
+    "th",
+    "dl",
+    "dt",
+    "dd",
+    "div",
 }
 _ALLOWED_ATTRIBUTES = {"a": {"href", "title"}, "img": {"src", "alt", "title", "width", "height"}}
 
@@ -31,22 +75,27 @@ def normalise_text(text: str) -> str:
     return _BLANKS.sub("\n\n", "\n".join(lines)).strip()
 
 
-def visible_text(node: Tag | None) -> str:
-    """The text a reader sees in `node`: <br> as line breaks, blocks as paragraphs."""
+def visible_text(node: Tag | None, *, skip: Callable[[Tag], bool] | None = None) -> str:
+    """The text a reader sees in `node`: <br> as line breaks, blocks as paragraphs.
+
+    `skip` leaves out whole subtrees (e.g. a comment's header or its nested replies).
+    """
     if node is None:
         return ""
     parts: list[str] = []
-    _collect(node, parts)
+    _collect(node, parts, skip)
     return normalise_text("".join(parts))
 
 
-def _collect(node: Tag, parts: list[str]) -> None:
+def _collect(node: Tag, parts: list[str], skip: Callable[[Tag], bool] | None) -> None:
     for child in node.children:
         if isinstance(child, NavigableString):
             if type(child) is NavigableString:  # skip comments, CDATA, doctypes
-                parts.append(str(child).replace("\n", " "))
+                parts.append(str(child).replace("\n", " ").replace("\r", " "))
             continue
         if not isinstance(child, Tag) or child.name in _SKIP_TAGS:
+            continue
+        if skip is not None and skip(child):
             continue
         if child.name == "br":
             parts.append("\n")
@@ -54,7 +103,7 @@ def _collect(node: Tag, parts: list[str]) -> None:
         block = child.name in _BLOCK_TAGS
         if block:
             parts.append("\n\n")
-        _collect(child, parts)
+        _collect(child, parts, skip)
         if block:
             parts.append("\n\n")
 

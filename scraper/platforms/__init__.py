@@ -2,10 +2,17 @@
 
 from __future__ import annotations
 
+from scraper.platforms import blogger, blogger_legacy, wordpress
 from scraper.platforms.base import Document, PlatformParser
 
 # Order matters: specific platforms first, `generic` (which accepts everything) last.
-PARSERS: tuple[PlatformParser, ...] = ()
+# Blogger threaded and legacy exclude each other by markup; WordPress after Blogger because
+# Blogger themes sometimes borrow WordPress class names.
+PARSERS: tuple[PlatformParser, ...] = (
+    blogger.PARSER,
+    blogger_legacy.PARSER,
+    wordpress.PARSER,
+)
 
 
 def parser_named(name: str) -> PlatformParser | None:

@@ -1,0 +1,350 @@
+"""WordPress comments: classic `ol.commentlist`, modern `ol.comment-list`, block themes, pingbacks."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+from datetime import tzinfo
+from urllib.parse import urldefrag
+
+from bs4 import Tag
+
+from scraper.dates import parse_human, parse_iso
+from scraper.htmltext import sanitise_html, visible_text
+from scraper.models import Comment, CommentKind, ParsedPage
+from scraper.platforms.base import Document
+from scraper.platforms.common import (
+    PageIndex,
+    attr,
+    blog_timezone,
+    classes_of,
+    comment_count_from_text,
+    page_index,
+    strip_chrome,
+    text_of,
+    thread,
+)
+from scraper.platforms.postmeta import build_post, clean_byline
+
+_COMMENT_ID = re.compile(r"^(?:li-)?comment-(\d+)$")
+_POST_ID_CLASS = re.compile(r"^postid-(\d+)$")
+_POST_ARTICLE = re.compile(r"^post-(\d+)$")
+_SHORTLINK = re.compile(r"[?&]p=(\d+)")
+_COMMENT_PAGE = re.compile(r"/comment-page-(\d+)/?|[?&]cpage=(\d+)")
+_SAYS = re.compile(r"\s*(?:says|sagt|dit|dice|diz|zegt|says:|schreibt|écrit)\s*:?\s*$", re.I)
+
+_LIST_CLASSES = (
+    "comment-list",
+    "commentlist",
+    "wp-block-comment-template",
+    "pinglist",
+    "ping-list",
+    "trackbacklist",
+    "trackback-list",
+    "comments-list",
+)
+_CONTENT_CLASSES = (
+    "comment-content",
+    "wp-block-comment-content",
+    "comment-text",
+    "comment-entry",
+    "commenttext",
+)
+_AUTHOR_CLASSES = ("fn", "wp-block-comment-author-name", "comment-author-name", "comment-author")
+_DATE_CLASSES = (
+    "wp-block-comment-date",
+    "comment-date",
+    "comment-metadata",
+    "commentmetadata",
+    "comment-meta",
+    "comment-time",
+)
+_META_CLASSES = frozenset(
+    _AUTHOR_CLASSES
+    + _DATE_CLASSES
+    + ("reply", "comment-reply-link", "says", "avatar", "comment-awaiting-moderation", "vcard")
+    + (
+        "comment-footer",
+        "comment-header",
+        "comment-actions",
+        "edit-link",
+        "wp-block-comment-reply-link",
+    )
+)
+_KINDS: dict[str, CommentKind] = {"pingback": "pingback", "trackback": "trackback"}
+
+
+def _own_tags(item: Tag, nested: set[int]) -> Iterator[Tag]:
+    """Tags of one comment, not descending into replies (other comments or `.children` lists)."""
+    stack = [child for child in reversed(item.contents) if isinstance(child, Tag)]
+    while stack:
+        node = stack.pop()
+        if id(node) in nested or "children" in classes_of(node):
+            continue
+        yield node
+        stack.extend(child for child in reversed(node.contents) if isinstance(child, Tag))
+
+
+def _first(tags: list[Tag], classes: tuple[str, ...]) -> Tag | None:
+    for name in classes:
+        for tag in tags:
+            if name in classes_of(tag):
+                return tag
+    return None
+
+
+def _author(tags: list[Tag]) -> tuple[str | None, str | None]:
+    node = _first(tags, _AUTHOR_CLASSES)
+    if node is None:
+        node = next((tag for tag in tags if tag.name == "cite"), None)
+    if node is None:
+        return None, None
+    if "comment-author" in classes_of(node):
+        name = visible_text(node, skip=lambda t: "says" in classes_of(t) or t.name == "img")
+    else:
+        name = text_of(node) or ""
+    name = _SAYS.sub("", " ".join(name.split())).strip()
+    link = node if node.name == "a" else node.find("a", href=True)
+    url = attr(link, "href") if isinstance(link, Tag) else None
+    if url and "#comment-" in url:
+        url = None
+    return name or None, url
+
+
+def _is_meta(tag: Tag) -> bool:
+    return any(name in _META_CLASSES for name in classes_of(tag)) or tag.name in (
+        "footer",
+        "header",
+    )
+
+
+def _parse_item(
+    item: Tag, number: str, parent: str | None, nested: set[int], doc: Document, zone: tzinfo
+) -> Comment:
+    tags = list(_own_tags(item, nested))
+    kinds = set(classes_of(item))
+    for tag in tags[:2]:
+        if tag.name in ("article", "div"):
+            kinds.update(classes_of(tag))
+    kind: CommentKind = next(
+        (_KINDS[k] for k in ("pingback", "trackback") if k in kinds), "comment"
+    )
+    author, author_url = _author(tags)
+    time_tag = next((tag for tag in tags if tag.name == "time"), None)
+    published = parse_iso(attr(time_tag, "datetime"), zone) if time_tag is not None else None
+    date_node = _first(tags, _DATE_CLASSES)
+    if published is None:
+        shown = text_of(time_tag) or (text_of(date_node) if date_node is not None else None)
+        published = parse_human(shown, zone)
+    permalink = None
+    for tag in tags:
+        href = attr(tag, "href") if tag.name == "a" else None
+        if href and href.endswith(f"#comment-{number}"):
+            permalink = doc.absolute(href)
+            break
+    if permalink is None and doc.url:
+        permalink = f"{urldefrag(doc.url)[0]}#comment-{number}"
+    content = _first(tags, _CONTENT_CLASSES)
+    if content is not None:
+        text = visible_text(content)
+        html = sanitise_html(content)
+    else:
+        # Pingbacks and old themes: the comment's own text minus its header, meta and replies.
+        def skip(tag: Tag) -> bool:
+            return (
+                id(tag) in nested
+                or "children" in classes_of(tag)
+                or (kind == "comment" and _is_meta(tag))
+            )
+
+        text = strip_chrome(visible_text(item, skip=skip))
+        html = sanitise_html(item)
+        if kind != "comment" and author is None:
+            link = next((tag for tag in tags if tag.name == "a" and attr(tag, "href")), None)
+            author = text_of(link)
+            author_url = attr(link, "href")
+    return Comment(
+        id=number,
+        parent_id=parent,
+        kind=kind,
+        author=author,
+        author_url=doc.absolute(author_url) if author_url else None,
+        published=published,
+        text=text,
+        html=html,
+        deleted=False,
+        by_post_author="bypostauthor" in kinds,
+        permalink=permalink,
+    )
+
+
+def _comment_items(roots: list[Tag]) -> list[tuple[Tag, str]]:
+    """Outermost element of each comment (li#comment-N or li#li-comment-N), document order."""
+    found: list[tuple[Tag, str]] = []
+    seen: set[str] = set()
+    for root in roots:
+        for tag in root.find_all(id=_COMMENT_ID):
+            match = _COMMENT_ID.match(attr(tag, "id") or "")
+            if match and match.group(1) not in seen:
+                seen.add(match.group(1))
+                found.append((tag, match.group(1)))
+    return found
+
+
+def _roots(index: PageIndex) -> list[Tag]:
+    roots: list[Tag] = []
+    for name in _LIST_CLASSES:
+        roots.extend(tag for tag in index.classes(name) if tag.name in ("ol", "ul", "div"))
+    # Lists nested in another root would be walked twice.
+    roots = [r for r in roots if not any(o is not r and o in r.parents for o in roots)]
+    if not roots:
+        area = index.by_id.get("comments") or index.first_class("comments-area")
+        if area is not None:
+            roots = [area]
+    roots.sort(key=index.position)
+    return roots
+
+
+def _count_shown(index: PageIndex) -> int | None:
+    candidates: list[Tag] = []
+    for name in ("comments-title", "comments__headline", "comment-title", "comments-header"):
+        candidates.extend(index.classes(name)[:1])
+    if "comments-title" in index.by_id:
+        candidates.append(index.by_id["comments-title"])
+    area = index.by_id.get("comments") or index.first_class("comments-area")
+    if area is not None:
+        candidates.extend(area.find_all(["h2", "h3", "h4"], limit=3))
+    for tag in candidates:
+        count = comment_count_from_text(text_of(tag))
+        if count is not None:
+            return count
+    return None
+
+
+def _more_comments(doc: Document, index: PageIndex) -> tuple[str, ...]:
+    if "comment-page-" not in doc.text and "cpage=" not in doc.text:
+        return ()
+    current = _COMMENT_PAGE.search(doc.url or "")
+    current_page = (current.group(1) or current.group(2)) if current else None
+    found: dict[str, None] = {}
+    for link in index.names("a"):
+        href = attr(link, "href")
+        if not href or "replytocom" in href:
+            continue
+        match = _COMMENT_PAGE.search(href)
+        if not match:
+            continue
+        page = match.group(1) or match.group(2)
+        if page == current_page:
+            continue
+        absolute = doc.absolute(urldefrag(href)[0])
+        if absolute and absolute != (urldefrag(doc.url)[0] if doc.url else None):
+            found[absolute] = None
+    return tuple(found)
+
+
+def _post_id(doc: Document, index: PageIndex) -> str | None:
+    bodies = index.names("body")
+    for name in classes_of(bodies[0]) if bodies else []:
+        match = _POST_ID_CLASS.match(name)
+        if match:
+            return match.group(1)
+    for tag in index.names("article"):
+        match = _POST_ARTICLE.match(attr(tag, "id") or "")
+        if match:
+            return match.group(1)
+    for link in index.names("link"):
+        if "shortlink" in (attr(link, "rel") or ""):
+            match = _SHORTLINK.search(attr(link, "href") or "")
+            if match:
+                return match.group(1)
+    return None
+
+
+def _post(doc: Document, index: PageIndex, post_id: str | None, zone: tzinfo) -> ParsedPage:
+    article = index.by_id.get(f"post-{post_id}") if post_id else None
+    if article is None:
+        article = index.first_class("hentry", "type-post")
+    titles = [t for t in index.classes("entry-title") if t.name == "h1"]
+    title_node = titles[0] if titles else index.first_class("entry-title", "post-title")
+    author = None
+    published = None
+    if article is not None:
+        byline = article.find(class_=["author", "byline", "entry-author"])
+        if isinstance(byline, Tag):
+            fn = byline.find(class_="fn") or byline.find("a")
+            author = clean_byline(text_of(fn) if isinstance(fn, Tag) else text_of(byline))
+        stamp = article.find("time", class_=["published", "entry-date"]) or article.find("time")
+        if isinstance(stamp, Tag):
+            published = parse_iso(attr(stamp, "datetime"), zone)
+    body_scope = article if article is not None else None
+    body = None
+    if body_scope is not None:
+        found = body_scope.find(
+            class_=["entry-content", "post-content", "entry", "article-content"]
+        )
+        body = found if isinstance(found, Tag) else None
+    if body is None:
+        body = index.first_class("entry-content", "post-content", "article-content")
+    labels = tuple(
+        text_of(tag) or "" for tag in (article.find_all("a", rel="tag") if article else [])
+    )
+    post = build_post(
+        doc,
+        index,
+        body=body,
+        title=text_of(title_node),
+        author=author,
+        published=published,
+        labels=labels,
+        platform_id=post_id,
+    )
+    return ParsedPage(url=doc.url, platform="wordpress", post=post)
+
+
+class WordPressParser:
+    """WordPress themes: `li#comment-N` (or `li#li-comment-N`) items nested in `.children` lists."""
+
+    name = "wordpress"
+
+    def detect(self, doc: Document) -> bool:
+        text = doc.text
+        return (
+            "/wp-content/" in text
+            or "/wp-includes/" in text
+            or "comment-reply-link" in text
+            or "wp-block-comment-template" in text
+            or 'content="WordPress' in text
+            or "content='WordPress" in text
+        )
+
+    def parse(self, doc: Document) -> ParsedPage:
+        index = page_index(doc)
+        post_id = _post_id(doc, index)
+        zone = blog_timezone(index)
+        items = _comment_items(_roots(index))
+        owners = {id(tag): number for tag, number in items}
+        raw: list[Comment] = []
+        nested = set(owners)
+        for tag, number in items:
+            parent = None
+            for ancestor in tag.parents:
+                if id(ancestor) in owners:
+                    parent = owners[id(ancestor)]
+                    break
+            raw.append(_parse_item(tag, number, parent, nested, doc, zone))
+        page = _post(doc, index, post_id, zone)
+        bodies = index.names("body")
+        body_classes = set(classes_of(bodies[0])) if bodies else set()
+        return ParsedPage(
+            url=doc.url,
+            platform=self.name,
+            post=page.post,
+            comment_count_shown=_count_shown(index),
+            comments=thread(raw),
+            more_comments=_more_comments(doc, index),
+            is_post=bool({"single", "single-post"} & body_classes) or bool(raw),
+        )
+
+
+PARSER = WordPressParser()
