@@ -146,8 +146,10 @@ def parse_feed(body: bytes, url: str) -> FeedPage:
         entries.append(
             Entry(
                 url=link,
-                published=_struct_time(item.get("published_parsed")),
-                updated=_struct_time(item.get("updated_parsed")),
+                # dict.get: feedparser's own get() maps a missing `updated` to `published`
+                # with a DeprecationWarning; we want the feed's real fields.
+                published=_struct_time(dict.get(item, "published_parsed")),
+                updated=_struct_time(dict.get(item, "updated_parsed")),
                 platform_id=_platform_id(str(item.get("id") or item.get("guid") or "")),
             )
         )

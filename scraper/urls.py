@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 from typing import Literal
-from urllib.parse import parse_qsl, urlencode, urljoin, urlsplit, urlunsplit
+from urllib.parse import parse_qsl, quote, urlencode, urljoin, urlsplit, urlunsplit
 
 UrlKind = Literal["post", "listing", "comments", "asset", "other"]
 
@@ -150,7 +150,8 @@ def normalise_url(url: str, base: str | None = None) -> str | None:
     if ":" in host:  # an IPv6 literal keeps its brackets
         host = f"[{host}]"
     netloc = host if port in (None, _DEFAULT_PORTS[scheme]) else f"{host}:{port}"
-    path = parts.path or "/"
+    # Quote what a browser would (spaces, non-ASCII) but keep existing %XX escapes as they are.
+    path = quote(parts.path or "/", safe="/%:@!$&'()*+,;=-._~")
     query = [(k, v) for k, v in parse_qsl(parts.query, keep_blank_values=True) if _keep_param(k, v)]
     query.sort()
     return urlunsplit((scheme, netloc, path, urlencode(query), ""))
