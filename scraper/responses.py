@@ -91,10 +91,30 @@ def transient_reason(error: Exception) -> str:
     if isinstance(error, TimeoutError | httpx.TimeoutException):
         return "timeout"
     if isinstance(error, httpx.ConnectError):
-        return "connection refused" if "refused" in str(error).lower() else "connection failed"
+        return (
+            "connection refused"
+            if _caused_by(error, ConnectionRefusedError)
+            else "connection failed"
+        )
     if isinstance(error, httpx.RemoteProtocolError):
         return "connection closed early"
     return "connection reset"
+
+
+def _caused_by(error: BaseException, kind: type[BaseException]) -> bool:
+    """Whether `kind` is anywhere in the error's cause/context chain (transports wrap errors)."""
+    seen: set[int] = set()
+    stack: list[BaseException | None] = [error]
+    while stack:
+        current = stack.pop()
+        if current is None or id(current) in seen:
+            continue
+        if isinstance(current, kind):
+            return True
+        seen.add(id(current))
+        stack += [current.__cause__, current.__context__]
+        stack += list(getattr(current, "exceptions", ()))
+    return False
 
 
 async def read_response(
