@@ -181,7 +181,7 @@ def _export(resolve: Resolve) -> click.Command:
     @click.option("--format", "fmt", type=click.Choice(exporting.FORMATS), required=True)
     @click.option("--site", help="Only this site.")
     @click.option("--since", help="Only posts published on or after this date.")
-    @click.option("--output", type=click.Path(dir_okay=False, allow_dash=True), default="-",
+    @click.option("--output", type=click.Path(allow_dash=True), default="-",
                   help="File to write (default: standard output).")  # fmt: skip
     @_friendly
     def export_command(
@@ -234,7 +234,7 @@ def _sql(resolve: Resolve) -> click.Command:
 def _datasette(resolve: Resolve) -> click.Command:
     @click.command("datasette-metadata")
     @_db_option
-    @click.option("--output", type=click.Path(dir_okay=False, allow_dash=True), default="-",
+    @click.option("--output", type=click.Path(allow_dash=True), default="-",
                   help="File to write (default: standard output).")  # fmt: skip
     @_friendly
     def datasette_command(db: str | None, output: str) -> None:

@@ -111,10 +111,12 @@ def search(
     since_iso = normalise_since(since)
     try:
         return _search(conn, query, tables, site, author, since_iso, limit)
+    except sqlite3.OperationalError:
+        pass  # not FTS5 syntax ("unterminated string", "no such column: a"): search the words
+    try:
+        return _search(conn, quote_query(query), tables, site, author, since_iso, limit)
     except sqlite3.OperationalError as error:
-        if "fts5" not in str(error) and "no such column" not in str(error):
-            raise ArchiveError(f"search failed: {error}") from error
-    return _search(conn, quote_query(query), tables, site, author, since_iso, limit)
+        raise ArchiveError(f"search failed: {error}") from error
 
 
 def _search(  # noqa: PLR0917 - private, called twice from search()

@@ -1,0 +1,170 @@
+"""The query commands through click's CliRunner on a real archive file."""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+import xml.etree.ElementTree as ET
+from pathlib import Path
+
+import click
+import pytest
+from click.testing import CliRunner
+
+from archive.commands import register
+from archive.db import Archive
+from archive.ids import comment_id
+from tests.unit.test_archive_helpers import URL, at, comment, open_archive, parsed, store
+
+WP = "{http://wordpress.org/export/1.2/}"
+
+
+@pytest.fixture
+def db(tmp_path: Path) -> Path:
+    with open_archive(tmp_path) as archive:
+        first = parsed((comment("1", "Roses need sun"), comment("2", "Agreed, sun!", parent="1"),
+                        comment("3", "Tulips\x1b[31m too", author="Bob")))  # fmt: skip
+        store(archive, first, at(0))
+        gone = comment("2", "This comment has been removed by the author.", parent="1",
+                       deleted=True)  # fmt: skip
+        store(archive, parsed((comment("1", "Roses need sun"), gone)), at(1))
+        run = archive.start_run(["demo"], at(0))
+        from scraper.models import RunReport
+
+        archive.finish_run(run, RunReport(run, at(0), at(1)), "ok")
+    return tmp_path / "archive.db"
+
+
+def cli(default: Path) -> click.Group:
+    group = click.Group("blogarchive")
+    register(group, lambda: str(default))
+    return group
+
+
+def run(db: Path, *args: str) -> tuple[int, str]:
+    result = CliRunner().invoke(cli(db), list(args), catch_exceptions=False)
+    return result.exit_code, result.output
+
+
+def test_search_json_and_text(db: Path) -> None:
+    code, out = run(db, "search", "sun", "--json")
+    assert code == 0
+    hits = json.loads(out)["hits"]
+    assert {hit["kind"] for hit in hits} == {"comment"}
+    assert any("**sun**" in hit["snippet"] for hit in hits)
+    code, out = run(db, "search", "roses", "--in", "posts", "--json")
+    assert [hit["kind"] for hit in json.loads(out)["hits"]] == []
+    code, out = run(db, "search", "gardens", "--in", "posts")
+    assert code == 0 and "A first post" in out
+    code, out = run(db, "search", "tulips", "--author", "bob", "--json")
+    assert len(json.loads(out)["hits"]) == 1
+    code, out = run(db, "search", "tulips", "--author", "ann", "--json")
+    assert json.loads(out)["hits"] == []
+    code, out = run(db, "search", 'sun" OR (', "--json")  # not FTS syntax: searched as words
+    assert code == 0
+    code, out = run(db, "search", "sun", "--since", "not a date")
+    assert code == 1 and "--since" in out
+
+
+def test_show_tree_and_json(db: Path) -> None:
+    code, out = run(db, "show", URL)
+    assert code == 0
+    assert "Roses need sun" in out and "[deleted]" in out and "[removed from the page" in out
+    assert "\x1b[31m" not in out  # control characters from archived text never reach the terminal
+    code, out = run(db, "show", URL, "--json")
+    tree = json.loads(out)
+    assert tree["comments"][0]["replies"][0]["deleted"] is True
+    assert len(tree["comments"]) == 2  # comment 1 (with its reply) and the removed comment 3
+    code, out = run(db, "show", "no-such-post")
+    assert code == 1 and "no post" in out
+
+
+def test_history_of_deleted_comment(db: Path) -> None:
+    with Archive.open(db, readonly=True) as archive:
+        (pid,) = archive.conn.execute("SELECT id FROM posts").fetchone()
+    code, out = run(db, "history", comment_id(pid, "2"), "--json")
+    data = json.loads(out)
+    assert [v["text"] for v in data["versions"]] == [
+        "Agreed, sun!",
+        "This comment has been removed by the author.",
+    ]
+    assert "-Agreed, sun!" in data["diffs"][0]
+    code, out = run(db, "history", URL)
+    assert code == 0 and "one version" in out
+    code, out = run(db, "history", "ffff")
+    assert code == 1
+
+
+def test_stats(db: Path) -> None:
+    code, out = run(db, "stats", "--json")
+    (site,) = json.loads(out)
+    assert (site["posts"], site["comments"], site["authors"], site["last_run_status"]) == (
+        1, 3, 3, "ok",
+    )  # fmt: skip
+    code, out = run(db, "stats")
+    assert code == 0 and "demo" in out
+    code, out = run(db, "stats", "--site", "nope")
+    assert code == 1
+
+
+def test_exports(db: Path, tmp_path: Path) -> None:
+    code, out = run(db, "export", "--format", "jsonl")
+    (line,) = out.splitlines()
+    assert len(json.loads(line)["comments"]) == 3
+    code, out = run(db, "export", "--format", "json")
+    assert json.loads(out)[0]["url"] == URL
+    code, out = run(db, "export", "--format", "csv")
+    records = list(csv.DictReader(io.StringIO(out)))
+    assert [r["record_type"] for r in records] == ["post", "comment", "comment", "comment"]
+    target = tmp_path / "out.xml"
+    code, out = run(db, "export", "--format", "wxr", "--output", str(target))
+    assert code == 0
+    root = ET.parse(target).getroot()
+    comments = root.findall(f"./channel/item/{WP}comment")
+    ids = {c.findtext(f"{WP}comment_id"): c for c in comments}
+    reply = next(c for c in comments if c.findtext(f"{WP}comment_parent") != "0")
+    parent = ids[reply.findtext(f"{WP}comment_parent")]
+    assert "Roses" in (parent.findtext(f"{WP}comment_content") or "")
+    code, out = run(db, "export", "--format", "jsonl", "--since", "2030-01-01")
+    assert out == ""
+    code, out = run(db, "export", "--format", "wxr", "--output", str(tmp_path))
+    assert code == 1 and "directory" in out
+    link = tmp_path / "link.xml"
+    link.symlink_to(tmp_path / "elsewhere.xml")
+    code, out = run(db, "export", "--format", "json", "--output", str(link))
+    assert code == 1 and not (tmp_path / "elsewhere.xml").exists()
+
+
+def test_sql_read_only(db: Path) -> None:
+    code, out = run(db, "sql", "SELECT count(*) AS n FROM comments", "--json")
+    assert json.loads(out) == [{"n": 3}]
+    code, out = run(db, "sql", "SELECT author FROM comments WHERE author = :a", "-p", "a", "Bob",
+                    "--csv")  # fmt: skip
+    assert out.splitlines() == ["author", "Bob"]
+    code, out = run(db, "sql", "SELECT id, deleted FROM comments")
+    assert code == 0 and "deleted" in out
+    for write in ("DELETE FROM comments", "PRAGMA query_only = OFF",
+                  "ATTACH 'x.db' AS x", "CREATE TABLE t (x)"):  # fmt: skip
+        code, out = run(db, "sql", write)
+        assert code == 1 and "read-only" in out, write
+    code, out = run(db, "sql", "SELEC nonsense")
+    assert code == 1 and "SQL error" in out
+    with Archive.open(db, readonly=True) as archive:
+        assert archive.conn.execute("SELECT count(*) FROM comments").fetchone() == (3,)
+
+
+def test_missing_db_and_datasette_metadata(db: Path, tmp_path: Path) -> None:
+    code, out = run(db, "stats", "--db", str(tmp_path / "missing.db"))
+    assert code == 1 and "no archive" in out
+    assert not (tmp_path / "missing.db").exists()
+    target = tmp_path / "metadata.json"
+    code, out = run(db, "datasette-metadata", "--output", str(target))
+    meta = json.loads(target.read_text())
+    tables = meta["databases"]["archive"]["tables"]
+    assert tables["comments"]["fts_table"] == "comments_fts"
+    sql = meta["databases"]["archive"]["queries"]["thread"]["sql"]
+    with Archive.open(db, readonly=True) as archive:
+        rows = archive.conn.execute(sql, {"post": URL}).fetchall()
+    assert [row[0].strip() for row in rows] == ["reader 1", "reader 2", "Bob"]
+    assert rows[1][0].startswith("  ")
