@@ -49,7 +49,7 @@ def parsed(
             text=text,
             html=f"<p>{text}</p>",
             labels=("garden",),
-        ),  # fmt: skip
+        ),
         comment_count_shown=len(comments) if shown is None else shown,
         comments=comments,
         is_post=True,

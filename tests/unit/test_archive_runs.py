@@ -48,8 +48,10 @@ def test_fetches_and_validators(tmp_path: Path) -> None:
         assert archive.validators(URL) == ('"v1"', None)
         archive.record_fetch(run, SITE, FetchOutcome(URL, "not_modified", http_status=304))
         assert archive.validators(URL) == ('"v1"', None)
-        archive.record_fetch(run, SITE, FetchOutcome("https://demo.example/x", "failed",
-                                                     reason="HTTP 500", http_status=500))  # fmt: skip
+        failure = FetchOutcome(
+            "https://demo.example/x", "failed", reason="HTTP 500", http_status=500
+        )
+        archive.record_fetch(run, SITE, failure)
         assert last_failures(archive.conn, SITE) == [("https://demo.example/x", "HTTP 500")]
         assert archive.conn.execute("SELECT count(*) FROM fetches").fetchone() == (3,)
 
@@ -99,12 +101,15 @@ def test_lock_held_by_another_process(tmp_path: Path) -> None:
         text=True,
     )
     try:
-        assert holder.stdout is not None and holder.stdin is not None
+        assert holder.stdout is not None
+        assert holder.stdin is not None
         assert holder.stdout.readline().strip() == "locked"
         with Archive.open(db) as archive:
-            with pytest.raises(LockedError, match=f"held by pid {holder.pid} since"):
-                with archive.lock():
-                    pass
+            with (
+                pytest.raises(LockedError, match=f"held by pid {holder.pid} since"),
+                archive.lock(),
+            ):
+                pass
             holder.stdin.write("\n")
             holder.stdin.flush()
             assert holder.wait(timeout=10) == 0
@@ -126,7 +131,8 @@ def test_stale_lock_of_killed_process_is_recovered(tmp_path: Path) -> None:
         [sys.executable, "-c", HOLDER, str(db)], cwd=REPO, stdin=subprocess.PIPE,
         stdout=subprocess.PIPE, text=True,
     )  # fmt: skip
-    assert holder.stdout is not None and holder.stdin is not None
+    assert holder.stdout is not None
+    assert holder.stdin is not None
     assert holder.stdout.readline().strip() == "locked"
     holder.kill()  # SIGKILL: no cleanup runs, the lock file still names the dead pid
     holder.wait()

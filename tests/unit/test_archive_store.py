@@ -29,7 +29,8 @@ def test_first_store_creates_post_comments_and_versions(tmp_path: Path) -> None:
     with open_archive(tmp_path) as archive:
         page = parsed((comment("1", "Lovely roses"), comment("2", "Thanks!", parent="1")))
         result = store(archive, page)
-        assert result.post_new and not result.post_changed
+        assert result.post_new
+        assert not result.post_changed
         assert (result.comments_new, result.comments_changed, result.comments_removed) == (2, 0, 0)
         assert result.post_id == post_id(SITE, URL)
         assert count(archive, "post_versions") == 1
@@ -47,7 +48,8 @@ def test_unchanged_restore_writes_only_last_seen(tmp_path: Path) -> None:
         store(archive, page, at(0))
         before = archive.conn.execute("SELECT * FROM comments").fetchall()
         result = store(archive, page, at(5))
-        assert not result.post_new and not result.post_changed
+        assert not result.post_new
+        assert not result.post_changed
         assert (result.comments_new, result.comments_changed, result.comments_removed) == (0, 0, 0)
         assert count(archive, "post_versions") == 1
         assert count(archive, "comment_versions") == 1
@@ -66,7 +68,8 @@ def test_edits_make_versions(tmp_path: Path) -> None:
             parsed((comment("1", "Lovely red roses"),), title="A first post, edited"),
             at(1),
         )
-        assert result.post_changed and result.comments_changed == 1
+        assert result.post_changed
+        assert result.comments_changed == 1
         assert count(archive, "post_versions") == 2
         texts = [
             r[0] for r in archive.conn.execute("SELECT text FROM comment_versions ORDER BY id")
@@ -164,9 +167,11 @@ def test_unknown_site_and_readonly_writes_fail(tmp_path: Path) -> None:
         with pytest.raises(ArchiveError, match="unknown site"):
             archive.store_page("nope", fetched(), parsed(), observed_at=at(0), thread_complete=True)
         assert count(archive, "posts") == 0
-    with Archive.open(tmp_path / "archive.db", readonly=True) as archive:
-        with pytest.raises(ArchiveError, match="read-only"):
-            archive.ensure_site("x", "https://x/", "generic")
+    with (
+        Archive.open(tmp_path / "archive.db", readonly=True) as archive,
+        pytest.raises(ArchiveError, match="read-only"),
+    ):
+        archive.ensure_site("x", "https://x/", "generic")
 
 
 def test_open_failures(tmp_path: Path) -> None:

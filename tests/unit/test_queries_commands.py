@@ -15,6 +15,7 @@ from click.testing import CliRunner
 from archive.commands import register
 from archive.db import Archive
 from archive.ids import comment_id
+from scraper.models import RunReport
 from tests.unit.test_archive_helpers import URL, at, comment, open_archive, parsed, store
 
 WP = "{http://wordpress.org/export/1.2/}"
@@ -30,8 +31,6 @@ def db(tmp_path: Path) -> Path:
                        deleted=True)  # fmt: skip
         store(archive, parsed((comment("1", "Roses need sun"), gone)), at(1))
         run = archive.start_run(["demo"], at(0))
-        from scraper.models import RunReport
-
         archive.finish_run(run, RunReport(run, at(0), at(1)), "ok")
     return tmp_path / "archive.db"
 
@@ -56,7 +55,8 @@ def test_search_json_and_text(db: Path) -> None:
     code, out = run(db, "search", "roses", "--in", "posts", "--json")
     assert [hit["kind"] for hit in json.loads(out)["hits"]] == []
     code, out = run(db, "search", "gardens", "--in", "posts")
-    assert code == 0 and "A first post" in out
+    assert code == 0
+    assert "A first post" in out
     code, out = run(db, "search", "tulips", "--author", "bob", "--json")
     assert len(json.loads(out)["hits"]) == 1
     code, out = run(db, "search", "tulips", "--author", "ann", "--json")
@@ -64,20 +64,24 @@ def test_search_json_and_text(db: Path) -> None:
     code, out = run(db, "search", 'sun" OR (', "--json")  # not FTS syntax: searched as words
     assert code == 0
     code, out = run(db, "search", "sun", "--since", "not a date")
-    assert code == 1 and "--since" in out
+    assert code == 1
+    assert "--since" in out
 
 
 def test_show_tree_and_json(db: Path) -> None:
     code, out = run(db, "show", URL)
     assert code == 0
-    assert "Roses need sun" in out and "[deleted]" in out and "[removed from the page" in out
+    assert "Roses need sun" in out
+    assert "[deleted]" in out
+    assert "[removed from the page" in out
     assert "\x1b[31m" not in out  # control characters from archived text never reach the terminal
     code, out = run(db, "show", URL, "--json")
     tree = json.loads(out)
     assert tree["comments"][0]["replies"][0]["deleted"] is True
     assert len(tree["comments"]) == 2  # comment 1 (with its reply) and the removed comment 3
     code, out = run(db, "show", "no-such-post")
-    assert code == 1 and "no post" in out
+    assert code == 1
+    assert "no post" in out
 
 
 def test_history_of_deleted_comment(db: Path) -> None:
@@ -91,7 +95,8 @@ def test_history_of_deleted_comment(db: Path) -> None:
     ]
     assert "-Agreed, sun!" in data["diffs"][0]
     code, out = run(db, "history", URL)
-    assert code == 0 and "one version" in out
+    assert code == 0
+    assert "one version" in out
     code, out = run(db, "history", "ffff")
     assert code == 1
 
@@ -103,7 +108,8 @@ def test_stats(db: Path) -> None:
         1, 3, 3, "ok",
     )  # fmt: skip
     code, out = run(db, "stats")
-    assert code == 0 and "demo" in out
+    assert code == 0
+    assert "demo" in out
     code, out = run(db, "stats", "--site", "nope")
     assert code == 1
 
@@ -129,11 +135,13 @@ def test_exports(db: Path, tmp_path: Path) -> None:
     code, out = run(db, "export", "--format", "jsonl", "--since", "2030-01-01")
     assert out == ""
     code, out = run(db, "export", "--format", "wxr", "--output", str(tmp_path))
-    assert code == 1 and "directory" in out
+    assert code == 1
+    assert "directory" in out
     link = tmp_path / "link.xml"
     link.symlink_to(tmp_path / "elsewhere.xml")
     code, out = run(db, "export", "--format", "json", "--output", str(link))
-    assert code == 1 and not (tmp_path / "elsewhere.xml").exists()
+    assert code == 1
+    assert not (tmp_path / "elsewhere.xml").exists()
 
 
 def test_sql_read_only(db: Path) -> None:
@@ -143,20 +151,24 @@ def test_sql_read_only(db: Path) -> None:
                     "--csv")  # fmt: skip
     assert out.splitlines() == ["author", "Bob"]
     code, out = run(db, "sql", "SELECT id, deleted FROM comments")
-    assert code == 0 and "deleted" in out
+    assert code == 0
+    assert "deleted" in out
     for write in ("DELETE FROM comments", "PRAGMA query_only = OFF",
                   "ATTACH 'x.db' AS x", "CREATE TABLE t (x)"):  # fmt: skip
         code, out = run(db, "sql", write)
-        assert code == 1 and "read-only" in out, write
+        assert code == 1, write
+        assert "read-only" in out, write
     code, out = run(db, "sql", "SELEC nonsense")
-    assert code == 1 and "SQL error" in out
+    assert code == 1
+    assert "SQL error" in out
     with Archive.open(db, readonly=True) as archive:
         assert archive.conn.execute("SELECT count(*) FROM comments").fetchone() == (3,)
 
 
 def test_missing_db_and_datasette_metadata(db: Path, tmp_path: Path) -> None:
     code, out = run(db, "stats", "--db", str(tmp_path / "missing.db"))
-    assert code == 1 and "no archive" in out
+    assert code == 1
+    assert "no archive" in out
     assert not (tmp_path / "missing.db").exists()
     target = tmp_path / "metadata.json"
     code, out = run(db, "datasette-metadata", "--output", str(target))
