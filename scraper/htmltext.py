@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable
+from html import escape
 
 import nh3
 from bs4 import NavigableString, Tag
@@ -113,7 +114,12 @@ def sanitise_html(fragment: str | Tag | None, *, inner: bool = True) -> str:
     if fragment is None:
         return ""
     if isinstance(fragment, Tag):
-        raw = fragment.decode_contents() if inner else str(fragment)
+        parts: list[str] = []
+        if inner:
+            _serialise_children(fragment, parts)
+        else:
+            _serialise(fragment, parts)
+        raw = "".join(parts)
     else:
         raw = fragment
     cleaned: str = nh3.clean(
@@ -124,3 +130,32 @@ def sanitise_html(fragment: str | Tag | None, *, inner: bool = True) -> str:
         link_rel="nofollow noopener",
     )
     return cleaned.strip()
+
+
+_VOID_TAGS = frozenset("area base br col embed hr img input link meta source track wbr".split())
+_KEPT_ATTRIBUTES = frozenset({"href", "src", "alt", "title", "width", "height"})
+
+
+def _serialise_children(node: Tag, parts: list[str]) -> None:
+    for child in node.children:
+        if isinstance(child, Tag):
+            _serialise(child, parts)
+        elif type(child) is NavigableString:
+            parts.append(escape(str(child), quote=False))
+
+
+def _serialise(node: Tag, parts: list[str]) -> None:
+    """Minimal HTML for nh3: far cheaper than bs4's formatter, and nh3 drops the rest anyway."""
+    name = node.name
+    if name in _SKIP_TAGS:
+        return
+    attrs = "".join(
+        f' {key}="{escape(value if isinstance(value, str) else " ".join(value))}"'
+        for key, value in node.attrs.items()
+        if key in _KEPT_ATTRIBUTES
+    )
+    parts.append(f"<{name}{attrs}>")
+    if name in _VOID_TAGS:
+        return
+    _serialise_children(node, parts)
+    parts.append(f"</{name}>")

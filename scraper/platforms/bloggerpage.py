@@ -51,7 +51,13 @@ _LEGACY_BLOCK = re.compile(r"""id\s*=\s*["']?comments-block\b""", re.IGNORECASE)
 
 def has_legacy_block(doc: Document) -> bool:
     """The page has a legacy `dl#comments-block` (not just CSS naming it)."""
-    return "omments-block" in doc.text and _LEGACY_BLOCK.search(doc.text) is not None
+    text = doc.text
+    at = text.find("omments-block")
+    while at != -1:
+        if _LEGACY_BLOCK.search(text, max(0, at - 12), at + 14):
+            return True
+        at = text.find("omments-block", at + 1)
+    return False
 
 
 def is_blogger(doc: Document) -> bool:

@@ -51,6 +51,23 @@ class PageIndex:
     def position(self, tag: Tag) -> int:
         return self.positions.get(id(tag), -1)
 
+    def span(self, root: Tag) -> tuple[int, int]:
+        """(first, last) document positions of `root`'s subtree, for cheap "is inside" tests."""
+        last = root
+        while True:
+            child = next((c for c in reversed(last.contents) if isinstance(c, Tag)), None)
+            if child is None:
+                break
+            last = child
+        return self.position(root), self.position(last)
+
+    def inside(self, root: Tag | None, tags: Iterable[Tag]) -> list[Tag]:
+        """The `tags` that are descendants of `root`, in their given order."""
+        if root is None:
+            return []
+        start, end = self.span(root)
+        return [tag for tag in tags if start < self.positions.get(id(tag), -1) <= end]
+
     def first_class(self, *classes: str) -> Tag | None:
         """The first element (in document order) carrying any of `classes`."""
         best: Tag | None = None

@@ -41,17 +41,14 @@ def clean_byline(text: str | None) -> str | None:
     return value or None
 
 
-def strip_body_chrome(body: Tag) -> None:
+def strip_body_chrome(body: Tag, index: PageIndex) -> None:
     """Remove share bars, related-post boxes and scripts from an article body (mutates the tree)."""
     doomed: list[Tag] = []
-    for node in body.find_all(True):
-        if node.name in ("script", "style", "noscript", "form", "iframe"):
-            doomed.append(node)
-            continue
-        for name in classes_of(node):
-            if _CHROME_CLASS.search(name):
-                doomed.append(node)
-                break
+    for name in ("script", "style", "noscript", "form", "iframe"):
+        doomed.extend(index.inside(body, index.names(name)))
+    for name, tags in index.by_class.items():
+        if _CHROME_CLASS.search(name):
+            doomed.extend(index.inside(body, tags))
     for node in doomed:
         if node.parent is not None:
             node.decompose()
@@ -96,7 +93,7 @@ def build_post(
         updated = parse_iso(stamp) if stamp else None
     text = html = ""
     if body is not None:
-        strip_body_chrome(body)
+        strip_body_chrome(body, index)
         text = visible_text(body)
         html = sanitise_html(body)
     return Post(

@@ -178,16 +178,20 @@ def _parse_item(
     )
 
 
-def _comment_items(roots: list[Tag]) -> list[tuple[Tag, str]]:
+def _comment_items(index: PageIndex, roots: list[Tag]) -> list[tuple[Tag, str]]:
     """Outermost element of each comment (li#comment-N or li#li-comment-N), document order."""
+    candidates = [
+        tag for key, tag in index.by_id.items() if "comment-" in key and _COMMENT_ID.match(key)
+    ]
     found: list[tuple[Tag, str]] = []
     seen: set[str] = set()
     for root in roots:
-        for tag in root.find_all(id=_COMMENT_ID):
+        for tag in index.inside(root, candidates):
             match = _COMMENT_ID.match(attr(tag, "id") or "")
             if match and match.group(1) not in seen:
                 seen.add(match.group(1))
                 found.append((tag, match.group(1)))
+    found.sort(key=lambda item: index.position(item[0]))
     return found
 
 
@@ -211,10 +215,13 @@ def _count_shown(index: PageIndex) -> int | None:
         candidates.extend(index.classes(name)[:1])
     if "comments-title" in index.by_id:
         candidates.append(index.by_id["comments-title"])
-    area = index.by_id.get("comments") or index.first_class("comments-area")
-    if area is not None:
-        candidates.extend(area.find_all(["h2", "h3", "h4"], limit=3))
     for tag in candidates:
+        count = comment_count_from_text(text_of(tag))
+        if count is not None:
+            return count
+    area = index.by_id.get("comments") or index.first_class("comments-area")
+    headings = index.inside(area, index.names("h2") + index.names("h3") + index.names("h4"))
+    for tag in sorted(headings, key=index.position)[:3]:
         count = comment_count_from_text(text_of(tag))
         if count is not None:
             return count
@@ -261,6 +268,12 @@ def _post_id(doc: Document, index: PageIndex) -> str | None:
     return None
 
 
+def _classes(index: PageIndex, *names: str) -> list[Tag]:
+    """Elements carrying any of `names`, in document order."""
+    tags = {id(tag): tag for name in names for tag in index.classes(name)}
+    return sorted(tags.values(), key=index.position)
+
+
 def _post(doc: Document, index: PageIndex, post_id: str | None, zone: tzinfo) -> ParsedPage:
     article = index.by_id.get(f"post-{post_id}") if post_id else None
     if article is None:
@@ -269,26 +282,26 @@ def _post(doc: Document, index: PageIndex, post_id: str | None, zone: tzinfo) ->
     title_node = titles[0] if titles else index.first_class("entry-title", "post-title")
     author = None
     published = None
-    if article is not None:
-        byline = article.find(class_=["author", "byline", "entry-author"])
-        if isinstance(byline, Tag):
-            fn = byline.find(class_="fn") or byline.find("a")
-            author = clean_byline(text_of(fn) if isinstance(fn, Tag) else text_of(byline))
-        stamp = article.find("time", class_=["published", "entry-date"]) or article.find("time")
-        if isinstance(stamp, Tag):
-            published = parse_iso(attr(stamp, "datetime"), zone)
-    body_scope = article if article is not None else None
-    body = None
-    if body_scope is not None:
-        found = body_scope.find(
-            class_=["entry-content", "post-content", "entry", "article-content"]
-        )
-        body = found if isinstance(found, Tag) else None
+    bylines = index.inside(article, _classes(index, "author", "byline", "entry-author"))
+    if bylines:
+        byline = bylines[0]
+        fn = byline.find(class_="fn") or byline.find("a")
+        author = clean_byline(text_of(fn) if isinstance(fn, Tag) else text_of(byline))
+    times = index.inside(article, index.names("time"))
+    stamp = next((t for t in times if {"published", "entry-date"} & set(classes_of(t))), None)
+    stamp = stamp or (times[0] if times else None)
+    if stamp is not None:
+        published = parse_iso(attr(stamp, "datetime"), zone)
+    bodies = index.inside(
+        article, _classes(index, "entry-content", "post-content", "article-content")
+    )
+    body = bodies[0] if bodies else None
     if body is None:
         body = index.first_class("entry-content", "post-content", "article-content")
-    labels = tuple(
-        text_of(tag) or "" for tag in (article.find_all("a", rel="tag") if article else [])
-    )
+    tag_links = [
+        a for a in index.inside(article, index.names("a")) if "tag" in (attr(a, "rel") or "")
+    ]
+    labels = tuple(text_of(tag) or "" for tag in tag_links)
     post = build_post(
         doc,
         index,
@@ -322,7 +335,7 @@ class WordPressParser:
         index = page_index(doc)
         post_id = _post_id(doc, index)
         zone = blog_timezone(index)
-        items = _comment_items(_roots(index))
+        items = _comment_items(index, _roots(index))
         owners = {id(tag): number for tag, number in items}
         raw: list[Comment] = []
         nested = set(owners)
