@@ -1,0 +1,120 @@
+"""Comment systems that live outside the page (Disqus, Facebook, giscus…): notes and where to look."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from urllib.parse import quote
+
+from bs4 import Tag
+
+from scraper.platforms.base import Document
+from scraper.platforms.pieces import attr
+
+_DISQUS_SHORTNAME = re.compile(
+    r"""(?:disqus_shortname\s*=\s*|shortname\s*:\s*)['"]([\w-]+)['"]|//([\w-]+)\.disqus\.com/(?:embed|count)\.js"""
+)
+_DISQUS_IDENTIFIER = re.compile(r"""disqus_identifier\s*=\s*['"]([^'"]+)['"]""")
+_DISQUS_URL = re.compile(r"""disqus_url\s*=\s*['"]([^'"]+)['"]""")
+_LOAD_MORE = re.compile(
+    r"""class=["'][^"']*(?:wpd-load-more|wpdiscuz-loadmore|load-more-comments|comments-load-more|"""
+    r"""js-load-comments|more-comments-button)""",
+    re.IGNORECASE,
+)
+
+
+@dataclass(frozen=True, slots=True)
+class WidgetReport:
+    """Comment systems found on the page: human notes, URLs holding the comments, a shown count."""
+
+    notes: tuple[str, ...] = ()
+    more_comments: tuple[str, ...] = ()
+    count_shown: int | None = None
+    systems: tuple[str, ...] = ()
+
+
+def detect_widgets(doc: Document) -> WidgetReport:
+    """Recognise third-party or JavaScript-only comment systems; cheap substring checks first."""
+    text = doc.text
+    lowered = text.lower()
+    notes: list[str] = []
+    urls: list[str] = []
+    systems: list[str] = []
+    count: int | None = None
+    if "disqus" in lowered:
+        shortname = _first_group(_DISQUS_SHORTNAME, text)
+        if shortname or doc.soup.find(id="disqus_thread") is not None:
+            systems.append("disqus")
+            page_url = _first_group(_DISQUS_URL, text) or doc.url
+            notes.append("comments are served by Disqus (JavaScript only); none are in the page")
+            if shortname and page_url:
+                urls.append(
+                    "https://disqus.com/embed/comments/?base=default&f="
+                    + shortname
+                    + "&t_u="
+                    + quote(page_url, safe="")
+                    + _identifier_param(text)
+                )
+    if "fb-comments" in lowered:
+        node = doc.soup.find(class_="fb-comments")
+        if isinstance(node, Tag):
+            systems.append("facebook")
+            notes.append("comments are served by the Facebook comments plugin (JavaScript only)")
+            target = doc.absolute(attr(node, "data-href"))
+            if target:
+                urls.append(
+                    "https://www.facebook.com/plugins/comments.php?href=" + quote(target, safe="")
+                )
+    if "commento" in lowered and (
+        doc.soup.find(id="commento") is not None or "cdn.commento.io" in lowered
+    ):
+        systems.append("commento")
+        notes.append("comments are served by Commento (JavaScript only)")
+    if "isso" in lowered and (
+        doc.soup.find(id="isso-thread") is not None or "data-isso" in lowered
+    ):
+        systems.append("isso")
+        notes.append("comments are served by Isso (JavaScript only)")
+    for system, host, suffix in (
+        ("utterances", "utteranc.es", "issues"),
+        ("giscus", "giscus.app", "discussions"),
+    ):
+        if host in lowered:
+            systems.append(system)
+            script = doc.soup.find("script", src=re.compile(re.escape(host)))
+            repo = attr(script, "repo") or attr(script, "data-repo")
+            notes.append(f"comments are GitHub {suffix} shown by {system} (JavaScript only)")
+            if repo and re.fullmatch(r"[\w.-]+/[\w.-]+", repo):
+                urls.append(f"https://github.com/{repo}/{suffix}")
+    if "hyvor" in lowered and ("hyvor-talk" in lowered or "talk.hyvor.com" in lowered):
+        systems.append("hyvor")
+        notes.append("comments are served by Hyvor Talk (JavaScript only)")
+    if "squarespace-comments" in lowered:
+        node = doc.soup.find(class_="squarespace-comments")
+        if isinstance(node, Tag) and not node.get_text(strip=True):
+            systems.append("squarespace")
+            notes.append(
+                "Squarespace loads this post's comments with JavaScript; none are in the page"
+            )
+            shown = attr(node, "data-public-comment-count")
+            count = int(shown) if shown and shown.isdigit() else None
+    if "jetpack" in lowered and "jetpack_remote_comment" in lowered:
+        notes.append(
+            "Jetpack comment form found (comments themselves, if any, are listed separately)"
+        )
+    if _LOAD_MORE.search(text):
+        systems.append("load-more")
+        notes.append('the page loads further comments with JavaScript ("load more")')
+    return WidgetReport(tuple(notes), tuple(dict.fromkeys(urls)), count, tuple(systems))
+
+
+def _first_group(pattern: re.Pattern[str], text: str) -> str | None:
+    match = pattern.search(text)
+    if match is None:
+        return None
+    return next((group for group in match.groups() if group), None)
+
+
+def _identifier_param(text: str) -> str:
+    identifier = _first_group(_DISQUS_IDENTIFIER, text)
+    return "&t_i=" + quote(identifier, safe="") if identifier else ""
