@@ -73,7 +73,7 @@ def head_meta(doc: Document) -> dict[str, str]:
 
 
 def find_body(doc: Document) -> Tag | None:
-    """The article body: a known container, else the `<article>`, else the densest paragraph block."""
+    """The article body: a known container, else `<article>`, else the densest paragraph block."""
     index = page_index(doc)
     for kind, value in _BODY_KEYS:
         node = first_of(index, kind, value)
@@ -139,7 +139,7 @@ def find_author(doc: Document, meta: dict[str, str], scope: Tag | None) -> str |
 def find_published(
     doc: Document, meta: dict[str, str], scope: Tag | None, zone: tzinfo
 ) -> datetime | None:
-    """The post's date: meta stamps, then date markup in/near the article, then a date in a byline."""
+    """The post's date: meta stamps, then date markup near the article, then a byline date."""
     for key in ("article:published_time", "og:published_time", "datepublished", "dc.date"):
         if key in meta:
             moment = read_date_text(meta[key], zone)
@@ -165,7 +165,7 @@ def body_post(
     body: Tag | None = None,
     drop: Sequence[Tag] = (),
 ) -> Post:
-    """Build the Post; `drop` are comment containers to cut out of the body (after comments are read)."""
+    """Build the Post; `drop` are comment containers cut out of the body (comments read first)."""
     hints = hints or PostHints()
     meta = head_meta(doc)
     body = body if body is not None else find_body(doc)

@@ -1,4 +1,4 @@
-"""Drupal 7 and 8+: comment articles after `<a id="comment-N">` anchors, replies in `div.indented`."""
+"""Drupal 7 and 8+: comments after `<a id="comment-N">` anchors, replies in `div.indented`."""
 
 from __future__ import annotations
 

@@ -1,4 +1,4 @@
-"""The fallback parser for any page: structured data, then the structural heuristic, plus widgets."""
+"""The fallback parser for any page: structured data, then the structural heuristic, widgets."""
 
 from __future__ import annotations
 

@@ -1,4 +1,4 @@
-"""Comments found by shape: repeated blocks under a comment-ish container, each with author and date."""
+"""Comments found by shape: repeated blocks under a comment-ish container, with author and date."""
 
 from __future__ import annotations
 
@@ -116,7 +116,7 @@ def heuristic_comments(doc: Document, zone: tzinfo) -> tuple[tuple[Comment, ...]
     return thread(best), [best_container]
 
 
-def _read_container(
+def _read_container(  # noqa: PLR0917 - recursive walker, all state positional
     doc: Document, container: Tag, parent: str | None, zone: tzinfo, out: list[Comment], level: int
 ) -> None:
     """Read the repeated blocks of `container`, descending through wrappers until some qualify."""
@@ -140,7 +140,7 @@ def _read_container(
                 _read_container(doc, child, parent, zone, out, level + 1)
 
 
-def _read_block(
+def _read_block(  # noqa: PLR0917 - recursive walker, all state positional
     doc: Document, block: Tag, fields: _Fields, parent: str | None, zone: tzinfo, out: list[Comment]
 ) -> str:
     skip = set(map(id, fields.nested)) | set(map(id, fields.meta_nodes))
@@ -210,9 +210,11 @@ def _fields(doc: Document, block: Tag, zone: tzinfo) -> _Fields | None:
         if names and _HINT.search(names) and is_comment_container(node):
             nested.append(node)
             continue
-        if author_node is None and (node.name == "cite" or (names and _AUTHOR_CLASS.search(names))):
-            if node.name == "cite" or not _DATE_CLASS.search(names):
-                author_node = node
+        if author_node is None and (
+            node.name == "cite"
+            or (names and _AUTHOR_CLASS.search(names) and not _DATE_CLASS.search(names))
+        ):
+            author_node = node
         if date_node is None and (node.name == "time" or (names and _DATE_CLASS.search(names))):
             moment = read_date(node, zone) if len(node.get_text()) < 300 else None
             if moment is not None:

@@ -1,4 +1,4 @@
-"""Dreamwidth and LiveJournal (LJ code): `div#cmtN` / `div.b-leaf#tN` comments, `?thread=N` parents."""
+"""Dreamwidth and LiveJournal (LJ code): `div#cmtN` / `div.b-leaf#tN`, `?thread=N` parents."""
 
 from __future__ import annotations
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable
 from datetime import UTC, datetime, tzinfo
+from typing import Any
 
 from bs4 import NavigableString, Tag
 
@@ -23,7 +24,8 @@ _BY_WORDS = re.compile(
     re.IGNORECASE,
 )
 _TRAILING_JOINERS = re.compile(
-    r"[\s,|·•:\-–—@]*(?:\b(?:on|at|am|um|le|el|il|op|den|the|said|says|wrote|schrieb|a écrit)\b[\s,|·•:\-–—]*)*$",
+    r"[\s,|·•:\-–—@]*"
+    r"(?:\b(?:on|at|am|um|le|el|il|op|den|the|said|says|wrote|schrieb|a écrit)\b[\s,|·•:\-–—]*)*$",
     re.IGNORECASE,
 )
 _DATE_IN_TEXT = re.compile(
@@ -132,14 +134,22 @@ def classes(node: Tag) -> list[str]:
     return list(value or [])
 
 
-def attr(node: Tag | None, name: str) -> str | None:
-    """A string attribute, or None."""
-    if node is None:
+def attr(node: object, name: str) -> str | None:
+    """A string attribute of an element, or None (also for text nodes and None)."""
+    if not isinstance(node, Tag):
         return None
     value = node.get(name)
     if isinstance(value, list):
         return " ".join(value)
     return value
+
+
+def find_tag(node: Tag | None, *args: Any, **kwargs: Any) -> Tag | None:
+    """`node.find(…)` narrowed to an element (bs4 may also return text nodes)."""
+    if node is None:
+        return None
+    found = node.find(*args, **kwargs)
+    return found if isinstance(found, Tag) else None
 
 
 def looks_deleted(text: str) -> bool:

@@ -18,6 +18,7 @@ from scraper.platforms.common import PageIndex, json_ld, page_index, stable_comm
 from scraper.platforms.pieces import (
     attr,
     classes,
+    find_tag,
     id_from_attr,
     looks_deleted,
     read_date,
@@ -53,7 +54,7 @@ class Structured:
 
 
 def read_structured(doc: Document, zone: tzinfo) -> Structured:
-    """JSON-LD first (most explicit), then microdata, then microformats2; first with comments wins."""
+    """JSON-LD first (most explicit), then microdata, then microformats2; first found wins."""
     found = Structured()
     if "ld+json" in doc.text:
         _read_jsonld(doc, zone, found)
@@ -203,7 +204,7 @@ def _read_microdata(doc: Document, zone: tzinfo, found: Structured) -> tuple[Com
                     prop.find(attrs={"itemprop": "name"}) if prop.has_attr("itemscope") else None
                 )
                 author = normalise_text((name_node or prop).get_text(" ", strip=True)) or author
-                link = prop if prop.name == "a" else prop.find("a", href=True)
+                link = prop if prop.name == "a" else find_tag(prop, "a", href=True)
                 author_url = doc.absolute(attr(link, "href")) if link is not None else author_url
             elif {"datePublished", "dateCreated", "commentTime"} & set(names):
                 published = published or read_date(prop, zone)
@@ -269,27 +270,26 @@ def _read_hentry(doc: Document, zone: tzinfo, found: Structured) -> tuple[Commen
     if posts:
         root = posts[0]
         found.is_post = True
-        found.body = root.find(class_="e-content")
-        title = root.find(class_="p-name")
-        author = root.find(class_="p-author")
+        found.body = find_tag(root, class_="e-content")
+        title = find_tag(root, class_="p-name")
         found.hints = PostHints(
             title=normalise_text(title.get_text(" ", strip=True)) if title is not None else None,
-            author=_card_name(author),
-            published=read_date(root.find(class_="dt-published"), zone),
+            author=_card_name(find_tag(root, class_="p-author")),
+            published=read_date(find_tag(root, class_="dt-published"), zone),
         )
     by_url: dict[str, str] = {}
     by_node: dict[int, str] = {}
     comments: list[Comment] = []
     for cite in cites:
-        content = cite.find(class_=["e-content", "p-content", "p-summary"]) or cite.find(
-            class_="p-name"
+        content = find_tag(cite, class_=["e-content", "p-content", "p-summary"]) or find_tag(
+            cite, class_="p-name"
         )
         text = visible_text(content)
-        author = _card_name(cite.find(class_="p-author"))
-        author_node = cite.find(class_="p-author")
-        link = author_node.find("a", href=True) if author_node is not None else None
-        published = read_date(cite.find(class_="dt-published"), zone)
-        url_node = cite.find(class_="u-url", href=True)
+        author = _card_name(find_tag(cite, class_="p-author"))
+        author_node = find_tag(cite, class_="p-author")
+        link = find_tag(author_node, "a", href=True) if author_node is not None else None
+        published = read_date(find_tag(cite, class_="dt-published"), zone)
+        url_node = find_tag(cite, class_="u-url", href=True)
         url = doc.absolute(attr(url_node, "href"))
         comment_id = (
             id_from_attr(attr(cite, "id"))
@@ -297,7 +297,7 @@ def _read_hentry(doc: Document, zone: tzinfo, found: Structured) -> tuple[Commen
             or stable_comment_id(doc.url, author, published, text)
         )
         parent_id = None
-        reply_to = cite.find(class_="u-in-reply-to", href=True)
+        reply_to = find_tag(cite, class_="u-in-reply-to", href=True)
         target = doc.absolute(attr(reply_to, "href"))
         if target and target in by_url:
             parent_id = by_url[target]

@@ -24,6 +24,7 @@ from scraper.platforms.pieces import (
     attr,
     classes,
     find_date_text,
+    find_tag,
     id_from_attr,
     looks_deleted,
     read_date,
@@ -120,7 +121,7 @@ def _footer(block: Tag) -> Tag | None:
 def _author(block: Tag, footer: Tag | None) -> tuple[str | None, Tag | None]:
     card = block.find(class_=["fn", "commenter-name", "comment-author"])
     if isinstance(card, Tag):
-        link = card if card.name == "a" else card.find("a")
+        link = card if card.name == "a" else find_tag(card, "a")
         return normalise_text(card.get_text(" ", strip=True)) or None, link
     if footer is None:
         return None, None

@@ -1,4 +1,4 @@
-"""Comment systems that live outside the page (Disqus, Facebook, giscus…): notes and where to look."""
+"""Comment systems that live outside the page (Disqus, Facebook, giscus…): notes, where to look."""
 
 from __future__ import annotations
 
@@ -33,7 +33,7 @@ class WidgetReport:
     systems: tuple[str, ...] = ()
 
 
-def detect_widgets(doc: Document) -> WidgetReport:
+def detect_widgets(doc: Document) -> WidgetReport:  # noqa: PLR0915 - one flat check per system
     """Recognise third-party or JavaScript-only comment systems; cheap substring checks first."""
     text = doc.text
     lowered = text.lower()
