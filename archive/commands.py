@@ -134,7 +134,8 @@ def _show(resolve: Resolve) -> click.Command:
         if as_json:
             _echo_json(thread.to_dict())
         else:
-            _console().print(render.thread_view(thread))
+            console = _console()
+            console.print(render.thread_view(thread, console.width))
 
     return show_command
 

@@ -238,7 +238,7 @@ def main() -> None:
 
             def draw() -> None:
                 Console(file=io.StringIO(), width=100).print(
-                    render.thread_view(queries.show(conn, url))
+                    render.thread_view(queries.show(conn, url), 100)
                 )
 
             print(f"| show incl. rich rendering | {statistics.median(timed(draw, 3)):.1f} ms |")
