@@ -9,6 +9,7 @@ from collections.abc import AsyncGenerator, AsyncIterator, Awaitable, Callable, 
 from contextlib import aclosing
 from dataclasses import dataclass
 from datetime import datetime
+from itertools import pairwise
 from typing import Literal
 from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
 
@@ -129,9 +130,15 @@ class _Run:
         return Discovered(url=url, kind="post", lastmod=entry.lastmod, source=source)
 
     def older_than_since(self, entries: Iterable[Entry]) -> bool:
+        """True when nothing after this feed page can be new enough: the page is newest first
+        and already reaches back past `since`."""
         since = self.site.since
         dates = [e.lastmod for e in entries]
-        return since is not None and bool(dates) and all(d is not None and d < since for d in dates)
+        if since is None or not dates or any(d is None for d in dates):
+            return False
+        known = [d for d in dates if d is not None]
+        newest_first = all(a >= b for a, b in pairwise(known))
+        return known[-1] < since if newest_first else all(d < since for d in known)
 
     async def home_listing(self) -> Listing:
         if self.home is None:
