@@ -138,6 +138,8 @@ class _Handler(BaseHTTPRequestHandler):
             rendered, self.headers.get("If-None-Match"), self.headers.get("If-Modified-Since")
         ):
             status = 304
+        # Logged before answering, so a client that has its response sees it in the log.
+        site.owner.record(self.command, self.path, status)
         self.send_response(status)
         for name, value in page.headers:
             self.send_header(name, value)
@@ -157,7 +159,6 @@ class _Handler(BaseHTTPRequestHandler):
         self.end_headers()
         if not head and body:
             self.wfile.write(body)
-        site.owner.record(self.command, self.path, status)
 
 
 class DemoServer:
