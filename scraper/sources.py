@@ -329,8 +329,8 @@ def read_listing(html: bytes, base_url: str) -> Listing:
 
     def absolute(values: list[Any]) -> tuple[str, ...]:
         seen: dict[str, None] = {}
-        for value in values:
-            normal = normalise_url(str(value), base)
+        for value in dict.fromkeys(str(v) for v in values):
+            normal = normalise_url(value, base)
             if normal:
                 seen.setdefault(normal, None)
         return tuple(seen)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 from typing import Literal
 from urllib.parse import parse_qsl, quote, urlencode, urljoin, urlsplit, urlunsplit
 
@@ -126,6 +127,7 @@ _OTHER_PREFIXES = ("/wp-admin", "/wp-login.php", "/wp-json", "/xmlrpc.php", "/cg
 _OTHER_SEGMENTS = frozenset({"login", "logout", "register", "signin", "signup", "cart", "checkout"})
 
 
+@lru_cache(maxsize=32768)  # sidebars and menus repeat the same links on every page of a site
 def normalise_url(url: str, base: str | None = None) -> str | None:
     """Canonical form used for deduplication, or None for what is not an http(s) page URL.
 

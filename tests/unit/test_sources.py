@@ -224,3 +224,19 @@ def test_parse_datetime_and_html_to_text() -> None:
     assert parse_datetime(None) is None
     assert html_to_text("") == ""
     assert html_to_text("<p>a  b</p><p>c<br>d</p>") == "a b\nc\nd"
+
+
+CORPUS = Path(__file__).resolve().parents[2].parent / "shared" / "corpus"
+
+
+@pytest.mark.skipif(not CORPUS.is_dir(), reason="../shared/corpus is not present")
+def test_links_from_every_real_page() -> None:
+    pages = sorted(CORPUS.glob("*.html"))
+    if not pages:
+        pytest.skip("no saved pages in ../shared/corpus")
+    for path in pages:
+        base = "https://corpus.example/2015/02/page.html"
+        links, _nexts = links_from_page(path.read_bytes(), base)
+        assert links, path.name
+        assert all(link.startswith(("http://", "https://")) for link in links)
+        assert all("#" not in link and "utm_" not in link for link in links), path.name
