@@ -11,8 +11,9 @@ without a clock time is compared by day). The offset is the one the truth's post
 when it states none (the page never reveals its zone, e.g. Blogger's shown times), it is the one
 offset, in 15-minute steps, that fits most of the page's comments: the zone is unknown but fixed,
 so this still checks every comment against the same clock, and it is printed per page.
-Because a single offset cannot follow daylight saving across a thread's months, a result exactly one hour off is also accepted and counted in the `dst` column, so it
-stays visible. Blogger's `showComment` epochs are exact UTC, so this compares what the reader saw.
+Because a single offset cannot follow daylight saving across a thread's months, a result
+exactly one hour off is also accepted and counted in the `dst` column, so it stays visible.
+Blogger's `showComment` epochs are exact UTC, so this compares what the reader saw.
 """
 
 from __future__ import annotations
