@@ -78,6 +78,37 @@ def test_feed_missing_falls_back_to_sitemap(wp: WordPressSite, caplog: Any) -> N
     assert any("HTTP 404" in message for message in caplog.messages)
 
 
+def test_feed_ignoring_paged_is_not_trusted(wp: WordPressSite) -> None:
+    wp.feed_ignores_paged = True
+    found, _ = discover(SiteConfig(name="wp", url=wp.base + "/"))
+    assert sorted(d.url for d in found) == sorted(urls_of(wp))
+    assert [d.source for d in found].count("feed") == 10
+    assert wp.hits["/feed/"] == 2  # the repeat is noticed on the second page
+    assert {d.source for d in found[10:]} == {"sitemap"}
+
+
+def test_a_raising_fetch_never_crashes_discovery_or_threads() -> None:
+    async def broken(url: str, **kwargs: Any) -> Any:
+        raise RuntimeError("transport exploded")
+
+    async def go() -> Any:
+        site = SiteConfig(name="x", url="https://x.example/")
+        found = [d async for d in discover_site(site, broken)]
+        parsed = ParsedPage(
+            url="https://x.example/2020/01/02/p/",
+            platform="wordpress",
+            post=Post(platform_id="7"),
+            comment_count_shown=3,
+            more_comments=("https://x.example/2020/01/02/p/comment-page-2/",),
+        )
+        return found, await complete_thread(parsed, parsed.url or "", broken)
+
+    found, result = asyncio.run(go())
+    assert found == []
+    assert not result.complete
+    assert "transport exploded" in (result.note or "")
+
+
 def test_no_feed_no_sitemap_uses_rest(wp: WordPressSite) -> None:
     wp.feed = wp.sitemap = False
     found, _ = discover(SiteConfig(name="wp", url=wp.base + "/"))

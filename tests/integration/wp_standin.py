@@ -90,6 +90,7 @@ class WordPressSite:
         self.posts[1].comments = big_thread(700, self.posts[1].date + timedelta(hours=1))[:3]
         self.comments_per_page = comments_per_page
         self.feed = True
+        self.feed_ignores_paged = False  # some caching setups serve page 1 for every ?paged=
         self.sitemap = True
         self.rest_status = 200  # 401: disabled by a security plugin
         self.calendar = False
@@ -121,7 +122,7 @@ class WordPressSite:
             number = int(path.strip("/").split("/")[-1]) if path != "/" else 1
             return self.listing(number)
         if path == "/feed/" and self.feed:
-            return self.rss(int(query.get("paged", "1")))
+            return self.rss(1 if self.feed_ignores_paged else int(query.get("paged", "1")))
         if path.startswith("/wp-sitemap") and self.sitemap:
             return self.sitemaps(path)
         if path.startswith("/wp-json/"):
