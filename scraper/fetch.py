@@ -149,15 +149,15 @@ class Fetcher:
         seen = {urldefrag(current).url}
         while True:
             try:
-                await self._guard.check(current)
+                parts = await self._guard.check(current)
             except UnsafeURLError as error:
                 return job.failed(str(error))
             if robots:
-                rules = await self._robots.for_url(current)
+                rules = await self._robots.for_url(parts)
                 blocked = rules.blocked_reason(current, self.config.user_agent)
                 if blocked is not None:
                     return job.failed(blocked, kind="robots_blocked")
-            result = await self._with_retries(job, current)
+            result = await self._with_retries(job, current, host_key(parts))
             if isinstance(result, FetchOutcome):
                 return result
             if len(job.hops) >= max_redirects:
@@ -170,13 +170,13 @@ class Fetcher:
             job.hops.append(target)
             current = target
 
-    async def _with_retries(self, job: Job, current: str) -> FetchOutcome | Redirect:
+    async def _with_retries(self, job: Job, current: str, key: str) -> FetchOutcome | Redirect:
         """One hop, retried by the policy on transient failures and retryable statuses."""
         attempt = 0
         while True:
             attempt += 1
             try:
-                return await self._attempt(job, current)
+                return await self._attempt(job, current, key)
             except TransientError as error:
                 decision = self._policy.after_error(attempt)
                 if not decision.retry:
@@ -190,16 +190,16 @@ class Fetcher:
                     return job.failed(reason, status=error.status)
                 log.info("retry %s in %.2f s: %s", current, decision.delay, error)
                 if decision.host_wide:  # Retry-After: the pacer holds back the whole host
-                    self._pacer.defer(host_key(current), decision.delay)
+                    self._pacer.defer(key, decision.delay)
                 else:
                     await self._sleep(decision.delay)
 
-    async def _attempt(self, job: Job, current: str) -> FetchOutcome | Redirect:
+    async def _attempt(self, job: Job, current: str, key: str) -> FetchOutcome | Redirect:
         if self._client is None:
             raise RuntimeError("use `async with Fetcher(...)` before fetching")
         # Host slot (and its pacing wait) first, global slot second: waiting for one slow
         # host must not hold a global slot that another host could use.
-        async with self._pacer.slot(host_key(current), self._sleep), self._global:
+        async with self._pacer.slot(key, self._sleep), self._global:
             job.attempts += 1
             started = time.monotonic()
             try:

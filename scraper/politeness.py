@@ -4,10 +4,9 @@ from __future__ import annotations
 
 import asyncio
 import time
-from collections.abc import AsyncIterator, Awaitable, Callable
-from contextlib import asynccontextmanager
+from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
-from urllib.parse import urlsplit
+from urllib.parse import SplitResult, urlsplit
 
 from protego import Protego
 
@@ -21,9 +20,9 @@ RobotsLoader = Callable[[str], Awaitable[FetchOutcome]]
 Sleep = Callable[[float], Awaitable[None]]
 
 
-def origin_of(url: str) -> str:
+def origin_of(url: str | SplitResult) -> str:
     """scheme://host[:port] with default ports dropped: robots.txt applies per origin."""
-    parts = urlsplit(url)
+    parts = urlsplit(url) if isinstance(url, str) else url
     scheme = parts.scheme.lower()
     host = (parts.hostname or "").lower()
     if ":" in host:
@@ -34,9 +33,9 @@ def origin_of(url: str) -> str:
     return f"{scheme}://{host}:{port}"
 
 
-def host_key(url: str) -> str:
+def host_key(url: str | SplitResult) -> str:
     """host:port — the unit that pacing and per-host concurrency apply to (one server)."""
-    parts = urlsplit(url)
+    parts = urlsplit(url) if isinstance(url, str) else url
     port = parts.port or (443 if parts.scheme.lower() == "https" else 80)
     return f"{(parts.hostname or '').lower()}:{port}"
 
@@ -101,12 +100,14 @@ class RobotsCache:
         self._on_loaded = on_loaded
         self._tasks: dict[str, asyncio.Task[HostRobots]] = {}
 
-    async def for_url(self, url: str) -> HostRobots:
+    async def for_url(self, url: str | SplitResult) -> HostRobots:
         origin = origin_of(url)
         task = self._tasks.get(origin)
         if task is None:
             task = asyncio.create_task(self._load(origin), name=f"robots {origin}")
             self._tasks[origin] = task
+        elif task.done() and not task.cancelled():
+            return task.result()  # the common case, without a shield per request
         # shield: one impatient caller being cancelled must not cancel everyone's fetch.
         return await asyncio.shield(task)
 
@@ -167,14 +168,33 @@ class HostPacer:
         state = self._state(key)
         state.not_before = max(state.not_before, self._clock() + seconds)
 
-    @asynccontextmanager
-    async def slot(self, key: str, sleep: Sleep) -> AsyncIterator[None]:
+    def slot(self, key: str, sleep: Sleep) -> _Slot:
         """Hold one of the host's slots, starting no earlier than its pacing allows."""
-        state = self._state(key)
-        async with state.semaphore:
+        return _Slot(self._state(key), self._clock, sleep)
+
+
+class _Slot:
+    """`async with pacer.slot(key, sleep):` — a class, not a generator: this runs per request."""
+
+    __slots__ = ("_clock", "_sleep", "_state")
+
+    def __init__(self, state: _HostState, clock: Callable[[], float], sleep: Sleep) -> None:
+        self._state = state
+        self._clock = clock
+        self._sleep = sleep
+
+    async def __aenter__(self) -> None:
+        state = self._state
+        await state.semaphore.acquire()
+        try:
             now = self._clock()
             start = max(now, state.last_start + state.delay, state.not_before)
             state.last_start = start
             if start > now:
-                await sleep(start - now)
-            yield
+                await self._sleep(start - now)
+        except BaseException:
+            state.semaphore.release()
+            raise
+
+    async def __aexit__(self, *exc_info: object) -> None:
+        self._state.semaphore.release()

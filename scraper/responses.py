@@ -87,34 +87,47 @@ class RetryableStatus(Exception):
 
 
 def transient_reason(error: Exception) -> str:
-    """A short, specific reason for a timeout or connection failure."""
-    if isinstance(error, TimeoutError | httpx.TimeoutException):
+    """A short, specific reason for a timeout or connection failure.
+
+    Judged by the original OS-level error where there is one: transports wrap errors
+    differently (httpx-aiohttp reports a refused connection as ConnectTimeout, for instance).
+    """
+    if _caused_by(error, ConnectionRefusedError):
+        return "connection refused"
+    if _caused_by(error, ConnectionResetError, BrokenPipeError):
+        return "connection reset"
+    if _caused_by(error, TimeoutError):
         return "timeout"
-    if isinstance(error, httpx.ConnectError):
-        return (
-            "connection refused"
-            if _caused_by(error, ConnectionRefusedError)
-            else "connection failed"
-        )
-    if isinstance(error, httpx.RemoteProtocolError):
+    if isinstance(error, httpx.RemoteProtocolError) or _caused_by_name(
+        error, "ServerDisconnectedError", "ClientPayloadError", "ContentLengthError"
+    ):
         return "connection closed early"
-    return "connection reset"
+    if isinstance(error, httpx.TimeoutException) and not _caused_by_name(error, "ClientOSError"):
+        return "timeout"
+    return "connection failed"
 
 
-def _caused_by(error: BaseException, kind: type[BaseException]) -> bool:
-    """Whether `kind` is anywhere in the error's cause/context chain (transports wrap errors)."""
-    seen: set[int] = set()
+def _chain(error: BaseException) -> list[BaseException]:
+    """The error with all its causes, contexts and grouped sub-errors."""
+    seen: dict[int, BaseException] = {}
     stack: list[BaseException | None] = [error]
     while stack:
         current = stack.pop()
         if current is None or id(current) in seen:
             continue
-        if isinstance(current, kind):
-            return True
-        seen.add(id(current))
+        seen[id(current)] = current
         stack += [current.__cause__, current.__context__]
         stack += list(getattr(current, "exceptions", ()))
-    return False
+    return list(seen.values())
+
+
+def _caused_by(error: BaseException, *kinds: type[BaseException]) -> bool:
+    return any(isinstance(link, kinds) for link in _chain(error))
+
+
+def _caused_by_name(error: BaseException, *names: str) -> bool:
+    # By class name, so that optional transports (aiohttp) need not be importable here.
+    return any(type(link).__name__ in names for link in _chain(error))
 
 
 async def read_response(

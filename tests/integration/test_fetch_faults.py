@@ -20,6 +20,7 @@ from tests.integration.servers import (
     Handler,
     Hit,
     MisbehavingServer,
+    fetch_transport,
     first_then,
     gzip_bytes,
     page,
@@ -64,7 +65,12 @@ def fetch(
     **kwargs: str,
 ) -> FetchOutcome:
     async def go() -> FetchOutcome:
-        async with Fetcher(config, allow_private_hosts=allow, sleep=sleep or SleepRecorder()) as f:
+        async with Fetcher(
+            config,
+            allow_private_hosts=allow,
+            sleep=sleep or SleepRecorder(),
+            transport=fetch_transport(),
+        ) as f:
             return await f.fetch(url, **kwargs)  # type: ignore[arg-type]
 
     return asyncio.run(go())
