@@ -14,7 +14,9 @@ from typing import Any, NoReturn
 import click
 
 from archive.commands import register as register_query_commands
+from archive import queries as archive_queries
 from archive.db import Archive
+from archive.lock import describe as describe_lock
 from scraper import __version__
 from scraper.config import Config, load_config
 from scraper.errors import (
@@ -181,6 +183,34 @@ def reparse(config_path: Path | None, db_path: str | None, site_name: str | None
         f"reparsed {counts.pages} pages: {counts.posts} posts, {counts.comments_new} new and "
         f"{counts.comments_changed} changed comments"
     )
+
+
+@cli.command()
+@click.option("--config", "config_path", type=click.Path(path_type=Path), help="Config file.")
+@click.option("--db", "db_path", help="Archive file (overrides [archive] path).")
+@click.option("--json", "as_json", is_flag=True, help="Print JSON instead of a table.")
+def status(config_path: Path | None, db_path: str | None, as_json: bool) -> None:
+    """Per site: last run, next due, pages that failed last run, incomplete threads."""
+    from scraper.status import print_status, site_status
+
+    with translate_errors():
+        config = _config_for(config_path)
+        path = db_path or config.archive.path
+        if not Path(path).exists():
+            raise NotFoundError(f"no archive at {path}")
+        with Archive.open(path, readonly=True) as archive:
+            stats = {row.site: row.to_dict() for row in archive_queries.stats(archive.conn)}
+            failures = {
+                site.name: archive_queries.last_failures(archive.conn, site.name)
+                for site in config.sites
+            }
+            last_runs = {site.name: archive.last_run_at(site.name) for site in config.sites}
+        rows = site_status(config, stats, failures, last_runs)
+        holder = describe_lock(Path(path))
+    if as_json:
+        click.echo(json.dumps({"lock": holder, "sites": rows}, ensure_ascii=False, indent=2))
+    else:
+        print_status(rows, holder)
 
 
 def _default_db() -> str:

@@ -224,12 +224,19 @@ async def complete_thread(
     if parsed.platform == "blogger" or (blogger_feed and parsed.platform != "wordpress"):
         done = blogger_feed is not None and await _blogger_feed(blogger_feed, fetch, got)
     elif parsed.platform == "wordpress":
+        # Comment pages first: they show what REST leaves out (pingbacks, the bypostauthor
+        # flag); REST fills whatever they could not.
+        if others:
+            await _comment_pages(others, page_url, fetch, parse, got)
+            others = []
+            done = not got.problems and (shown is None or got.count() >= shown)
         post_id = _wp_post_id(parsed, page_url)
-        if post_id is not None:
+        if not done and post_id is not None:
             api = _wp_api_base(page_url, parsed.more_comments)
             rest = await _wp_rest(api, post_id, fetch, got)
-            # REST lists only `type=comment`: comment pages still carry pingbacks it leaves out.
             done = bool(rest) and (shown is None or got.count() >= shown)
+            if done:
+                got.problems.clear()  # the API made up for comment pages that failed
     if not done and others:
         await _comment_pages(others, page_url, fetch, parse, got)
     if not done and not others and not got.problems and js_notes:

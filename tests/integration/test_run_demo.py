@@ -1,0 +1,125 @@
+"""End to end through the real CLI: `blogarchive run` against the demo blogs served on 127.0.0.1."""
+
+from __future__ import annotations
+
+import sqlite3
+from collections.abc import Iterator
+from pathlib import Path
+from urllib.parse import urlsplit
+
+import pytest
+from click.testing import CliRunner
+
+from scraper.cli import cli
+from scraper.demo import DemoServer, demo_truth, expected_totals
+
+C6_TABLES = {
+    "sites", "runs", "fetches", "pages", "posts", "post_versions", "comments",
+    "comment_versions", "posts_fts", "comments_fts",
+}
+
+
+@pytest.fixture(scope="module")
+def server() -> Iterator[DemoServer]:
+    with DemoServer() as running:
+        yield running
+
+
+def _write_config(server: DemoServer, folder: Path) -> Path:
+    lines = [
+        "[fetch]",
+        'user_agent = "blogarchive-tests/0.1"',
+        "delay = 0",
+        "timeout = 10",
+        "[revisit]",  # the demo posts are old: look at every one of them on every run
+        'middle_every = "0s"',
+        'old_every = "0s"',
+    ]
+    for site in server.sites:
+        lines += [
+            "[[sites]]",
+            f'name = "{site.name}"',
+            f'url = "{site.base_url}"',
+            'every = "6h"',
+        ]
+    path = folder / "config.toml"
+    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    return path
+
+
+def _run(config: Path, db: Path, *extra: str) -> int:
+    result = CliRunner().invoke(cli, ["run", "--config", str(config), "--db", str(db), *extra])
+    assert result.exception is None or isinstance(result.exception, SystemExit), result.output
+    return result.exit_code
+
+
+def _counts(db: Path) -> dict[str, int]:
+    with sqlite3.connect(db) as conn:
+        return {
+            table: conn.execute(f"SELECT count(*) FROM {table}").fetchone()[0]  # noqa: S608
+            for table in ("posts", "comments", "post_versions", "comment_versions", "pages")
+        }
+
+
+def test_two_runs_archive_everything_once(server: DemoServer, tmp_path: Path) -> None:
+    config = _write_config(server, tmp_path)
+    db = tmp_path / "archive.db"
+    assert _run(config, db) == 0
+
+    totals = expected_totals()
+    with sqlite3.connect(db) as conn:
+        tables = {row[0] for row in conn.execute("SELECT name FROM sqlite_master")}
+        assert tables >= C6_TABLES
+        assert conn.execute("SELECT count(*) FROM posts").fetchone()[0] == totals["posts"]
+        assert conn.execute("SELECT count(*) FROM comments").fetchone()[0] == totals["comments"]
+        rows = conn.execute(
+            """SELECT p.url, c.platform_id, parent.platform_id, c.author, c.deleted,
+                      c.by_post_author
+               FROM comments c JOIN posts p ON p.id = c.post_id
+               LEFT JOIN comments parent ON parent.id = c.parent_id
+               ORDER BY p.url, c.position"""
+        ).fetchall()
+    archived: dict[str, list[tuple[str, str | None, str, bool, bool]]] = {}
+    for url, platform_id, parent, author, deleted, by_author in rows:
+        archived.setdefault(urlsplit(url).path, []).append(
+            (platform_id, parent, author, bool(deleted), bool(by_author))
+        )
+    truth = {path: [tuple(item) for item in items] for path, items in demo_truth().items()}
+    assert {path for path, items in truth.items() if items} <= set(archived)
+    for path, items in truth.items():
+        assert sorted(archived.get(path, []), key=str) == sorted(items, key=str), path
+
+    first = _counts(db)
+    with sqlite3.connect(db) as conn:
+        seen_before = conn.execute("SELECT max(last_seen_at) FROM comments").fetchone()[0]
+
+    # Not due yet: a second plain run skips both sites and fetches nothing.
+    requests_before = server.request_count()
+    assert _run(config, db) == 0
+    assert server.request_count() == requests_before
+
+    # Forced: everything is looked at again, nothing is duplicated, only last_seen_at moves.
+    assert _run(config, db, "--force") == 0
+    assert _counts(db) == first
+    with sqlite3.connect(db) as conn:
+        seen_after = conn.execute("SELECT max(last_seen_at) FROM comments").fetchone()[0]
+        runs = conn.execute("SELECT count(*) FROM runs").fetchone()[0]
+    assert seen_after > seen_before
+    assert runs == 3
+
+
+def test_unknown_site_is_a_usage_error(server: DemoServer, tmp_path: Path) -> None:
+    config = _write_config(server, tmp_path)
+    result = CliRunner().invoke(
+        cli, ["run", "--config", str(config), "--db", str(tmp_path / "a.db"), "--site", "nope"]
+    )
+    assert result.exit_code == 2
+    assert "nope" in result.stderr
+
+
+def test_bad_config_exits_2_naming_the_key(tmp_path: Path) -> None:
+    config = tmp_path / "config.toml"
+    config.write_text('[[sites]]\nname = "a"\nurl = "http://127.0.0.1:9/"\nevery = 6\n')
+    result = CliRunner().invoke(cli, ["run", "--config", str(config)])
+    assert result.exit_code == 2
+    assert "sites[0].every" in result.stderr
