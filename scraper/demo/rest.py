@@ -10,7 +10,7 @@ from typing import Any
 from urllib.parse import urlencode
 
 from scraper.demo.content import DemoBlog, DemoPost, comment_pages
-from scraper.demo.wordpress_markup import comment_page_url, slugify
+from scraper.demo.wordpress_layout import comment_page_url, slugify
 
 
 @dataclass(frozen=True, slots=True)

@@ -7,7 +7,15 @@ from dataclasses import dataclass
 from datetime import datetime
 from urllib.parse import quote, unquote
 
-from scraper.demo import blogger_markup, feeds, rest, wordpress_markup
+from scraper.demo import (
+    blogger_layout,
+    blogger_markup,
+    feeds,
+    rest,
+    rss,
+    wordpress_layout,
+    wordpress_markup,
+)
 from scraper.demo.content import DemoBlog, DemoPost, comment_pages
 
 HTML = "text/html; charset=utf-8"
@@ -69,10 +77,10 @@ def _blogger_window(
         chosen = posts[:size]
     older_url = newer_url = None
     if chosen and chosen[-1] is not posts[-1]:
-        stamp = quote(blogger_markup.iso_local(blog, chosen[-1].published), safe=":")
+        stamp = quote(blogger_layout.iso_local(blog, chosen[-1].published), safe=":")
         older_url = f"{base}{path}?updated-max={stamp}&max-results={size}"
     if chosen and chosen[0] is not posts[0]:
-        stamp = quote(blogger_markup.iso_local(blog, chosen[0].published), safe=":")
+        stamp = quote(blogger_layout.iso_local(blog, chosen[0].published), safe=":")
         newer_url = f"{base}{path}?updated-min={stamp}&max-results={size}&reverse-paginate=true"
     return chosen, newer_url, older_url
 
@@ -153,7 +161,7 @@ def _wordpress(blog: DemoBlog, base: str, path: str, params: dict[str, str]) -> 
         if post is None:
             return _not_found(blog, base)
         if match.group(3):
-            body = feeds.wordpress_comment_feed(blog, base, post)
+            body = rss.wordpress_comment_feed(blog, base, post)
             return Page(200, "application/rss+xml; charset=utf-8", body, post.last_modified)
         page = int(match.group(2)) if match.group(2) else None
         if page is not None and not 1 <= page <= len(comment_pages(post)):
@@ -166,12 +174,12 @@ def _wordpress(blog: DemoBlog, base: str, path: str, params: dict[str, str]) -> 
             blog, base, listing.group(1), listing.group(2), int(listing.group(3) or 1)
         )
     if path == "/feed/":
-        rss = feeds.wordpress_feed(blog, base, _int(params.get("paged"), 1))
-        if rss is None:
+        channel = rss.wordpress_feed(blog, base, _int(params.get("paged"), 1))
+        if channel is None:
             return _not_found(blog, base)
-        return Page(200, "application/rss+xml; charset=utf-8", rss, blog.last_modified)
+        return Page(200, "application/rss+xml; charset=utf-8", channel, blog.last_modified)
     if path == "/comments/feed/":
-        body = feeds.wordpress_comment_feed(blog, base, None)
+        body = rss.wordpress_comment_feed(blog, base, None)
         return Page(200, "application/rss+xml; charset=utf-8", body, blog.last_modified)
     if path in ("/wp-json/wp/v2/posts", "/wp-json/wp/v2/comments"):
         handler = rest.posts if path.endswith("posts") else rest.comments
@@ -194,7 +202,7 @@ def _wordpress_listing(
     heading = None
     if category:
         label = next(
-            (x for p in blog.posts for x in p.labels if wordpress_markup.slugify(x) == category),
+            (x for p in blog.posts for x in p.labels if wordpress_layout.slugify(x) == category),
             None,
         )
         if label is None:

@@ -2,142 +2,22 @@
 
 from __future__ import annotations
 
-import hashlib
-import re
-import unicodedata
-from datetime import datetime
 from html import escape
 
 from scraper.demo.content import DemoBlog, DemoComment, DemoPost, comment_pages
+from scraper.demo.wordpress_layout import (
+    PAGE_FOOT,
+    avatar,
+    category_url,
+    comment_page_url,
+    comment_time_text,
+    local_iso,
+    page_head,
+    post_date,
+    slugify,
+)
 
 MAX_DEPTH = 5  # WordPress' default thread_comments_depth
-
-
-def slugify(text: str) -> str:
-    plain = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode()
-    return re.sub(r"[^a-z0-9]+", "-", plain.lower()).strip("-")
-
-
-def category_url(base: str, label: str) -> str:
-    return f"{base}/category/{slugify(label)}/"
-
-
-def local_iso(blog: DemoBlog, moment: datetime) -> str:
-    return moment.astimezone(blog.zone).isoformat(timespec="seconds")
-
-
-def _date(blog: DemoBlog, moment: datetime) -> str:
-    when = moment.astimezone(blog.zone)
-    return f"{when:%B} {when.day}, {when.year}"
-
-
-def _time(blog: DemoBlog, moment: datetime) -> str:
-    when = moment.astimezone(blog.zone)
-    hour = when.hour % 12 or 12
-    return f"{_date(blog, moment)} at {hour}:{when:%M} {'pm' if when.hour >= 12 else 'am'}"
-
-
-def _avatar(name: str) -> str:
-    digest = hashlib.md5(name.lower().encode(), usedforsecurity=False).hexdigest()
-    return (
-        f"<img alt='' src='https://secure.gravatar.com/avatar/{digest}?s=56&#038;d=mm&#038;r=g' "
-        f"class='avatar avatar-56 photo' height='56' width='56' loading='lazy' decoding='async'/>"
-    )
-
-
-def comment_page_url(base: str, post: DemoPost, page: int) -> str:
-    return f"{base}{post.path}comment-page-{page}/"
-
-
-def _head(
-    blog: DemoBlog,
-    base: str,
-    title: str,
-    *,
-    canonical: str,
-    body_class: str,
-    post: DemoPost | None = None,
-    rel_links: str = "",
-) -> str:
-    name = escape(blog.title)
-    extra = ""
-    if post is not None:
-        extra = (
-            f'<link rel="alternate" type="application/rss+xml" title="{name} &raquo; '
-            f'{escape(post.title)} Comments Feed" href="{base}{post.path}feed/" />\n'
-        )
-        rest = f'<link rel="alternate" type="application/json" href="{base}/wp-json/wp/v2/posts/'
-        short = f"<link rel='shortlink' href='{base}/?p={post.platform_id}' />\n"
-        extra_tail = f'{rest}{post.platform_id}" />\n{short}'
-    else:
-        extra_tail = ""
-    return f"""<!DOCTYPE html>
-<html lang="en-US" class="no-js">
-<head>
-<meta charset="UTF-8">
-<meta name="viewport" content="width=device-width">
-<link rel="profile" href="https://gmpg.org/xfn/11">
-<link rel="pingback" href="{base}/xmlrpc.php">
-<title>{escape(title)}</title>
-<meta name='robots' content='max-image-preview:large' />
-<link rel="alternate" type="application/rss+xml" title="{name} &raquo; Feed" href="{base}/feed/" />
-<link rel="alternate" type="application/rss+xml" title="{name} &raquo; Comments Feed" \
-href="{base}/comments/feed/" />
-{extra}<link rel='stylesheet' id='twentyfifteen-style-css' \
-href='{base}/wp-content/themes/twentyfifteen/style.css?ver=20231107' media='all' />
-<link rel="https://api.w.org/" href="{base}/wp-json/" />
-<link rel="EditURI" type="application/rsd+xml" title="RSD" href="{base}/xmlrpc.php?rsd" />
-<meta name="generator" content="WordPress 6.4.3" />
-{rel_links}<link rel="canonical" href="{canonical}" />
-{extra_tail}</head>
-
-<body class="{body_class} wp-embed-responsive">
-<div id="page" class="hfeed site">
-<a class="skip-link screen-reader-text" href="#content">Skip to content</a>
-<div id="sidebar" class="sidebar">
-<header id="masthead" class="site-header">
-<div class="site-branding">
-<p class="site-title"><a href="{base}/" rel="home">{name}</a></p>
-<p class="site-description">{escape(blog.description)}</p>
-<button class="secondary-toggle">Menu and widgets</button>
-</div><!-- .site-branding -->
-</header><!-- .site-header -->
-{_widgets(blog, base)}
-</div><!-- .sidebar -->
-<div id="content" class="site-content">
-<div id="primary" class="content-area">
-<main id="main" class="site-main">
-"""
-
-
-def _widgets(blog: DemoBlog, base: str) -> str:
-    labels = sorted({label for post in blog.posts for label in post.labels})
-    items = "\n".join(
-        f'<li class="cat-item"><a href="{category_url(base, label)}">{escape(label)}</a></li>'
-        for label in labels
-    )
-    return f"""<div id="secondary" class="secondary">
-<div id="widget-area" class="widget-area" role="complementary">
-<aside id="categories-2" class="widget widget_categories"><h2 class="widget-title">Categories</h2>
-<nav aria-label="Categories"><ul>
-{items}
-</ul></nav></aside>
-</div><!-- .widget-area -->
-</div><!-- .secondary -->"""
-
-
-_FOOT = """</main><!-- .site-main -->
-</div><!-- .content-area -->
-</div><!-- .site-content -->
-<footer id="colophon" class="site-footer">
-<div class="site-info">
-<a href="https://wordpress.org/" class="imprint">Proudly powered by WordPress</a>
-</div><!-- .site-info -->
-</footer><!-- .site-footer -->
-</div><!-- .site -->
-</body>
-</html>
-"""
 
 
 def _post_classes(post: DemoPost) -> str:
@@ -178,10 +58,11 @@ def _article(blog: DemoBlog, post: DemoPost, base: str, *, single: bool) -> str:
 <footer class="entry-footer">
 <span class="posted-on"><span class="screen-reader-text">Posted on </span><a href="{url}" \
 rel="bookmark"><time class="entry-date published updated" \
-datetime="{local_iso(blog, post.published)}">{_date(blog, post.published)}</time></a></span>\
+datetime="{local_iso(blog, post.published)}">{post_date(blog, post.published)}</time></a></span>\
 <span class="byline"><span class="author vcard"><span class="screen-reader-text">Author </span>\
-<a class="url fn n" href="{base}/author/{post.author_login}/">{escape(post.author)}</a></span></span>\
-<span class="cat-links"><span class="screen-reader-text">Categories </span>{cats}</span>{comments_link}
+<a class="url fn n" href="{base}/author/{post.author_login}/">{escape(post.author)}</a></span>\
+</span><span class="cat-links"><span class="screen-reader-text">Categories </span>{cats}</span>\
+{comments_link}
 </footer><!-- .entry-footer -->
 </article><!-- #post-{post.platform_id} -->
 """
@@ -260,11 +141,11 @@ def _comment_li(
 <article id="div-comment-{cid}" class="comment-body">
 <footer class="comment-meta">
 <div class="comment-author vcard">
-{_avatar(comment.author)} <b class="fn">{link}</b> <span class="says">says:</span> </div>\
+{avatar(comment.author)} <b class="fn">{link}</b> <span class="says">says:</span> </div>\
 <!-- .comment-author -->
 <div class="comment-metadata">
 <a href="{page_url}#comment-{cid}"><time datetime="{local_iso(blog, comment.published)}">\
-{_time(blog, comment.published)}</time></a> </div><!-- .comment-metadata -->
+{comment_time_text(blog, comment.published)}</time></a> </div><!-- .comment-metadata -->
 </footer><!-- .comment-meta -->
 <div class="comment-content">
 {paragraphs}
@@ -363,7 +244,7 @@ def render_post(blog: DemoBlog, post: DemoPost, base: str, comment_page: int | N
     )
     return "".join(
         (
-            _head(
+            page_head(
                 blog,
                 base,
                 f"{post.title} – {blog.title}",
@@ -375,7 +256,7 @@ def render_post(blog: DemoBlog, post: DemoPost, base: str, comment_page: int | N
             comments,
             '<nav class="navigation post-navigation" aria-label="Posts">\n<h2 class="screen-reader-'
             f'text">Post navigation</h2>\n<div class="nav-links">{"".join(nav)}</div>\n</nav>\n',
-            _FOOT,
+            PAGE_FOOT,
         )
     )
 
@@ -398,7 +279,7 @@ def render_listing(
         if href
     )
     parts = [
-        _head(blog, base, blog.title, canonical=canonical, body_class=body_class, rel_links=rel)
+        page_head(blog, base, blog.title, canonical=canonical, body_class=body_class, rel_links=rel)
     ]
     if heading:
         parts.append(
@@ -417,14 +298,14 @@ def render_listing(
             f'"screen-reader-text">Posts navigation</h2>\n<div class="nav-links">{links}'
             "</div>\n</nav>\n"
         )
-    parts.append(_FOOT)
+    parts.append(PAGE_FOOT)
     return "".join(parts)
 
 
 def render_not_found(blog: DemoBlog, base: str) -> str:
     return "".join(
         (
-            _head(
+            page_head(
                 blog,
                 base,
                 f"Page not found – {blog.title}",
@@ -433,6 +314,6 @@ def render_not_found(blog: DemoBlog, base: str) -> str:
             ),
             '<section class="error-404 not-found">\n<header class="page-header">\n<h1 class="page-'
             'title">Oops! That page can&rsquo;t be found.</h1>\n</header>\n</section>\n',
-            _FOOT,
+            PAGE_FOOT,
         )
     )

@@ -6,6 +6,7 @@ import ast
 import json
 import re
 import socket
+import threading
 import time
 import xml.etree.ElementTree as ET
 from collections.abc import Iterator
@@ -266,8 +267,11 @@ def test_blogger_feeds_page_and_parse(server: DemoServer, client: httpx.Client) 
     data = client.get(feed_url).json()["feed"]
     assert int(data["openSearch$totalResults"]["$t"]) == len(post.comments)
     entries = data["entry"]
-    removed = [e for e in entries if any(p["name"] == "blogger.contentRemoved"
-                                         for p in e["gd$extendedProperty"])]  # fmt: skip
+    removed = [
+        e
+        for e in entries
+        if any(p["name"] == "blogger.contentRemoved" for p in e["gd$extendedProperty"])
+    ]
     assert len(removed) == 1
     replies = [e for e in entries if len(e["link"]) == 4 and e["link"][3]["rel"] == "related"]
     assert len(replies) == sum(c.parent_id is not None for c in post.comments)
@@ -365,12 +369,19 @@ def test_not_found_redirects_and_bad_input(server: DemoServer, client: httpx.Cli
 
 
 def test_server_stops_cleanly_and_frees_ports() -> None:
+    before = set(threading.enumerate())
     with DemoServer() as running:
         ports = [urlsplit(site.base_url).port for site in running.sites]
         assert len(set(ports)) == 2
         idle = socket.create_connection(("127.0.0.1", ports[0] or 0))  # a keep-alive client
-    with idle, pytest.raises(OSError):
+        time.sleep(0.05)  # let the server accept it
+    with idle:
+        idle.settimeout(5)
+        assert idle.recv(1) == b""  # the server hung up on the idle connection
+    with pytest.raises(ConnectionRefusedError):
         socket.create_connection(("127.0.0.1", ports[0] or 0), timeout=1).close()
+    left = [t for t in set(threading.enumerate()) - before if t.name.startswith("demo-")]
+    assert left == []
     assert DemoServer().sites == ()  # nothing bound until entered
 
 
@@ -379,8 +390,8 @@ def test_thousand_extra_posts_serve_quickly(client: httpx.Client) -> None:
     with DemoServer(extra_posts=1000) as big:
         for site in big.sites:
             blog = big.blog(site.name)
-            assert len(blog.posts) == 1000 + len(BLOGGER.posts if site.platform == "blogger"
-                                                  else WORDPRESS.posts)  # fmt: skip
+            core = BLOGGER if site.platform == "blogger" else WORDPRESS
+            assert len(blog.posts) == 1000 + len(core.posts)
             for path in ("/", blog.posts[500].path, blog.posts[-1].path, "/robots.txt"):
                 assert client.get(_url(site, path)).status_code == 200
         feed = client.get(_url(big.sites[0], "/feeds/posts/default?start-index=980"))
