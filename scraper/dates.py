@@ -1,9 +1,9 @@
-"""Read the dates blogs show (ISO stamps, epoch milliseconds, human dates in several languages) as UTC."""
+"""Read the dates blogs show (ISO stamps, epoch milliseconds, human dates in many languages)."""
 
 from __future__ import annotations
 
 import re
-from datetime import UTC, datetime, timedelta, tzinfo
+from datetime import UTC, datetime, timedelta, timezone, tzinfo
 
 _MONTHS: dict[str, int] = {}
 for _number, _names in enumerate(
@@ -121,6 +121,4 @@ def parse_human(text: str | None, default_tz: tzinfo = UTC) -> datetime | None:
 
 def fixed_offset(minutes: int) -> tzinfo:
     """A fixed-offset zone, for blogs that reveal only their UTC offset."""
-    from datetime import timezone
-
     return timezone(timedelta(minutes=minutes))

@@ -10,11 +10,47 @@ import nh3
 from bs4 import NavigableString, Tag
 
 _BLOCK_TAGS = frozenset(
-    "p div blockquote pre ul ol li h1 h2 h3 h4 h5 h6 table tr section article header footer "
-    "dl dt dd figure figcaption hr".split()
+    [
+        "p",
+        "div",
+        "blockquote",
+        "pre",
+        "ul",
+        "ol",
+        "li",
+        "h1",
+        "h2",
+        "h3",
+        "h4",
+        "h5",
+        "h6",
+        "table",
+        "tr",
+        "section",
+        "article",
+        "header",
+        "footer",
+        "dl",
+        "dt",
+        "dd",
+        "figure",
+        "figcaption",
+        "hr",
+    ]
 )
 _SKIP_TAGS = frozenset(
-    "script style noscript template iframe button form input select textarea".split()
+    [
+        "script",
+        "style",
+        "noscript",
+        "template",
+        "iframe",
+        "button",
+        "form",
+        "input",
+        "select",
+        "textarea",
+    ]
 )
 _SPACES = re.compile(r"[ \t\r\f\v\u00a0\u200b]+")
 _BLANKS = re.compile(r"\n{3,}")
@@ -132,7 +168,23 @@ def sanitise_html(fragment: str | Tag | None, *, inner: bool = True) -> str:
     return cleaned.strip()
 
 
-_VOID_TAGS = frozenset("area base br col embed hr img input link meta source track wbr".split())
+_VOID_TAGS = frozenset(
+    [
+        "area",
+        "base",
+        "br",
+        "col",
+        "embed",
+        "hr",
+        "img",
+        "input",
+        "link",
+        "meta",
+        "source",
+        "track",
+        "wbr",
+    ]
+)
 _KEPT_ATTRIBUTES = frozenset({"href", "src", "alt", "title", "width", "height"})
 
 

@@ -10,6 +10,11 @@ from dataclasses import replace
 from bs4 import BeautifulSoup, MarkupResemblesLocatorWarning, XMLParsedAsHTMLWarning
 
 from scraper.errors import ParseError
+
+try:  # optional: without it, undeclared non-UTF-8 pages fall back to cp1252
+    from charset_normalizer import from_bytes
+except ImportError:  # pragma: no cover - depends on the environment
+    from_bytes = None  # type: ignore[assignment]
 from scraper.models import Comment, ParsedPage
 from scraper.platforms import PARSERS, Document, PlatformParser
 from scraper.platforms.common import stable_comment_id, thread
@@ -64,11 +69,12 @@ def _codec(label: str | None) -> str | None:
 def _declared(html: bytes, content_type: str | None) -> list[str]:
     """Charsets the response declares: header first, then the page's meta / XML declaration."""
     found: list[str] = []
-    if content_type and (match := _HEADER_CHARSET.search(content_type)):
-        found.append(match.group(1))
-    match = _META_CHARSET.search(html[:_META_SCAN_BYTES])
-    if match:
-        found.append((match.group(1) or match.group(2)).decode("ascii", "ignore"))
+    if content_type and (header := _HEADER_CHARSET.search(content_type)):
+        found.append(header.group(1))
+    meta = _META_CHARSET.search(html[:_META_SCAN_BYTES])
+    if meta:
+        raw: bytes = meta.group(1) or meta.group(2)
+        found.append(raw.decode("ascii", "ignore"))
     codecs_found: list[str] = []
     for label in found:
         name = _codec(label)
@@ -79,9 +85,7 @@ def _declared(html: bytes, content_type: str | None) -> list[str]:
 
 
 def _detect(html: bytes) -> str | None:
-    try:
-        from charset_normalizer import from_bytes
-    except ImportError:  # optional: without it undeclared pages fall back to cp1252
+    if from_bytes is None:
         return None
     best = from_bytes(html[:200_000]).best()
     return best.encoding if best is not None else None
@@ -156,12 +160,11 @@ def _consistent(page: ParsedPage) -> ParsedPage:
     """Give id-less comments a stable hash id, dedupe by id, make parent/depth agree."""
     fixed: list[Comment] = []
     for comment in page.comments:
-        if not comment.id:
-            comment = replace(
-                comment,
-                id=stable_comment_id(page.url, comment.author, comment.published, comment.text),
-            )
-        fixed.append(comment)
+        if comment.id:
+            fixed.append(comment)
+            continue
+        ident = stable_comment_id(page.url, comment.author, comment.published, comment.text)
+        fixed.append(replace(comment, id=ident))
     return replace(page, comments=thread(fixed))
 
 

@@ -1,4 +1,4 @@
-"""Blogger threaded comments: 2012-era layouts, Contempo/Soho/Emporio, Dynamic Views DOM snapshots."""
+"""Blogger threaded comments: 2012-era layouts, Contempo/Soho/Emporio, Dynamic Views snapshots."""
 
 from __future__ import annotations
 
@@ -78,8 +78,9 @@ def _parse_block(block: Tag, zone: tzinfo) -> Comment | None:
     scope = header if isinstance(header, Tag) else block
     cite = scope.find("cite")
     author_link = cite.find("a") if isinstance(cite, Tag) else None
-    stamp = scope.find(class_="datetime")
-    stamp_link = stamp.find("a") if isinstance(stamp, Tag) else None
+    found = scope.find(class_="datetime")
+    stamp = found if isinstance(found, Tag) else None
+    stamp_link = stamp.find("a") if stamp is not None else None
     permalink = attr(stamp_link, "href") if isinstance(stamp_link, Tag) else None
     if ident is None:
         ident = anchor_id(permalink)
@@ -98,7 +99,11 @@ def _parse_block(block: Tag, zone: tzinfo) -> Comment | None:
         parent_id=_parent_id(item),
         author=text_of(cite) if isinstance(cite, Tag) else None,
         author_url=attr(author_link, "href") if isinstance(author_link, Tag) else None,
-        published=comment_time(permalink, text_of(stamp_link) or text_of(stamp), zone),
+        published=comment_time(
+            permalink,
+            text_of(stamp_link if isinstance(stamp_link, Tag) else None) or text_of(stamp),
+            zone,
+        ),
         text=text,
         html=sanitise_html(content),
         deleted=is_removed(content, text),

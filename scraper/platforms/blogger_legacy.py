@@ -1,4 +1,4 @@
-"""Blogger's legacy (classic template) comments: `dl#comments-block` of dt/dd triples, no threads."""
+"""Blogger's legacy (classic template) comments: `dl#comments-block` of dt/dd, no threads."""
 
 from __future__ import annotations
 

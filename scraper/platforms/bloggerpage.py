@@ -130,7 +130,7 @@ def blogger_post(doc: Document, index: PageIndex, post_id: str | None, zone: tzi
     author = None
     for byline in index.classes("post-author")[:1] + index.classes("publish-info")[:1]:
         fn = byline.find(class_="fn")
-        author = clean_byline(text_of(fn) if fn is not None else text_of(byline))
+        author = clean_byline(text_of(fn) if isinstance(fn, Tag) else text_of(byline))
         if author:
             break
     published: datetime | None = None

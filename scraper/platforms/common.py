@@ -1,4 +1,4 @@
-"""Helpers shared by platform parsers: page index, post metadata, counts, time zones, thread order."""
+"""Helpers shared by platform parsers: page index, metadata, counts, time zones, thread order."""
 
 from __future__ import annotations
 
@@ -121,7 +121,7 @@ def page_index(doc: Document | BeautifulSoup) -> PageIndex:
 
 def classes_of(tag: Tag) -> list[str]:
     """The class list of `tag` (always a list of strings)."""
-    value = tag.get("class")
+    value = tag.attrs.get("class") if tag.attrs else None
     if not value:
         return []
     return list(value) if isinstance(value, list) else str(value).split()
@@ -129,9 +129,9 @@ def classes_of(tag: Tag) -> list[str]:
 
 def attr(tag: Tag | None, name: str) -> str | None:
     """An attribute as one stripped string, or None when absent or empty."""
-    if tag is None:
+    if tag is None or not tag.attrs:
         return None
-    value = tag.get(name)
+    value = tag.attrs.get(name)
     if isinstance(value, list):
         value = " ".join(value)
     if value is None:
@@ -296,7 +296,7 @@ def stable_comment_id(
 
 
 def thread(comments: Iterable[Comment]) -> tuple[Comment, ...]:
-    """Comments deduplicated by id (first wins), parents that do not exist dropped, depths recomputed.
+    """Comments deduped by id (first wins), parents that do not exist dropped, depths recomputed.
 
     Input parent ids come from nesting; depth is derived from the parent chain so the two can
     never disagree.
@@ -314,8 +314,9 @@ def thread(comments: Iterable[Comment]) -> tuple[Comment, ...]:
         depth = 0 if parent is None else _depth_of(parent, unique, depths) + 1
         depths[comment.id] = depth
         if parent != comment.parent_id or depth != comment.depth:
-            comment = replace(comment, parent_id=parent, depth=depth)
-        result.append(comment)
+            result.append(replace(comment, parent_id=parent, depth=depth))
+        else:
+            result.append(comment)
     return tuple(result)
 
 

@@ -1,4 +1,4 @@
-"""The post part of a page (title, author, dates, labels, article body) with meta/JSON-LD fallbacks."""
+"""The post part of a page (title, author, dates, labels, body) with meta/JSON-LD fallbacks."""
 
 from __future__ import annotations
 
@@ -13,7 +13,6 @@ from scraper.models import Post
 from scraper.platforms.base import Document
 from scraper.platforms.common import (
     PageIndex,
-    classes_of,
     json_ld_article,
     json_ld_author,
     meta_content,
@@ -42,16 +41,20 @@ def clean_byline(text: str | None) -> str | None:
 
 
 def strip_body_chrome(body: Tag, index: PageIndex) -> None:
-    """Remove share bars, related-post boxes and scripts from an article body (mutates the tree)."""
+    """Detach share bars, related-post boxes and scripts from an article body (mutates the tree).
+
+    Call it last: comments and links must be read before the tree is changed.
+    """
     doomed: list[Tag] = []
     for name in ("script", "style", "noscript", "form", "iframe"):
         doomed.extend(index.inside(body, index.names(name)))
     for name, tags in index.by_class.items():
         if _CHROME_CLASS.search(name):
             doomed.extend(index.inside(body, tags))
+    # extract(), not decompose(): the page index still refers to these tags.
     for node in doomed:
         if node.parent is not None:
-            node.decompose()
+            node.extract()
 
 
 def build_post(

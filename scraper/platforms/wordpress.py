@@ -1,4 +1,4 @@
-"""WordPress comments: classic `ol.commentlist`, modern `ol.comment-list`, block themes, pingbacks."""
+"""WordPress comments: classic `ol.commentlist`, modern `ol.comment-list`, block themes."""
 
 from __future__ import annotations
 
@@ -11,7 +11,7 @@ from bs4 import Tag
 
 from scraper.dates import parse_human, parse_iso
 from scraper.htmltext import sanitise_html, visible_text
-from scraper.models import Comment, CommentKind, ParsedPage
+from scraper.models import Comment, CommentKind, ParsedPage, Post
 from scraper.platforms.base import Document
 from scraper.platforms.common import (
     PageIndex,
@@ -111,6 +111,16 @@ def _author(tags: list[Tag]) -> tuple[str | None, str | None]:
     return name or None, url
 
 
+def _text_only_body(tags: list[Tag]) -> Tag | None:
+    """A `.comment-body` that holds just the text (old themes), not the whole comment."""
+    for tag in tags:
+        if "comment-body" in classes_of(tag):
+            inner = tag.find_all(True)
+            if not any(_is_meta(node) or node.name == "time" for node in inner):
+                return tag
+    return None
+
+
 def _is_meta(tag: Tag) -> bool:
     return any(name in _META_CLASSES for name in classes_of(tag)) or tag.name in (
         "footer",
@@ -119,7 +129,7 @@ def _is_meta(tag: Tag) -> bool:
 
 
 def _parse_item(
-    item: Tag, number: str, parent: str | None, nested: set[int], doc: Document, zone: tzinfo
+    item: Tag, number: str, parent: str | None, *, nested: set[int], doc: Document, zone: tzinfo
 ) -> Comment:
     tags = list(_own_tags(item, nested))
     kinds = set(classes_of(item))
@@ -144,25 +154,21 @@ def _parse_item(
             break
     if permalink is None and doc.url:
         permalink = f"{urldefrag(doc.url)[0]}#comment-{number}"
-    content = _first(tags, _CONTENT_CLASSES)
+    content = _first(tags, _CONTENT_CLASSES) or _text_only_body(tags)
     if content is not None:
         text = visible_text(content)
         html = sanitise_html(content)
     else:
         # Pingbacks and old themes: the comment's own text minus its header, meta and replies.
         def skip(tag: Tag) -> bool:
-            return (
-                id(tag) in nested
-                or "children" in classes_of(tag)
-                or (kind == "comment" and _is_meta(tag))
-            )
+            return id(tag) in nested or "children" in classes_of(tag) or _is_meta(tag)
 
         text = strip_chrome(visible_text(item, skip=skip))
         html = sanitise_html(item)
-        if kind != "comment" and author is None:
-            link = next((tag for tag in tags if tag.name == "a" and attr(tag, "href")), None)
-            author = text_of(link)
-            author_url = attr(link, "href")
+    if kind != "comment" and author is None:
+        link = next((tag for tag in tags if tag.name == "a" and attr(tag, "href")), None)
+        author = text_of(link)
+        author_url = attr(link, "href")
     return Comment(
         id=number,
         parent_id=parent,
@@ -211,7 +217,13 @@ def _roots(index: PageIndex) -> list[Tag]:
 
 def _count_shown(index: PageIndex) -> int | None:
     candidates: list[Tag] = []
-    for name in ("comments-title", "comments__headline", "comment-title", "comments-header"):
+    for name in (
+        "comments-title",
+        "wp-block-comments-title",
+        "comments__headline",
+        "comment-title",
+        "comments-header",
+    ):
         candidates.extend(index.classes(name)[:1])
     if "comments-title" in index.by_id:
         candidates.append(index.by_id["comments-title"])
@@ -274,12 +286,16 @@ def _classes(index: PageIndex, *names: str) -> list[Tag]:
     return sorted(tags.values(), key=index.position)
 
 
-def _post(doc: Document, index: PageIndex, post_id: str | None, zone: tzinfo) -> ParsedPage:
+def _post(doc: Document, index: PageIndex, post_id: str | None, zone: tzinfo) -> Post:
     article = index.by_id.get(f"post-{post_id}") if post_id else None
     if article is None:
         article = index.first_class("hentry", "type-post")
     titles = [t for t in index.classes("entry-title") if t.name == "h1"]
-    title_node = titles[0] if titles else index.first_class("entry-title", "post-title")
+    title_node = (
+        titles[0]
+        if titles
+        else index.first_class("entry-title", "wp-block-post-title", "post-title")
+    )
     author = None
     published = None
     bylines = index.inside(article, _classes(index, "author", "byline", "entry-author"))
@@ -292,6 +308,13 @@ def _post(doc: Document, index: PageIndex, post_id: str | None, zone: tzinfo) ->
     stamp = stamp or (times[0] if times else None)
     if stamp is not None:
         published = parse_iso(attr(stamp, "datetime"), zone)
+    if published is None:
+        for tag in index.classes("wp-block-post-date")[:1]:
+            inner = tag.find("time")
+            published = parse_iso(attr(inner, "datetime") if isinstance(inner, Tag) else None, zone)
+    if published is None:
+        shown = index.inside(article, _classes(index, "entry-date", "posted-on", "post-date"))
+        published = parse_human(text_of(shown[0]), zone) if shown else None
     bodies = index.inside(
         article, _classes(index, "entry-content", "post-content", "article-content")
     )
@@ -302,7 +325,7 @@ def _post(doc: Document, index: PageIndex, post_id: str | None, zone: tzinfo) ->
         a for a in index.inside(article, index.names("a")) if "tag" in (attr(a, "rel") or "")
     ]
     labels = tuple(text_of(tag) or "" for tag in tag_links)
-    post = build_post(
+    return build_post(
         doc,
         index,
         body=body,
@@ -312,7 +335,6 @@ def _post(doc: Document, index: PageIndex, post_id: str | None, zone: tzinfo) ->
         labels=labels,
         platform_id=post_id,
     )
-    return ParsedPage(url=doc.url, platform="wordpress", post=post)
 
 
 class WordPressParser:
@@ -345,17 +367,18 @@ class WordPressParser:
                 if id(ancestor) in owners:
                     parent = owners[id(ancestor)]
                     break
-            raw.append(_parse_item(tag, number, parent, nested, doc, zone))
-        page = _post(doc, index, post_id, zone)
+            raw.append(_parse_item(tag, number, parent, nested=nested, doc=doc, zone=zone))
         bodies = index.names("body")
         body_classes = set(classes_of(bodies[0])) if bodies else set()
+        count = _count_shown(index)
+        more = _more_comments(doc, index)
         return ParsedPage(
             url=doc.url,
             platform=self.name,
-            post=page.post,
-            comment_count_shown=_count_shown(index),
+            post=_post(doc, index, post_id, zone),  # last: it detaches share bars from the tree
+            comment_count_shown=count,
             comments=thread(raw),
-            more_comments=_more_comments(doc, index),
+            more_comments=more,
             is_post=bool({"single", "single-post"} & body_classes) or bool(raw),
         )
 

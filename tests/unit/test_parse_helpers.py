@@ -1,0 +1,143 @@
+"""Shared parsing helpers: dates, comment counts, threads, stable ids, text, parser fallback."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime, timedelta, timezone
+
+import pytest
+from bs4 import BeautifulSoup
+
+import scraper.parse as parse_module
+from scraper.dates import fixed_offset, from_epoch_ms, parse_human, parse_iso
+from scraper.htmltext import sanitise_html, visible_text
+from scraper.models import Comment, ParsedPage
+from scraper.platforms.base import Document
+from scraper.platforms.common import (
+    blog_timezone,
+    comment_count_from_text,
+    page_index,
+    stable_comment_id,
+    strip_chrome,
+    thread,
+)
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("24 comments:", 24),
+        ("45 Gedanken zu „Titel“", 45),
+        ("91 Ergänzungen", 91),
+        ("Kommentare: 10", 10),
+        ("1.234 Kommentare", 1234),
+        ("No comments:", 0),
+        ("Kommentare:", None),
+        ("Leave a reply", None),
+        (None, None),
+    ],
+)
+def test_comment_count_from_text(text: str | None, expected: int | None) -> None:
+    assert comment_count_from_text(text) == expected
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("October 23, 2007 at 4:01 PM", datetime(2007, 10, 23, 16, 1)),
+        ("6. Juni 2015 um 10:23", datetime(2015, 6, 6, 10, 23)),
+        ("23.06.2016 um 16:14 Uhr", datetime(2016, 6, 23, 16, 14)),
+        ("12th March 2013", datetime(2013, 3, 12)),
+        ("2015年4月5日 9:00", datetime(2015, 4, 5, 9, 0)),
+        ("30 tháng 5, 2019 lúc 13:06", datetime(2019, 5, 30, 13, 6)),
+        ("6/23/2016", datetime(2016, 6, 23)),
+        ("21. Jan. 2015, 19:04", datetime(2015, 1, 21, 19, 4)),
+    ],
+)
+def test_parse_human(text: str, expected: datetime) -> None:
+    assert parse_human(text) == expected.replace(tzinfo=UTC)
+
+
+def test_parse_human_reads_in_blog_zone_and_rejects_junk() -> None:
+    assert parse_human("May 30, 2019 at 1:06 PM", fixed_offset(480)) == datetime(
+        2019, 5, 30, 5, 6, tzinfo=UTC
+    )
+    assert parse_human("yesterday") is None
+    assert parse_human("31 February 2019") is None
+
+
+def test_iso_and_epoch() -> None:
+    assert parse_iso("2019-02-20T15:42:20-07:00") == datetime(2019, 2, 20, 22, 42, 20, tzinfo=UTC)
+    assert parse_iso("2013-03-12T23:10:00.003Z") is not None
+    assert parse_iso("not a date") is None
+    assert from_epoch_ms("1433578985419") == datetime(2015, 6, 6, 8, 23, 5, 419000, tzinfo=UTC)
+    assert from_epoch_ms("99999999999999999999999") is None
+
+
+def test_blog_timezone_from_post_stamp() -> None:
+    soup = BeautifulSoup(
+        "<html><body><abbr class='published' title='2007-10-18T11:04:00-03:00'>x</abbr>"
+        "</body></html>",
+        "lxml",
+    )
+    assert blog_timezone(page_index(soup)) == timezone(timedelta(hours=-3))
+    assert blog_timezone(page_index(BeautifulSoup("<p>x</p>", "lxml"))) == UTC
+
+
+def test_thread_dedupes_fixes_orphans_and_depths() -> None:
+    comments = [
+        Comment(id="1"),
+        Comment(id="2", parent_id="1", depth=7),
+        Comment(id="3", parent_id="2"),
+        Comment(id="1", author="duplicate"),
+        Comment(id="4", parent_id="missing", depth=3),
+        Comment(id="5", parent_id="5"),
+    ]
+    result = thread(comments)
+    assert [(c.id, c.parent_id, c.depth) for c in result] == [
+        ("1", None, 0),
+        ("2", "1", 1),
+        ("3", "2", 2),
+        ("4", None, 0),
+        ("5", None, 0),
+    ]
+    assert result[0].author is None
+
+
+def test_stable_comment_id_is_deterministic_and_sensitive() -> None:
+    moment = datetime(2020, 1, 1, tzinfo=UTC)
+    first = stable_comment_id("https://x.example/p", "Ann", moment, "Hello  world")
+    assert first == stable_comment_id("https://x.example/p", "Ann", moment, "Hello world")
+    assert first != stable_comment_id("https://x.example/p", "Bob", moment, "Hello world")
+
+
+def test_text_helpers() -> None:
+    soup = BeautifulSoup(
+        "<div>One<br>two<p>Three</p><script>x()</script><a onclick='x' href='javascript:x'>l</a>"
+        "</div>",
+        "lxml",
+    )
+    div = soup.div
+    assert div is not None
+    assert visible_text(div) == "One\ntwo\n\nThree\n\nl"
+    html = sanitise_html(div)
+    assert "script" not in html
+    assert "onclick" not in html
+    assert "javascript" not in html
+    assert strip_chrome("Nice post\nReply\nLöschen") == "Nice post"
+
+
+class _Broken:
+    name = "broken"
+
+    def detect(self, doc: Document) -> bool:
+        return True
+
+    def parse(self, doc: Document) -> ParsedPage:
+        raise RuntimeError("boom")
+
+
+def test_a_crashing_parser_falls_through_with_a_note(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(parse_module, "PARSERS", (_Broken(),))
+    page = parse_module.parse_page(b"<html><body><p>x</p></body></html>", "https://x.example/")
+    assert page.platform == "generic"
+    assert any("broken parser failed" in note for note in page.notes)
