@@ -417,3 +417,10 @@ def test_demo_does_not_depend_on_the_corpus_parsers() -> None:
                 assert not name.startswith(("scraper.parse", "scraper.platforms")), (file, name)
                 assert name != "scraper.parse_page", file
     assert json.dumps(expected_totals())  # plain ints, serialisable for reports
+
+
+def test_latency_slows_every_answer(client: httpx.Client) -> None:
+    with DemoServer(latency=0.1) as slow:
+        started = time.perf_counter()
+        assert client.get(_url(slow.sites[1], "/robots.txt")).status_code == 200
+        assert time.perf_counter() - started >= 0.1
