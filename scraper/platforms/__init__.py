@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from scraper.platforms import blogger, blogger_legacy, wordpress
 from scraper.platforms.base import Document, PlatformParser
+from scraper.platforms.extra import EXTRA_PARSERS, GENERIC_PARSER
 
 # Order matters: specific platforms first, `generic` (which accepts everything) last.
 # Blogger threaded and legacy exclude each other by markup; WordPress after Blogger because
@@ -12,6 +13,8 @@ PARSERS: tuple[PlatformParser, ...] = (
     blogger.PARSER,
     blogger_legacy.PARSER,
     wordpress.PARSER,
+    *EXTRA_PARSERS,
+    GENERIC_PARSER,
 )
 
 

@@ -19,6 +19,7 @@ from scraper.platforms.common import (
     blog_timezone,
     classes_of,
     comment_count_from_text,
+    meta_content,
     page_index,
     strip_chrome,
     text_of,
@@ -306,7 +307,9 @@ def _post(doc: Document, index: PageIndex, post_id: str | None, zone: tzinfo) ->
     times = index.inside(article, index.names("time"))
     stamp = next((t for t in times if {"published", "entry-date"} & set(classes_of(t))), None)
     stamp = stamp or (times[0] if times else None)
-    if stamp is not None:
+    # The SEO meta stamp keeps seconds that themes often drop from the visible <time>.
+    published = parse_iso(meta_content(index, "article:published_time"), zone)
+    if published is None and stamp is not None:
         published = parse_iso(attr(stamp, "datetime"), zone)
     if published is None:
         for tag in index.classes("wp-block-post-date")[:1]:
