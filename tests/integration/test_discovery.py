@@ -214,7 +214,7 @@ def fetch_post(wp: WordPressSite) -> tuple[ParsedPage, str]:
     return parse_page(body, url), url
 
 
-def test_thread_completed_from_rest_and_comment_pages(wp: WordPressSite) -> None:
+def test_thread_completed_from_comment_pages_without_rest(wp: WordPressSite) -> None:
     parsed, url = fetch_post(wp)
     assert len(parsed.comments) < (parsed.comment_count_shown or 0)
     result, requested = thread(parsed, url)
@@ -225,9 +225,9 @@ def test_thread_completed_from_rest_and_comment_pages(wp: WordPressSite) -> None
     assert max(c.depth for c in result.comments) == 4  # five levels deep
     assert sum(c.kind == "pingback" for c in result.comments) == 2
     assert "Hidden" not in {c.author for c in result.comments}
-    assert any("wp-json/wp/v2/comments" in u for u in requested)
-    # REST leaves pingbacks out: the one on the oldest comment page is fetched from there.
+    # Comment pages carry everything (pingbacks, author flags): REST is not needed.
     assert any("comment-page-1/" in u for u in requested)
+    assert not any("wp-json/wp/v2/comments" in u for u in requested)
 
 
 def test_thread_with_api_off_uses_comment_pages(wp: WordPressSite) -> None:
@@ -248,6 +248,20 @@ def test_thread_api_off_and_robots_blocked_says_why(wp: WordPressSite) -> None:
     assert "API off (HTTP 401)" in result.note
     assert "robots-disallowed" in result.note
     assert len(result.comments) == len(parsed.comments)
+
+
+def test_rest_fills_in_when_comment_pages_are_blocked(wp: WordPressSite) -> None:
+    parsed, url = fetch_post(wp)
+    result, requested = thread(parsed, url, blocked=lambda u: "comment-page-" in u)
+    assert any("wp-json/wp/v2/comments" in u for u in requested)
+    check_tree(result.comments)
+    approved = expected_parents(wp)
+    # REST lists ordinary comments only: every one of them arrives, with its true parent.
+    rest_ids = {c.id for c in result.comments if c.kind == "comment"}
+    assert rest_ids <= set(approved)
+    assert {c.id: c.parent_id for c in result.comments if c.kind == "comment"} == {
+        key: parent for key, parent in approved.items() if key in rest_ids
+    }
 
 
 def test_whole_thread_on_the_page_needs_no_fetch(wp: WordPressSite) -> None:
