@@ -160,8 +160,19 @@ def demo(db_path: str, keep_serving: bool) -> None:
     from scraper.demo_run import run_demo
 
     with translate_errors():
-        report = run_demo(db_path, keep_serving=keep_serving, runner=_run_pipeline)
+        report = run_demo(
+            db_path, keep_serving=keep_serving, runner=_run_pipeline, first_post_id=_busiest_post
+        )
     sys.exit(EXIT_FAILED_PAGES if report.pages_failed else EXIT_OK)
+
+
+def _busiest_post(db_path: str) -> str | None:
+    """The id of the post with the most comments, for the demo's "try next" hints."""
+    with Archive.open(db_path, readonly=True) as archive:
+        row = archive.conn.execute(
+            "SELECT post_id FROM comments GROUP BY post_id ORDER BY count(*) DESC LIMIT 1"
+        ).fetchone()
+    return str(row[0]) if row else None
 
 
 @cli.command()

@@ -83,10 +83,10 @@ def _print_next_steps(db_path: str, post_id: str | None) -> None:
     db = f" --db {db_path}" if db_path != "demo-archive.db" else " --db demo-archive.db"
     click.echo("\nTry next:")
     click.echo(f"  blogarchive stats{db}")
-    click.echo(f"  blogarchive search \"mountain OR Kaffee\"{db}")
+    click.echo(f'  blogarchive search "coffee OR soldering"{db}')
     if post_id:
         click.echo(f"  blogarchive show {post_id}{db}")
     click.echo(
-        f"  blogarchive sql \"SELECT author, count(*) AS n FROM comments GROUP BY author "
-        f"ORDER BY n DESC LIMIT 5\"{db}"
+        f'  blogarchive sql "SELECT author, count(*) AS n FROM comments GROUP BY author '
+        f'ORDER BY n DESC LIMIT 5"{db}'
     )

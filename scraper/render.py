@@ -13,7 +13,9 @@ def print_parsed(parsed: ParsedPage, console: Console | None = None) -> None:
     """The post's heading and its comment thread, indented by depth."""
     console = console or Console()
     post = parsed.post
-    console.print(f"[bold]{escape(post.title or '(untitled)')}[/bold]  [dim]{parsed.platform}[/dim]")
+    console.print(
+        f"[bold]{escape(post.title or '(untitled)')}[/bold]  [dim]{parsed.platform}[/dim]"
+    )
     byline = " · ".join(part for part in (post.author, iso_utc(post.published)) if part)
     if byline:
         console.print(f"[dim]{escape(byline)}[/dim]")
@@ -33,7 +35,9 @@ def print_parsed(parsed: ParsedPage, console: Console | None = None) -> None:
             flags.append("post author")
         flag_text = f" [yellow]\\[{', '.join(flags)}][/yellow]" if flags else ""
         when = iso_utc(comment.published) or "no date"
-        console.print(f"{indent}[bold]{escape(comment.author or 'anonymous')}[/bold] {when}{flag_text}")
+        console.print(
+            f"{indent}[bold]{escape(comment.author or 'anonymous')}[/bold] {when}{flag_text}"
+        )
         snippet = comment.text.replace("\n", " ")
         console.print(f"{indent}  {escape(snippet[:160])}{'…' if len(snippet) > 160 else ''}")
     for url in parsed.more_comments:
@@ -48,23 +52,19 @@ def print_run_summary(report: RunReport, db_path: str, console: Console | None =
     if not report.sites:
         console.print("No site was due; nothing to do (use --force to run anyway).")
         return
-    table = Table(title=f"Run {report.run_id} → {db_path}")
-    for heading in (
-        "site", "fetched", "304", "failed", "robots", "posts new", "posts changed",
-        "comments new", "changed", "removed",
-    ):
+    table = Table(title=f"Run {report.run_id} → {db_path}", title_justify="left")
+    for heading in ("site", "pages", "304", "failed", "robots", "posts +new/~chg",
+                    "comments +new/~chg/-gone"):
         table.add_column(heading, justify="left" if heading == "site" else "right")
     for site in report.sites:
         table.add_row(
             site.site,
-            *(
-                str(value)
-                for value in (
-                    site.pages_fetched, site.pages_not_modified, site.pages_failed,
-                    site.pages_robots_blocked, site.posts_new, site.posts_changed,
-                    site.comments_new, site.comments_changed, site.comments_removed,
-                )
-            ),
+            str(site.pages_fetched),
+            str(site.pages_not_modified),
+            str(site.pages_failed),
+            str(site.pages_robots_blocked),
+            f"+{site.posts_new} ~{site.posts_changed}",
+            f"+{site.comments_new} ~{site.comments_changed} -{site.comments_removed}",
         )
     console.print(table)
     seconds = (report.finished_at - report.started_at).total_seconds()
