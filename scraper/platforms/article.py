@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import datetime, tzinfo
@@ -12,7 +13,14 @@ from scraper.htmltext import normalise_text, sanitise_html, visible_text
 from scraper.models import Post
 from scraper.platforms.base import Document
 from scraper.platforms.common import page_index
-from scraper.platforms.pieces import attr, first_of, read_date, read_date_text, split_byline
+from scraper.platforms.pieces import (
+    attr,
+    first_of,
+    has_by_word,
+    read_date,
+    read_date_text,
+    split_byline,
+)
 
 # First match wins: the article body's usual containers, most specific first.
 _BODY_KEYS = (
@@ -34,7 +42,13 @@ _BYLINE_KEYS = (
     ("class", "byline"),
     ("class", "author"),
     ("class", "fn"),
+    ("class", "entry-meta"),
+    ("class", "post-meta"),
+    ("class", "meta"),
 )
+# Generic wrappers count as a byline only when they say "by X" / "von X".
+_NEEDS_BY = frozenset({"entry-meta", "post-meta", "meta", "byline"})
+_ASIDE = re.compile(r"sidebar|widget|recent|related|footer|comment", re.IGNORECASE)
 _DATE_KEYS = (
     ("itemprop", "datePublished"),
     ("class", "published"),
@@ -45,6 +59,7 @@ _DATE_KEYS = (
     ("class", "author"),
     ("class", "byline"),
     ("class", "submitted"),
+    ("class", "meta"),
     ("tag", "time"),
     ("tag", "abbr"),
 )
@@ -94,7 +109,7 @@ def find_body(doc: Document) -> Tag | None:
     if not scores:
         return None
     total, best = max(scores.values(), key=lambda item: item[0])
-    return best if total > 200 else None
+    return best if total > 80 else None
 
 
 def find_title(doc: Document, meta: dict[str, str], scope: Tag | None = None) -> str | None:
@@ -124,11 +139,11 @@ def find_author(doc: Document, meta: dict[str, str], scope: Tag | None) -> str |
     for root in (scope, None):
         for kind, value in _BYLINE_KEYS:
             node = first_of(index, kind, value, root)
-            if node is None:
+            if node is None or (root is None and _in_aside(node)):
                 continue
             name = node.find(attrs={"itemprop": "name"}) or node.find(class_="fn") or node
             text = normalise_text(name.get_text(" ", strip=True)).replace("\n", " ")
-            if not text:
+            if not text or (value in _NEEDS_BY and not has_by_word(text)):
                 continue
             author, _date = split_byline(text)
             if author and len(author) <= 80:
@@ -149,7 +164,7 @@ def find_published(
     for root in (scope, None):
         for kind, value in _DATE_KEYS:
             node = first_of(index, kind, value, root)
-            if node is None:
+            if node is None or (root is None and _in_aside(node)):
                 continue
             moment = read_date(node, zone)
             if moment is not None:
@@ -202,6 +217,17 @@ def _article_scope(body: Tag | None) -> Tag | None:
         ):
             return node
     return body.parent if body is not None and isinstance(body.parent, Tag) else body
+
+
+def _in_aside(node: Tag) -> bool:
+    """True inside a sidebar, footer or comment area (their bylines are not the post's)."""
+    for parent in (node, *node.parents):
+        if parent.name in ("aside", "nav", "footer"):
+            return True
+        names = " ".join(parent.get("class") or []) + " " + str(parent.get("id") or "")
+        if names.strip() and _ASIDE.search(names):
+            return True
+    return False
 
 
 def _inside(node: Tag, ancestor: Tag) -> bool:

@@ -10,7 +10,7 @@ from bs4 import Tag
 from scraper.dates import from_epoch_ms
 from scraper.htmltext import sanitise_html, visible_text
 from scraper.models import Comment, ParsedPage
-from scraper.platforms.article import body_post, find_body
+from scraper.platforms.article import PostHints, body_post, find_body
 from scraper.platforms.base import Document
 from scraper.platforms.common import (
     PageIndex,
@@ -22,7 +22,14 @@ from scraper.platforms.common import (
     strip_chrome,
     thread,
 )
-from scraper.platforms.pieces import attr, classes, id_from_attr, looks_deleted, read_date
+from scraper.platforms.pieces import (
+    attr,
+    classes,
+    find_tag,
+    id_from_attr,
+    looks_deleted,
+    read_date,
+)
 from scraper.platforms.widgets import detect_widgets
 
 _COMMENT_PATH = re.compile(r"/comment/(\d+)")
@@ -62,7 +69,8 @@ class DrupalParser:
         area = index.by_id.get("comments") or index.first_class("comment-wrapper", "comments")
         widgets = detect_widgets(doc)
         body = index.first_class("field-name-body", "field--name-body") or find_body(doc)
-        post = body_post(doc, zone, body=body, drop=[area] if area is not None else [])
+        hints = PostHints(author=_node_author(index))
+        post = body_post(doc, zone, hints=hints, body=body, drop=[area] if area is not None else [])
         return ParsedPage(
             url=doc.url,
             platform=self.name,
@@ -73,6 +81,15 @@ class DrupalParser:
             is_post=True,
             notes=widgets.notes,
         )
+
+
+def _node_author(index: PageIndex) -> str | None:
+    """The node's own byline (`.submitted .username`), never a commenter's."""
+    for node in index.classes("node")[:1]:
+        for name in node.find_all(class_=["username", "author-name"], limit=20):
+            if name.find_parent(class_="comment") is None:
+                return visible_text(name) or None
+    return None
 
 
 def _comment_blocks(index: PageIndex) -> list[Tag]:
@@ -170,7 +187,9 @@ def _count(index: PageIndex, area: Tag | None) -> int | None:
     if stated and stated.isdigit():
         return int(stated)
     counter = index.first_class("comment-count")
-    return comment_count_from_text(counter.get_text(" ")) if counter is not None else None
+    if counter is None and area is not None:
+        counter = find_tag(area, ["h2", "h3"])
+    return comment_count_from_text(counter.get_text(" ")) if isinstance(counter, Tag) else None
 
 
 PARSER = DrupalParser()

@@ -201,6 +201,7 @@ def _fields(doc: Document, block: Tag, zone: tzinfo) -> _Fields | None:
     permalink: Tag | None = None
     published: datetime | None = None
     nested: list[Tag] = []
+    textual: tuple[Tag, datetime] | None = None
     stack = [child for child in reversed(block.contents) if isinstance(child, Tag)]
     seen = 0
     while stack and seen < 1500:
@@ -219,6 +220,11 @@ def _fields(doc: Document, block: Tag, zone: tzinfo) -> _Fields | None:
             moment = read_date(node, zone) if len(node.get_text()) < 300 else None
             if moment is not None:
                 date_node, published = node, moment
+        if date_node is None and textual is None and node.string and len(node.string) < 160:
+            # No date class: a short leaf whose words hold a date ("… am 12. März 2019, 18:20").
+            moment = read_date(node, zone)
+            if moment is not None:
+                textual = (node, moment)
         if body is None and names and _is_body_names(names):
             body = node
         if permalink is None and node.name == "a":
@@ -226,6 +232,8 @@ def _fields(doc: Document, block: Tag, zone: tzinfo) -> _Fields | None:
             if isinstance(href, str) and _PERMALINK.search(href):
                 permalink = node
         stack.extend(child for child in reversed(node.contents) if isinstance(child, Tag))
+    if date_node is None and textual is not None:
+        date_node, published = textual
     author = author_url = None
     if author_node is not None:
         author = _SAYS.sub("", normalise_text(author_node.get_text(" ", strip=True))) or None

@@ -15,7 +15,7 @@ from scraper.platforms.common import PageIndex
 
 _ISO_START = re.compile(r"^\s*\d{4}-\d\d-\d\d")
 _ID_DIGITS = re.compile(
-    r"(?:comment|cmt|li-comment|div-comment|c|t|reply)[-_]?([0-9a-f]{3,}|\d+)$", re.I
+    r"(?:comment|cmt|li-comment|div-comment|trackback|ping|c|t|reply)[-_]?([0-9a-f]{3,}|\d+)$", re.I
 )
 # "by X", "von X", "par X" … before a name; "on", "am", "at", "|" … between a name and its date.
 _BY_WORDS = re.compile(
@@ -69,8 +69,9 @@ def read_date_text(text: str | None, zone: tzinfo) -> datetime | None:
     """A shown date (ISO or human) read in `zone`; None when nothing date-like is there."""
     if not text:
         return None
-    if _ISO_START.match(text):
-        moment = parse_iso(text.strip().split()[0] if " " in text.strip() else text, zone)
+    stripped = text.strip()
+    if _ISO_START.match(stripped) and " " not in stripped:
+        moment = parse_iso(stripped, zone)
         if moment is not None:
             return moment
     if "utc" in text.lower() or "gmt" in text.lower():
@@ -97,6 +98,11 @@ def split_byline(text: str) -> tuple[str | None, str | None]:
         before = before[by_matches[-1].end() :]
     author = before.strip(" ,|:-–—·") or None
     return author, date_text
+
+
+def has_by_word(text: str) -> bool:
+    """True when the text names someone with "by"/"von"/"par"… ("Von Jo Kranich, 12. März")."""
+    return _BY_WORDS.search(text) is not None
 
 
 def id_from_attr(value: str | None) -> str | None:

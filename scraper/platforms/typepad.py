@@ -160,8 +160,13 @@ def _parent(footer: Tag | None) -> str | None:
 def _read(doc: Document, block: Tag, zone: tzinfo) -> Comment:
     kind: CommentKind = "trackback" if "trackback" in classes(block) else "comment"
     footer = _footer(block)
-    author, link = _author(block, footer)
     body = block.find(class_=["comment-content", "comment-body", "trackback-content"])
+    if kind == "trackback":
+        # Like WordPress pingbacks: the citing post's linked title stands in for the author.
+        link = find_tag(body if isinstance(body, Tag) else block, "a", href=True)
+        author = normalise_text(link.get_text(" ", strip=True)) or None if link else None
+    else:
+        author, link = _author(block, footer)
     if not isinstance(body, Tag):
         body = block
     text = strip_chrome(visible_text(body))

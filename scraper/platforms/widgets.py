@@ -14,8 +14,11 @@ from scraper.platforms.pieces import attr
 _DISQUS_SHORTNAME = re.compile(
     r"""(?:disqus_shortname\s*=\s*|shortname\s*:\s*)['"]([\w-]+)['"]|//([\w-]+)\.disqus\.com/(?:embed|count)\.js"""
 )
-_DISQUS_IDENTIFIER = re.compile(r"""disqus_identifier\s*=\s*['"]([^'"]+)['"]""")
-_DISQUS_URL = re.compile(r"""disqus_url\s*=\s*['"]([^'"]+)['"]""")
+# Old globals (disqus_url) and the current config function (this.page.url = …).
+_DISQUS_IDENTIFIER = re.compile(
+    r"""(?:disqus_identifier|page\.identifier)\s*=\s*['"]([^'"]+)['"]"""
+)
+_DISQUS_URL = re.compile(r"""(?:disqus_url|page\.url)\s*=\s*['"]([^'"]+)['"]""")
 _LOAD_MORE = re.compile(
     r"""class=["'][^"']*(?:wpd-load-more|wpdiscuz-loadmore|load-more-comments|comments-load-more|"""
     r"""js-load-comments|more-comments-button)""",
