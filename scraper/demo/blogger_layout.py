@@ -62,8 +62,6 @@ rel='stylesheet' type='text/css'/>
 <link href='{canonical}' rel='canonical'/>
 <link rel="alternate" type="application/atom+xml" title="{name} - Atom" \
 href="{base}/feeds/posts/default" />
-<link rel="alternate" type="application/rss+xml" title="{name} - RSS" \
-href="{base}/feeds/posts/default?alt=rss" />
 <link rel="service.post" type="application/atom+xml" title="{name} - Atom" \
 href="https://www.blogger.com/feeds/{blog.blog_id}/posts/default" />
 {feed}<meta content='{canonical}' property='og:url'/>
