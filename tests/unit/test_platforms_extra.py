@@ -91,7 +91,8 @@ def test_drupal_8_markup_with_timestamps_and_ids_on_articles() -> None:
     <section class="comments">
     <article data-comment-user-id="3" id="comment-12" class="comment js-comment by-node-author">
       <span class="hidden" data-comment-timestamp="1600000000"></span>
-      <footer class="comment__meta"><p class="comment__author"><a href="/user/3">Nia</a></p></footer>
+      <footer class="comment__meta">
+        <p class="comment__author"><a href="/user/3">Nia</a></p></footer>
       <div class="comment__content"><p>First!</p></div></article>
     <div class="indented">
     <article data-comment-user-id="0" id="comment-13" class="comment js-comment">
@@ -104,9 +105,9 @@ def test_drupal_8_markup_with_timestamps_and_ids_on_articles() -> None:
     first, second = page.comments
     assert (first.id, first.author, first.by_post_author) == ("12", "Nia", True)
     assert first.author_url == "https://blog.example/user/3"
-    assert (
-        first.published is not None and first.published.isoformat() == "2020-09-13T12:26:40+00:00"
-    )
+    stamp = first.published
+    assert stamp is not None
+    assert stamp.isoformat() == "2020-09-13T12:26:40+00:00"
     assert (second.id, second.parent_id, second.depth, second.author) == ("13", "12", 1, "Guest")
 
 
