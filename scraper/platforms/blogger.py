@@ -27,6 +27,7 @@ from scraper.platforms.common import (
     attr,
     classes_of,
     comment_count_from_text,
+    first_matches,
     page_index,
     strip_chrome,
     text_of,
@@ -68,46 +69,55 @@ def _parent_id(item: Tag) -> str | None:
     return None
 
 
+_BLOCK_CLASSES = frozenset(
+    {"comment-header", "datetime", "comment-content", "deleted-comment", "blog-author", "user"}
+)
+_BLOCK_NAMES = frozenset({"cite", "a"})
+
+
+def _first_link(node: Tag | None) -> Tag | None:
+    if node is None:
+        return None
+    for child in node.descendants:
+        if isinstance(child, Tag) and child.name == "a":
+            return child
+    return None
+
+
 def _parse_block(block: Tag, zone: tzinfo) -> Comment | None:
     item = _comment_item(block)
     ident = _id_of(item) if item is not block else None
     if ident is None:
         match = COMMENT_ID.match(attr(block, "id") or "")
         ident = match.group(1) if match else None
-    header = block.find(class_="comment-header")
-    scope = header if isinstance(header, Tag) else block
-    cite = scope.find("cite")
-    author_link = cite.find("a") if isinstance(cite, Tag) else None
-    found = scope.find(class_="datetime")
-    stamp = found if isinstance(found, Tag) else None
-    stamp_link = stamp.find("a") if stamp is not None else None
-    permalink = attr(stamp_link, "href") if isinstance(stamp_link, Tag) else None
+    # One walk over the block (replies live outside it, in the li's comment-replies).
+    found = first_matches(block, _BLOCK_CLASSES, _BLOCK_NAMES)
+    cite = found.get("<cite")
+    author_link = _first_link(cite)
+    stamp = found.get("datetime")
+    stamp_link = _first_link(stamp)
+    permalink = attr(stamp_link, "href")
     if ident is None:
         ident = anchor_id(permalink)
     if ident is None:
         return None
-    marker_classes = set(classes_of(cite)) if isinstance(cite, Tag) else set()
-    for icon in scope.find_all("span", class_="icon", limit=2):
-        marker_classes.update(classes_of(icon))
-    marker_classes.update(classes_of(item))
-    content = block.find(class_="comment-content")
-    if not isinstance(content, Tag):
-        content = None
+    # blog-author marks the cite or the icon beside it, in the header, never the body text.
+    marker = found.get("blog-author")
+    content = found.get("comment-content")
+    by_author = marker is not None and (content is None or content not in marker.parents)
+    by_author = by_author or "blog-author" in classes_of(item)
     text = strip_chrome(visible_text(content)) if content is not None else ""
+    removed = "deleted-comment" in found and content is not None
     return Comment(
         id=ident,
         parent_id=_parent_id(item),
-        author=text_of(cite) if isinstance(cite, Tag) else None,
-        author_url=attr(author_link, "href") if isinstance(author_link, Tag) else None,
-        published=comment_time(
-            permalink,
-            text_of(stamp_link if isinstance(stamp_link, Tag) else None) or text_of(stamp),
-            zone,
-        ),
+        author=text_of(cite),
+        author_url=attr(author_link, "href"),
+        published=comment_time(permalink, text_of(stamp_link) or text_of(stamp), zone),
         text=text,
         html=sanitise_html(content),
-        deleted=is_removed(content, text),
-        by_post_author="blog-author" in marker_classes,
+        deleted=removed or is_removed(None, text),
+        by_post_author=by_author,
         permalink=permalink,
     )
 

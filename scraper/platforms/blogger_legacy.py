@@ -40,9 +40,13 @@ _SAID = re.compile(
 )
 
 
+def _links(dt: Tag) -> list[Tag]:
+    return [node for node in dt.descendants if isinstance(node, Tag) and node.name == "a"]
+
+
 def _author(dt: Tag) -> tuple[str | None, str | None]:
     """(name, profile URL) from a `dt.comment-author`."""
-    for link in dt.find_all("a"):
+    for link in _links(dt):
         href = attr(link, "href")
         name = text_of(link)
         if href and name:
@@ -56,7 +60,7 @@ def _ident(dt: Tag) -> str | None:
     match = COMMENT_ID.match(attr(dt, "id") or "")
     if match:
         return match.group(1)
-    for anchor in dt.find_all("a"):
+    for anchor in _links(dt):
         match = COMMENT_ID.match(attr(anchor, "name") or attr(anchor, "id") or "")
         if match:
             return match.group(1)
@@ -64,10 +68,13 @@ def _ident(dt: Tag) -> str | None:
 
 
 def _finish(dt: Tag, body: Tag | None, footer: Tag | None, zone: tzinfo) -> Comment | None:
-    link = None
-    if footer is not None:
-        link = footer.find("a", href=lambda h: bool(h and ("showComment" in h or "#c" in h)))
-    permalink = attr(link, "href") if isinstance(link, Tag) else None
+    link: Tag | None = None
+    for node in _links(footer) if footer is not None else []:
+        href = attr(node, "href")
+        if href and ("showComment" in href or "#c" in href):
+            link = node
+            break
+    permalink = attr(link, "href")
     ident = _ident(dt) or anchor_id(permalink)
     if ident is None:
         return None
@@ -77,7 +84,7 @@ def _finish(dt: Tag, body: Tag | None, footer: Tag | None, zone: tzinfo) -> Comm
         id=ident,
         author=author,
         author_url=author_url,
-        published=comment_time(permalink, text_of(link) if isinstance(link, Tag) else None, zone),
+        published=comment_time(permalink, text_of(link), zone),
         text=text,
         html=sanitise_html(body),
         deleted=is_removed(body, text),
