@@ -108,7 +108,7 @@ _ALLOWED_ATTRIBUTES = {"a": {"href", "title"}, "img": {"src", "alt", "title", "w
 
 def normalise_text(text: str) -> str:
     """Collapse runs of spaces, trim lines, keep paragraph breaks as one blank line."""
-    lines = [_SPACES.sub(" ", line).strip() for line in text.split("\n")]
+    lines = [line.strip() for line in _SPACES.sub(" ", text).split("\n")]
     return _BLANKS.sub("\n\n", "\n".join(lines)).strip()
 
 

@@ -86,16 +86,25 @@ def _own_tags(item: Tag, nested: set[int]) -> Iterator[Tag]:
         stack.extend(child for child in reversed(node.contents) if isinstance(child, Tag))
 
 
-def _first(tags: list[Tag], classes: tuple[str, ...]) -> Tag | None:
+def _class_map(tags: list[Tag]) -> dict[str, Tag]:
+    """First tag per class among a comment's own tags (one pass, then dict lookups)."""
+    found: dict[str, Tag] = {}
+    for tag in tags:
+        for name in classes_of(tag):
+            found.setdefault(name, tag)
+    return found
+
+
+def _first(tags: list[Tag] | dict[str, Tag], classes: tuple[str, ...]) -> Tag | None:
+    by_class = tags if isinstance(tags, dict) else _class_map(tags)
     for name in classes:
-        for tag in tags:
-            if name in classes_of(tag):
-                return tag
+        if name in by_class:
+            return by_class[name]
     return None
 
 
-def _author(tags: list[Tag]) -> tuple[str | None, str | None]:
-    node = _first(tags, _AUTHOR_CLASSES)
+def _author(tags: list[Tag], by_class: dict[str, Tag]) -> tuple[str | None, str | None]:
+    node = _first(by_class, _AUTHOR_CLASSES)
     if node is None:
         node = next((tag for tag in tags if tag.name == "cite"), None)
     if node is None:
@@ -105,8 +114,12 @@ def _author(tags: list[Tag]) -> tuple[str | None, str | None]:
     else:
         name = text_of(node) or ""
     name = _SAYS.sub("", " ".join(name.split())).strip()
-    link = node if node.name == "a" else node.find("a", href=True)
-    url = attr(link, "href") if isinstance(link, Tag) else None
+    link = node if node.name == "a" else None
+    for child in node.descendants if link is None else ():
+        if isinstance(child, Tag) and child.name == "a" and attr(child, "href"):
+            link = child
+            break
+    url = attr(link, "href")
     if url and "#comment-" in url:
         url = None
     return name or None, url
@@ -133,6 +146,7 @@ def _parse_item(
     item: Tag, number: str, parent: str | None, *, nested: set[int], doc: Document, zone: tzinfo
 ) -> Comment:
     tags = list(_own_tags(item, nested))
+    by_class = _class_map(tags)
     kinds = set(classes_of(item))
     for tag in tags[:2]:
         if tag.name in ("article", "div"):
@@ -140,10 +154,10 @@ def _parse_item(
     kind: CommentKind = next(
         (_KINDS[k] for k in ("pingback", "trackback") if k in kinds), "comment"
     )
-    author, author_url = _author(tags)
+    author, author_url = _author(tags, by_class)
     time_tag = next((tag for tag in tags if tag.name == "time"), None)
     published = parse_iso(attr(time_tag, "datetime"), zone) if time_tag is not None else None
-    date_node = _first(tags, _DATE_CLASSES)
+    date_node = _first(by_class, _DATE_CLASSES)
     if published is None:
         shown = text_of(time_tag) or (text_of(date_node) if date_node is not None else None)
         published = parse_human(shown, zone)
@@ -155,7 +169,7 @@ def _parse_item(
             break
     if permalink is None and doc.url:
         permalink = f"{urldefrag(doc.url)[0]}#comment-{number}"
-    content = _first(tags, _CONTENT_CLASSES) or _text_only_body(tags)
+    content = _first(by_class, _CONTENT_CLASSES) or _text_only_body(tags)
     if content is not None:
         text = visible_text(content)
         html = sanitise_html(content)
