@@ -217,7 +217,7 @@ def _read_microdata(doc: Document, zone: tzinfo, found: Structured) -> tuple[Com
             or stable_comment_id(doc.url, author, published, text)
         )
         ids[id(item)] = comment_id
-        parent_item = item.find_parent(_is_comment_item)
+        parent_item = _enclosing_item(item)
         comments.append(
             Comment(
                 id=comment_id,
@@ -233,6 +233,20 @@ def _read_microdata(doc: Document, zone: tzinfo, found: Structured) -> tuple[Com
         )
     found.containers.extend(items)
     return thread(comments)
+
+
+def _enclosing_item(item: Tag) -> Tag | None:
+    """The comment an item replies to: an enclosing item, or (WordPress: `li > article + ol`)
+    an item standing just before one of its ancestors."""
+    for ancestor in item.parents:
+        if not isinstance(ancestor, Tag):
+            break
+        if _is_comment_item(ancestor):
+            return ancestor
+        for sibling in ancestor.find_previous_siblings(limit=3):
+            if isinstance(sibling, Tag) and _is_comment_item(sibling):
+                return sibling
+    return None
 
 
 def _id_near(item: Tag) -> str | None:
