@@ -56,10 +56,13 @@ def read_date(node: Tag | None, zone: tzinfo) -> datetime | None:
             moment = parse_iso(value, zone)
             if moment is not None:
                 return moment
-    for inner in node.find_all(["time", "abbr"], limit=3):
-        moment = read_date(inner, zone) if inner is not node else None
-        if moment is not None:
-            return moment
+    for seen, inner in enumerate(node.descendants):  # cheaper than find_all on small nodes
+        if seen > 60:
+            break
+        if isinstance(inner, Tag) and inner.name in ("time", "abbr"):
+            moment = read_date(inner, zone)
+            if moment is not None:
+                return moment
     text = node.get_text(" ", strip=True)
     match = find_date_text(text)
     return read_date_text(match.group(0), zone) if match else None
