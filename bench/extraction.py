@@ -299,10 +299,12 @@ def main() -> int:
     if args.markdown:
         goals = (
             "Goals: comment F1 ≥ 0.99, parent ≥ 0.99, author ≥ 0.99, time ≥ 0.98, flags ≥ 0.99.\n"
-            "Time: our UTC instant rendered at the blog's offset (from the truth post stamp, else "
-            "UTC) must equal the shown wall clock to the minute (by day when no clock time is "
-            "shown); exactly one hour off is accepted for daylight saving and counted in "
-            "parentheses. `text`: our comment text starts with the truth's first 50 characters.\n"
+            "Time: our UTC instant rendered at the blog's offset must equal the shown wall clock "
+            "to the minute (by day when no clock time is shown). The offset is the one the truth "
+            "post stamp states; when it states none (the page hides its zone), the one fixed "
+            "offset that fits most comments (column `offset`). Exactly one hour off is accepted "
+            "for daylight saving and counted in parentheses. `text`: our comment text starts "
+            "with the truth's first 50 characters.\n"
         )
         write_section(
             "extraction",
