@@ -71,7 +71,7 @@ def make_page(rng: random.Random, number: int, per_post: int) -> tuple[FetchedPa
                 published=T0 + timedelta(minutes=index),
                 text=text,
                 html=f"<p>{text}</p>",
-            )  # fmt: skip
+            )
         )
     text = " ".join(sentence(rng) for _ in range(10))
     post = Post(title=f"Post {number}", author="Ann", published=T0 + timedelta(days=number),
@@ -218,7 +218,7 @@ def main() -> None:
                 for where in ("comments", "all"):
                     times = timed(lambda q=query, w=where: search(conn, q, where=w), 5)  # type: ignore[misc]
                     latencies.extend(times)
-                    worst[query] = max(worst.get(query, 0.0), max(times))
+                    worst[query] = max(worst.get(query, 0.0), *times)
             latencies.sort()
             p50 = latencies[len(latencies) // 2]
             p95 = latencies[int(len(latencies) * 0.95) - 1]

@@ -13,8 +13,8 @@ from typing import Any, NoReturn
 
 import click
 
-from archive.commands import register as register_query_commands
 from archive import queries as archive_queries
+from archive.commands import register as register_query_commands
 from archive.db import Archive
 from archive.lock import describe as describe_lock
 from scraper import __version__
@@ -81,8 +81,8 @@ def cli() -> None:
 @click.option("--config", "config_path", type=click.Path(path_type=Path), help="Config file.")
 def parse(source: str, page_url: str | None, as_json: bool, config_path: Path | None) -> None:
     """Parse one saved HTML file or one http(s) URL into post and comments."""
-    from scraper.single import load_source
     from scraper.parse import parse_page
+    from scraper.single import load_source
 
     with translate_errors():
         body, content_type, url = load_source(source, page_url, _config_for(config_path).fetch)

@@ -1,4 +1,4 @@
-"""Typed configuration: `config.toml` read with tomllib into frozen dataclasses, defaults in code."""
+"""Configuration: `config.toml` read with tomllib into frozen dataclasses, defaults in code."""
 
 from __future__ import annotations
 
@@ -124,27 +124,27 @@ def _check_keys(table: dict[str, Any], allowed: set[str], prefix: str) -> None:
             raise ConfigError(where, f"unknown key (allowed: {', '.join(sorted(allowed))})")
 
 
-def _scalar_table(table: object, cls: type, prefix: str, converters: dict[str, Any]) -> Any:
+def _scalar_table(raw: object, cls: type, prefix: str, converters: dict[str, Any]) -> Any:
     """Build a flat dataclass from a TOML table, checking every key's type against the default."""
-    table = _expect(table, dict, prefix, "a table")
+    table: dict[str, Any] = _expect(raw, dict, prefix, "a table")
     allowed = {f.name for f in fields(cls)}
     _check_keys(table, allowed, prefix)
     default = cls()
     values: dict[str, Any] = {}
-    for key, raw in table.items():
+    for key, value in table.items():
         where = f"{prefix}.{key}"
         if key in converters:
-            values[key] = converters[key](raw, where)
+            values[key] = converters[key](value, where)
             continue
         current = getattr(default, key)
         if isinstance(current, bool):
-            values[key] = _expect(raw, bool, where, "true or false")
+            values[key] = _expect(value, bool, where, "true or false")
         elif isinstance(current, float):
-            values[key] = float(_expect(raw, (int, float), where, "a number"))
+            values[key] = float(_expect(value, (int, float), where, "a number"))
         elif isinstance(current, int):
-            values[key] = _expect(raw, int, where, "a whole number")
+            values[key] = _expect(value, int, where, "a whole number")
         else:
-            values[key] = _expect(raw, str, where, "a string")
+            values[key] = _expect(value, str, where, "a string")
     built = replace(default, **values)
     _check_ranges(built, prefix)
     return built
@@ -198,14 +198,14 @@ def _site(raw: object, index: int) -> SiteConfig:
 
 
 def _site_url(value: object, key: str) -> str:
-    url = _expect(value, str, key, "an http(s) URL")
+    url: str = _expect(value, str, key, "an http(s) URL")
     if not re.match(r"^https?://[^/\s]+", url):
         raise ConfigError(key, f"expected an http(s) URL, got {url!r}")
     return url
 
 
 def _platform(value: object, key: str) -> str:
-    name = _expect(value, str, key, "a platform name")
+    name: str = _expect(value, str, key, "a platform name")
     if name not in PLATFORMS:
         raise ConfigError(key, f"expected one of {', '.join(PLATFORMS)}, got {name!r}")
     return name
@@ -219,11 +219,13 @@ def config_from_dict(data: dict[str, Any], source: Path | None = None) -> Config
     _check_keys(data, {"archive", "fetch", "revisit", "run", "sites"}, "")
     config = Config(source=source)
     if "archive" in data:
-        config = replace(config, archive=_scalar_table(data["archive"], ArchiveConfig, "archive", {}))
+        config = replace(
+            config, archive=_scalar_table(data["archive"], ArchiveConfig, "archive", {})
+        )
     if "fetch" in data:
         config = replace(config, fetch=_scalar_table(data["fetch"], FetchConfig, "fetch", {}))
     if "revisit" in data:
-        converters = {name: parse_duration for name in _REVISIT_DURATIONS}
+        converters = dict.fromkeys(_REVISIT_DURATIONS, parse_duration)
         config = replace(
             config, revisit=_scalar_table(data["revisit"], RevisitConfig, "revisit", converters)
         )

@@ -26,7 +26,7 @@ def print_parsed(parsed: ParsedPage, console: Console | None = None) -> None:
     )
     for comment in parsed.comments:
         indent = "  " * comment.depth
-        flags = []
+        flags: list[str] = []
         if comment.kind != "comment":
             flags.append(comment.kind)
         if comment.deleted:
@@ -53,8 +53,15 @@ def print_run_summary(report: RunReport, db_path: str, console: Console | None =
         console.print("No site was due; nothing to do (use --force to run anyway).")
         return
     table = Table(title=f"Run {report.run_id} → {db_path}", title_justify="left")
-    for heading in ("site", "pages", "304", "failed", "robots", "posts +new/~chg",
-                    "comments +new/~chg/-gone"):
+    for heading in (
+        "site",
+        "pages",
+        "304",
+        "failed",
+        "robots",
+        "posts +new/~chg",
+        "comments +new/~chg/-gone",
+    ):
         table.add_column(heading, justify="left" if heading == "site" else "right")
     for site in report.sites:
         table.add_row(

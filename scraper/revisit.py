@@ -16,15 +16,15 @@ class RevisitPlan:
     def __init__(self, policy: RevisitConfig, known: Iterable[RevisitRow], now: datetime) -> None:
         self._policy = policy
         self._now = now
-        self._known = {url: (published, fetched, growth) for url, published, fetched, growth in known}
+        self._known = {
+            url: (published, fetched, growth) for url, published, fetched, growth in known
+        }
 
     def interval(self, published: datetime | None, growth: int) -> timedelta:
         """How long a post of this age may go unvisited."""
         policy = self._policy
-        if published is None:
-            age = timedelta(days=policy.middle_days)  # unknown age: treat as middle-aged
-        else:
-            age = self._now - published
+        # A post of unknown age is treated as middle-aged.
+        age = timedelta(days=policy.middle_days) if published is None else self._now - published
         if age < timedelta(days=policy.recent_days):
             interval = policy.recent_every
         elif age < timedelta(days=policy.middle_days):

@@ -1,4 +1,4 @@
-"""Load the one page that `blogarchive parse` reads: a saved file, or a URL fetched politely once."""
+"""Load the page `blogarchive parse` reads: a saved file, or a URL fetched politely once."""
 
 from __future__ import annotations
 

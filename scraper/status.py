@@ -45,8 +45,15 @@ def site_status(
     configured = {site.name for site in config.sites}
     for name, archived in stats.items():
         if name not in configured:
-            rows.append({"site": name, "url": archived.get("url"), "configured": False,
-                         "posts": archived.get("posts", 0), "comments": archived.get("comments", 0)})
+            rows.append(
+                {
+                    "site": name,
+                    "url": archived.get("url"),
+                    "configured": False,
+                    "posts": archived.get("posts", 0),
+                    "comments": archived.get("comments", 0),
+                }
+            )
     return rows
 
 
@@ -55,8 +62,16 @@ def print_status(rows: list[dict[str, Any]], lock_holder: str | None) -> None:
     if lock_holder:
         console.print(f"A run is in progress ({escape(lock_holder)}).")
     table = Table()
-    for heading in ("site", "last run", "status", "next due", "posts", "comments", "incomplete",
-                    "failed"):
+    for heading in (
+        "site",
+        "last run",
+        "status",
+        "next due",
+        "posts",
+        "comments",
+        "incomplete",
+        "failed",
+    ):
         table.add_column(heading)
     for row in rows:
         table.add_row(
@@ -72,5 +87,7 @@ def print_status(rows: list[dict[str, Any]], lock_holder: str | None) -> None:
     console.print(table)
     for row in rows:
         for failure in row.get("failed_last_run", [])[:10]:
-            console.print(f"[red]{escape(row['site'])}[/red] {escape(failure['url'])}: "
-                          f"{escape(str(failure['reason']))}")
+            console.print(
+                f"[red]{escape(row['site'])}[/red] {escape(failure['url'])}: "
+                f"{escape(str(failure['reason']))}"
+            )

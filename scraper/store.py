@@ -10,12 +10,20 @@ from scraper.models import Comment, FetchedPage, FetchOutcome, ParsedPage, RunRe
 
 
 class StoreResultLike(Protocol):
-    post_id: str
-    post_new: bool
-    post_changed: bool
-    comments_new: int
-    comments_changed: int
-    comments_removed: int
+    """What storing one page changed (read-only, as the archive's frozen result is)."""
+
+    @property
+    def post_id(self) -> str: ...
+    @property
+    def post_new(self) -> bool: ...
+    @property
+    def post_changed(self) -> bool: ...
+    @property
+    def comments_new(self) -> int: ...
+    @property
+    def comments_changed(self) -> int: ...
+    @property
+    def comments_removed(self) -> int: ...
 
 
 class ArchiveStore(Protocol):

@@ -14,8 +14,16 @@ from scraper.cli import cli
 from scraper.demo import DemoServer, demo_truth, expected_totals
 
 C6_TABLES = {
-    "sites", "runs", "fetches", "pages", "posts", "post_versions", "comments",
-    "comment_versions", "posts_fts", "comments_fts",
+    "sites",
+    "runs",
+    "fetches",
+    "pages",
+    "posts",
+    "post_versions",
+    "comments",
+    "comment_versions",
+    "posts_fts",
+    "comments_fts",
 }
 
 
@@ -56,7 +64,7 @@ def _run(config: Path, db: Path, *extra: str) -> int:
 def _counts(db: Path) -> dict[str, int]:
     with sqlite3.connect(db) as conn:
         return {
-            table: conn.execute(f"SELECT count(*) FROM {table}").fetchone()[0]  # noqa: S608
+            table: conn.execute(f"SELECT count(*) FROM {table}").fetchone()[0]
             for table in ("posts", "comments", "post_versions", "comment_versions", "pages")
         }
 

@@ -35,8 +35,16 @@ def test_file_overrides_only_what_it_sets() -> None:
 @pytest.mark.parametrize(
     ("data", "key", "phrase"),
     [
-        ({"sites": [{"name": "a", "url": "http://a/"}, {"name": "b", "url": "http://b/", "every": 6}]},
-         "sites[1].every", 'expected a duration like "6h", got 6'),
+        (
+            {
+                "sites": [
+                    {"name": "a", "url": "http://a/"},
+                    {"name": "b", "url": "http://b/", "every": 6},
+                ]
+            },
+            "sites[1].every",
+            'expected a duration like "6h", got 6',
+        ),
         ({"fetch": {"retries": "3"}}, "fetch.retries", "expected a whole number"),
         ({"fetch": {"respect_robots": "yes"}}, "fetch.respect_robots", "true or false"),
         ({"fetch": {"concurrency": True}}, "fetch.concurrency", "expected a whole number"),
@@ -46,14 +54,26 @@ def test_file_overrides_only_what_it_sets() -> None:
         ({"bogus": {}}, "bogus", "unknown key"),
         ({"sites": [{"url": "http://a/"}]}, "sites[0].name", "is required"),
         ({"sites": [{"name": "a", "url": "ftp://a/"}]}, "sites[0].url", "http(s) URL"),
-        ({"sites": [{"name": "a", "url": "http://a/", "platform": "myspace"}]},
-         "sites[0].platform", "expected one of"),
-        ({"sites": [{"name": "a", "url": "http://a/", "include": ["("]}]},
-         "sites[0].include[0]", "invalid regular expression"),
-        ({"sites": [{"name": "a", "url": "http://a/", "since": "last year"}]},
-         "sites[0].since", "expected a date"),
-        ({"sites": [{"name": "a", "url": "http://a/"}, {"name": "a", "url": "http://b/"}]},
-         "sites[1].name", "duplicate"),
+        (
+            {"sites": [{"name": "a", "url": "http://a/", "platform": "myspace"}]},
+            "sites[0].platform",
+            "expected one of",
+        ),
+        (
+            {"sites": [{"name": "a", "url": "http://a/", "include": ["("]}]},
+            "sites[0].include[0]",
+            "invalid regular expression",
+        ),
+        (
+            {"sites": [{"name": "a", "url": "http://a/", "since": "last year"}]},
+            "sites[0].since",
+            "expected a date",
+        ),
+        (
+            {"sites": [{"name": "a", "url": "http://a/"}, {"name": "a", "url": "http://b/"}]},
+            "sites[1].name",
+            "duplicate",
+        ),
         ({"sites": {"name": "a"}}, "sites", "array"),
         ({"revisit": {"old_every": "monthly"}}, "revisit.old_every", "duration"),
     ],
@@ -81,8 +101,8 @@ def test_unreadable_files(tmp_path: Path) -> None:
 
 
 @pytest.mark.parametrize(
-    ("text", "seconds"), [("30s", 30), ("15m", 900), ("6h", 21600), ("1d", 86400), ("2w", 1209600),
-                          ("1.5h", 5400)]
+    ("text", "seconds"),
+    [("30s", 30), ("15m", 900), ("6h", 21600), ("1d", 86400), ("2w", 1209600), ("1.5h", 5400)],
 )
 def test_durations(text: str, seconds: int) -> None:
     assert parse_duration(text, "k") == timedelta(seconds=seconds)
