@@ -100,7 +100,7 @@ def _search(resolve: Resolve) -> click.Command:
     @click.option("--limit", type=click.IntRange(1, 1000), default=20, show_default=True)
     @click.option("--json", "as_json", is_flag=True, help="Print the hits as JSON.")
     @_friendly
-    def search_command(  # noqa: PLR0917 - click passes options by keyword
+    def search_command(
         query: str, db: str | None, site: str | None, author: str | None, since: str | None,
         where: str, limit: int, as_json: bool,
     ) -> None:  # fmt: skip

@@ -119,7 +119,7 @@ def search(
         raise ArchiveError(f"search failed: {error}") from error
 
 
-def _search(  # noqa: PLR0917 - private, called twice from search()
+def _search(
     conn: sqlite3.Connection,
     match: str,
     tables: tuple[_Table, ...],

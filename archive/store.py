@@ -112,7 +112,7 @@ def store_page(
     return StoreResult(pid, post_new, post_changed, new, changed, removed)
 
 
-def _upsert_post(  # noqa: PLR0917 - private helper, called once
+def _upsert_post(
     conn: sqlite3.Connection,
     site: str,
     pid: str,

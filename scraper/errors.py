@@ -1,15 +1,15 @@
 """The one exception tree of blogarchive; the CLI translates it to exit codes at the edge.
 
-    BlogArchiveError
-    ├── ConfigError        bad config file or flags (exit 2); `key` names the offending key path
-    ├── FetchError         a URL could not be fetched (recorded as data inside a run)
-    │   ├── RobotsDisallowed
-    │   ├── UnsafeURLError  scheme or address we refuse to request
-    │   └── TooLargeError   body over the size cap
-    ├── ParseError         input is not an HTML page we can read (exit 1 for `parse`)
-    ├── ArchiveError       the SQLite archive cannot be opened or written
-    │   └── LockedError    another run holds the archive's lock (exit 3)
-    └── NotFoundError      a post, comment or site asked for is not in the archive (exit 1)
+BlogArchiveError
+├── ConfigError        bad config file or flags (exit 2); `key` names the offending key path
+├── FetchError         a URL could not be fetched (recorded as data inside a run)
+│   ├── RobotsDisallowed
+│   ├── UnsafeURLError  scheme or address we refuse to request
+│   └── TooLargeError   body over the size cap
+├── ParseError         input is not an HTML page we can read (exit 1 for `parse`)
+├── ArchiveError       the SQLite archive cannot be opened or written
+│   └── LockedError    another run holds the archive's lock (exit 3)
+└── NotFoundError      a post, comment or site asked for is not in the archive (exit 1)
 """
 
 from __future__ import annotations
