@@ -4,10 +4,9 @@ from __future__ import annotations
 
 import asyncio
 import logging
-import multiprocessing
 import os
 from collections.abc import Sequence
-from concurrent.futures import Executor, ProcessPoolExecutor
+from concurrent.futures import Executor
 from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime
 from typing import Any
@@ -17,12 +16,15 @@ from scraper.config import Config, SiteConfig
 from scraper.discover import complete_thread, discover_site
 from scraper.fetch import Fetcher
 from scraper.models import FetchOutcome, ParsedPage, RunReport, SiteReport
-from scraper.parse import parse_page
+from scraper.parse_pool import make_executor, parse_job
 from scraper.progress import Reporter
 from scraper.revisit import RevisitPlan
 from scraper.store import ArchiveStore
 
 log = logging.getLogger("blogarchive.run")
+
+# Discovered posts are queued in small transactions; a hungry fetch loop gets them at once.
+_DISCOVERY_FLUSH = 64
 
 
 @dataclass(slots=True)
@@ -69,6 +71,7 @@ class _RunContext:
     reporter: Reporter
     run_id: int
     deadline: float
+    now: datetime
 
 
 def site_hosts(config: Config) -> frozenset[str]:
@@ -79,25 +82,20 @@ def site_hosts(config: Config) -> frozenset[str]:
 def due_sites(
     config: Config, store: ArchiveStore, only: Sequence[str], force: bool, now: datetime
 ) -> list[SiteConfig]:
-    """The sites this run covers: those named (or all), minus those not yet due unless forced."""
+    """The sites this run covers: those named (or all), minus those not yet due unless forced.
+
+    A site whose last run stopped early (killed, time budget, max_pages) still has queued work
+    in its frontier: it is due, so the next run finishes what that one started.
+    """
     chosen = [config.site(name) for name in only] if only else list(config.sites)
     if force or only:
         return chosen
     due = []
     for site in chosen:
         last = store.last_run_at(site.name)
-        if last is None or now - last >= site.every:
+        if last is None or now - last >= site.every or store.frontier_pending(site.name, 1):
             due.append(site)
     return due
-
-
-def _make_executor(workers: int) -> Executor | None:
-    if workers <= 1:
-        return None
-    # forkserver: the run has threads (event loop helpers, servers in tests), and fork with
-    # threads can deadlock children.
-    context = multiprocessing.get_context("forkserver")
-    return ProcessPoolExecutor(max_workers=workers, mp_context=context)
 
 
 async def run_once(
@@ -109,15 +107,21 @@ async def run_once(
     reporter: Reporter,
     allow_private: frozenset[str] | None = None,
     parse_workers: int | None = None,
+    now: datetime | None = None,
 ) -> RunReport:
-    """Run every due site concurrently; one bad page never ends the run."""
+    """Run every due site concurrently; one bad page never ends the run.
+
+    `now` replaces the clock for due-ness and revisit decisions (tests simulate time passing);
+    what is stored keeps the real fetch times.
+    """
     started = datetime.now(UTC)
-    sites = due_sites(config, store, only, force, started)
+    clock = now or started
+    sites = due_sites(config, store, only, force, clock)
     for site in sites:
         store.ensure_site(site.name, site.url, site.platform)
     run_id = store.start_run([site.name for site in sites], started)
     workers = parse_workers if parse_workers is not None else (os.cpu_count() or 1)
-    executor = _make_executor(workers) if sites else None
+    executor = make_executor(workers) if sites else None
     loop = asyncio.get_running_loop()
     deadline = loop.time() + config.run.time_budget.total_seconds()
     reports: list[SiteReport] = []
@@ -127,7 +131,9 @@ async def run_once(
             config.fetch,
             allow_private_hosts=site_hosts(config) if allow_private is None else allow_private,
         ) as fetcher:
-            context = _RunContext(config, store, fetcher, executor, reporter, run_id, deadline)
+            context = _RunContext(
+                config, store, fetcher, executor, reporter, run_id, deadline, clock
+            )
             reports = list(await asyncio.gather(*(_run_site(site, context) for site in sites)))
     except BaseException:
         status = "interrupted"
@@ -142,43 +148,109 @@ async def run_once(
     return report
 
 
+class _Feed:
+    """Discovery running beside the fetch loop: queues posts in the frontier as it finds them."""
+
+    def __init__(self, site: SiteConfig, context: _RunContext, tally: _Tally) -> None:
+        self.site, self.context, self.tally = site, context, tally
+        known = list(context.store.post_revisit_info(site.name))
+        self.plan = RevisitPlan(context.config.revisit, known, context.now)
+        # max_pages bounds what one run fetches, not what it may list: listings show known
+        # posts first, and a capped listing would offer the same posts to every run.
+        self.listing_cap = len(known) + site.max_pages
+        self.wake = asyncio.Event()
+        self.finished = False
+        self.hungry = False  # the fetch loop is waiting for work: flush at once
+        self._buffer: list[tuple[str, str]] = []
+
+    async def fetch(self, url: str, **options: Any) -> FetchOutcome:
+        """The fetcher, counting what discovery and thread completion receive."""
+        outcome = await self.context.fetcher.fetch(url, **options)
+        self.tally.bytes_received += outcome.bytes_received
+        return outcome
+
+    def _flush(self) -> None:
+        if self._buffer:
+            store = self.context.store
+            store.frontier_add(self.site.name, self._buffer, self.context.run_id)
+            self._buffer = []
+        self.wake.set()
+
+    async def run(self) -> None:
+        site = self.site
+        try:
+            async for found in discover_site(
+                replace(site, max_pages=self.listing_cap),
+                self.fetch,
+                sitemaps=self.context.fetcher.sitemaps_for,
+            ):
+                if found.kind == "post" and self.plan.is_due(found.url):
+                    self._buffer.append((found.url, "post"))
+                    if self.hungry or len(self._buffer) >= _DISCOVERY_FLUSH:
+                        self._flush()
+        except Exception as error:  # discovery trouble must not lose the known posts' revisit
+            log.exception("discovery failed for %s", site.name)
+            self.tally.errors.append(f"discovery: {error}")
+        finally:
+            # Known posts no longer listed (or beyond the listing's reach) are revisited too.
+            self._buffer.extend((url, "post") for url in self.plan.due_known())
+            self._flush()
+            self.finished = True
+            self.wake.set()
+
+
+def _stop_reason(context: _RunContext, tally: _Tally, budget: int) -> str | None:
+    if budget <= 0:
+        return "max_pages reached; the rest waits for the next run"
+    if asyncio.get_running_loop().time() > context.deadline:
+        return "time budget used up; the rest waits for the next run"
+    limit = context.config.run.max_failures_per_site
+    if tally.consecutive_failures >= limit:
+        return f"stopped after {tally.consecutive_failures} failures in a row; retried next run"
+    return None
+
+
 async def _run_site(site: SiteConfig, context: _RunContext) -> SiteReport:
     tally = _Tally(site.name)
     store = context.store
     context.reporter.site_started(site.name)
-    plan = RevisitPlan(context.config.revisit, store.post_revisit_info(site.name), datetime.now(UTC))
-    try:
-        async for found in discover_site(
-            site,
-            context.fetcher.fetch,
-            sitemaps=context.fetcher.sitemaps_for,
-            limit=site.max_pages,
-        ):
-            if found.kind == "post" and plan.is_due(found.url):
-                store.frontier_add(site.name, [(found.url, "post")], context.run_id)
-        store.frontier_add(site.name, [(url, "post") for url in plan.due_known()], context.run_id)
-    except Exception as error:  # discovery trouble must not lose the known posts' revisit
-        log.exception("discovery failed for %s", site.name)
-        tally.errors.append(f"discovery: {error}")
-        store.frontier_add(site.name, [(url, "post") for url in plan.due_known()], context.run_id)
-
+    feed = _Feed(site, context, tally)
+    discovery = asyncio.create_task(feed.run())
+    window = max(1, context.config.fetch.concurrency * 2)
+    inflight: dict[asyncio.Task[None], str] = {}
     budget = site.max_pages
-    limit = max(1, context.config.fetch.concurrency * 2)
-    while budget > 0:
-        if asyncio.get_running_loop().time() > context.deadline:
-            tally.errors.append("time budget used up; the rest waits for the next run")
-            break
-        if tally.consecutive_failures >= context.config.run.max_failures_per_site:
-            tally.errors.append(
-                f"stopped after {tally.consecutive_failures} failures in a row; retried next run"
-            )
-            break
-        batch = store.frontier_pending(site.name, min(limit, budget))
-        if not batch:
-            store.frontier_reset(site.name)
-            break
-        budget -= len(batch)
-        await asyncio.gather(*(_process(url, site, context, tally) for url, _kind in batch))
+    stopped: str | None = None
+    try:
+        while True:
+            stopped = stopped or _stop_reason(context, tally, budget - len(inflight))
+            capacity = min(window, budget)  # pages in flight count against max_pages
+            if stopped is None and len(inflight) < capacity:
+                taken = set(inflight.values())
+                for url, _kind in store.frontier_pending(site.name, capacity):
+                    if url not in taken and len(inflight) < capacity:
+                        task = asyncio.create_task(_process(url, site, context, tally, feed))
+                        inflight[task] = url
+            if not inflight and (stopped is not None or feed.finished):
+                break
+            feed.hungry = len(inflight) < window // 2
+            feed.wake.clear()
+            waiter: asyncio.Task[Any] = asyncio.create_task(feed.wake.wait())
+            done, _ = await asyncio.wait({*inflight, waiter}, return_when=asyncio.FIRST_COMPLETED)
+            waiter.cancel()
+            for task in inflight.keys() & done:
+                del inflight[task]
+                budget -= 1
+                task.result()
+    finally:
+        for task in inflight:
+            task.cancel()
+        discovery.cancel()
+        await asyncio.gather(discovery, *inflight, return_exceptions=True)
+    if store.frontier_pending(site.name, 1) or not feed.finished:
+        # Left queued on purpose: the site stays due, and the next run goes on from here.
+        tally.errors.append(stopped or "stopped early; the rest waits for the next run")
+    else:
+        store.frontier_reset(site.name)
     report = tally.freeze()
     context.reporter.site_finished(report)
     return report
@@ -187,36 +259,38 @@ async def _run_site(site: SiteConfig, context: _RunContext) -> SiteReport:
 async def _parse(context: _RunContext, outcome: FetchOutcome, site: SiteConfig) -> ParsedPage:
     page = outcome.page
     assert page is not None
-    args: tuple[Any, ...] = (page.body, page.final_url, page.content_type or None, site.platform)
+    args = (page.body, page.final_url, page.content_type or None, site.platform)
     if context.executor is None:
-        return _parse_job(*args)
-    loop = asyncio.get_running_loop()
-    return await loop.run_in_executor(context.executor, _parse_job, *args)
+        return parse_job(*args)
+    return await asyncio.get_running_loop().run_in_executor(context.executor, parse_job, *args)
 
 
-def _parse_job(body: bytes, url: str, content_type: str | None, platform: str) -> ParsedPage:
-    return parse_page(body, url, content_type=content_type, platform=platform)
+async def _process(
+    url: str, site: SiteConfig, context: _RunContext, tally: _Tally, feed: _Feed
+) -> None:
+    """Fetch, parse and store one post page; every failure becomes a recorded outcome.
 
-
-async def _process(url: str, site: SiteConfig, context: _RunContext, tally: _Tally) -> None:
-    """Fetch, parse and store one post page; every failure becomes a recorded outcome."""
+    What a page changes in the archive, its `fetches` row and its frontier entry commit in one
+    transaction: a run killed at any instant either archived the page (and the next run does
+    not fetch it again) or left it queued.
+    """
     store = context.store
     etag, last_modified = store.validators(url)
     outcome = await context.fetcher.fetch(url, etag=etag, last_modified=last_modified)
     tally.bytes_received += outcome.bytes_received
     observed = outcome.fetched_at or datetime.now(UTC)
-    if outcome.status == "ok" and outcome.page is not None:
-        try:
-            await _store_post(outcome, site, context, tally, observed)
-        except Exception as error:  # a parser or store bug on one page: record, go on
-            log.exception("could not archive %s", url)
-            outcome = replace(outcome, status="failed", reason=f"{type(error).__name__}: {error}")
-    store.record_fetch(context.run_id, site.name, outcome)
+    try:
+        await _archive(url, outcome, site, context, tally, feed, observed)
+    except Exception as error:  # a parser or store bug on one page: record, go on
+        log.exception("could not archive %s", url)
+        outcome = replace(outcome, status="failed", reason=f"{type(error).__name__}: {error}")
+        with store.batch():
+            store.record_fetch(context.run_id, site.name, outcome)
+            store.frontier_done(site.name, url, outcome.status)
     if outcome.status == "ok":
         tally.fetched += 1
         tally.consecutive_failures = 0
     elif outcome.status == "not_modified":
-        store.mark_not_modified(url, observed)
         tally.not_modified += 1
         tally.consecutive_failures = 0
     elif outcome.status == "robots_blocked":
@@ -225,34 +299,44 @@ async def _process(url: str, site: SiteConfig, context: _RunContext, tally: _Tal
         tally.failed += 1
         tally.consecutive_failures += 1
         tally.errors.append(f"{url}: {outcome.reason}")
-    store.frontier_done(site.name, url, outcome.status)
     context.reporter.page_done(site.name, url, outcome.status, outcome.reason)
 
 
-async def _store_post(
+async def _archive(
+    url: str,
     outcome: FetchOutcome,
     site: SiteConfig,
     context: _RunContext,
     tally: _Tally,
+    feed: _Feed,
     observed: datetime,
 ) -> None:
+    store = context.store
     page = outcome.page
-    assert page is not None
-    parsed = await _parse(context, outcome, site)
-    if not parsed.is_post and not parsed.comments:
-        return  # a listing or other page reached by a post-looking URL: nothing to keep
-    thread = await complete_thread(parsed, page.final_url, context.fetcher.fetch)
-    complete_page = replace(parsed, comments=thread.comments)
-    result = context.store.store_page(
-        site.name,
-        page,
-        complete_page,
-        observed_at=observed,
-        thread_complete=thread.complete,
-        completeness_note=thread.note,
-    )
-    tally.posts_new += int(result.post_new)
-    tally.posts_changed += int(result.post_changed)
-    tally.comments_new += result.comments_new
-    tally.comments_changed += result.comments_changed
-    tally.comments_removed += result.comments_removed
+    stored = None
+    thread = None
+    parsed: ParsedPage | None = None
+    if outcome.status == "ok" and page is not None:
+        parsed = await _parse(context, outcome, site)
+        if parsed.is_post or parsed.comments:  # else a listing reached by a post-looking URL
+            thread = await complete_thread(parsed, page.final_url, feed.fetch)
+    with store.batch():
+        if parsed is not None and thread is not None and page is not None:
+            stored = store.store_page(
+                site.name,
+                page,
+                replace(parsed, comments=thread.comments),
+                observed_at=observed,
+                thread_complete=thread.complete,
+                completeness_note=thread.note,
+            )
+        elif outcome.status == "not_modified":
+            store.mark_not_modified(url, observed)
+        store.record_fetch(context.run_id, site.name, outcome)
+        store.frontier_done(site.name, url, outcome.status)
+    if stored is not None:
+        tally.posts_new += int(stored.post_new)
+        tally.posts_changed += int(stored.post_changed)
+        tally.comments_new += stored.comments_new
+        tally.comments_changed += stored.comments_changed
+        tally.comments_removed += stored.comments_removed

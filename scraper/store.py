@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterable, Iterator, Sequence
+from contextlib import AbstractContextManager
 from datetime import datetime
 from typing import Protocol
 
@@ -28,6 +29,10 @@ class StoreResultLike(Protocol):
 
 class ArchiveStore(Protocol):
     """What a run needs from the archive (implemented by `archive.db.Archive`)."""
+
+    def batch(self) -> AbstractContextManager[None]:
+        """One transaction around several writes (nested calls become savepoints)."""
+        ...
 
     def ensure_site(self, name: str, url: str, platform: str) -> None: ...
 

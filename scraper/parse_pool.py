@@ -1,0 +1,63 @@
+"""The parse process pool: every core parses, and workers never outlive a killed run."""
+
+from __future__ import annotations
+
+import multiprocessing
+import os
+import select
+import threading
+import time
+from concurrent.futures import Executor, ProcessPoolExecutor
+
+from scraper.models import ParsedPage
+from scraper.parse import parse_page
+
+
+def make_executor(workers: int) -> Executor | None:
+    """A process pool of `workers` parsers, or None to parse on the event loop's thread."""
+    if workers <= 1:
+        return None
+    # forkserver: the run has threads (event loop helpers, servers in tests), and fork with
+    # threads can deadlock children.
+    context = multiprocessing.get_context("forkserver")
+    return ProcessPoolExecutor(
+        max_workers=workers,
+        mp_context=context,
+        initializer=_watch_parent,
+        initargs=(os.getpid(),),
+    )
+
+
+def parse_job(body: bytes, url: str, content_type: str | None, platform: str) -> ParsedPage:
+    """What a worker runs: pure parsing, arguments and result small enough to pickle cheaply."""
+    return parse_page(body, url, content_type=content_type, platform=platform)
+
+
+def _watch_parent(parent: int) -> None:
+    """Exit this worker when the run's process dies.
+
+    A SIGKILLed run cannot shut its pool down, and idle workers block forever on a queue whose
+    writing end they hold themselves (and they keep the forkserver alive with them).
+    """
+    threading.Thread(target=_wait_then_exit, args=(parent,), daemon=True).start()
+
+
+def _wait_then_exit(parent: int) -> None:
+    try:
+        handle = os.pidfd_open(parent)
+    except (AttributeError, OSError):  # no pidfd (old kernel, not Linux): poll instead
+        while _alive(parent):
+            time.sleep(0.5)
+    else:
+        select.select([handle], [], [])  # readable once the process has exited
+    os._exit(0)
+
+
+def _alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True
+    return True
