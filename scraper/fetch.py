@@ -27,6 +27,7 @@ from scraper.responses import (
     transient_reason,
 )
 from scraper.retrying import RetryPolicy, with_attempts
+from scraper.transports import make_transport
 
 log = logging.getLogger(__name__)
 
@@ -46,7 +47,11 @@ class Fetcher:
         sleep: Callable[[float], Awaitable[None]] = asyncio.sleep,
     ) -> None:
         self.config = config
-        self._transport = transport
+        self._transport = (
+            transport
+            if transport is not None
+            else make_transport(config.transport, config.concurrency)
+        )
         self._sleep = sleep
         self._guard = AddressGuard(allow_private_hosts)
         self._pacer = HostPacer(config.delay, config.per_host_concurrency)

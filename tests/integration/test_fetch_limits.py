@@ -88,7 +88,9 @@ def test_crawl_delay_spaces_request_starts(server: MisbehavingServer) -> None:
     starts = sorted(hit.started for hit in server.hits)  # robots.txt counts as a request too
     gaps = [later - earlier for earlier, later in itertools.pairwise(starts)]
     assert len(gaps) == 4
-    assert min(gaps) >= 0.15 - 0.01
+    # The server sees arrivals, not the client's sends: allow scheduling noise, but far less
+    # than the delay itself (unpaced requests arrive within a few milliseconds).
+    assert min(gaps) >= 0.15 - 0.05
 
 
 def test_configured_delay_wins_when_larger_than_crawl_delay(server: MisbehavingServer) -> None:
