@@ -272,7 +272,9 @@ def mark_not_modified(conn: sqlite3.Connection, url: str, observed_at: datetime)
     ).fetchall()
     for (pid,) in row:
         conn.execute(
-            "UPDATE posts SET last_seen_at = ?, last_fetched_at = ? WHERE id = ?",
+            # Unchanged since the last visit: no new comments, so the thread is not growing now.
+            "UPDATE posts SET last_seen_at = ?, last_fetched_at = ?, comment_growth = 0"
+            " WHERE id = ?",
             (observed, observed, pid),
         )
         conn.execute(

@@ -155,9 +155,10 @@ class _Feed:
         self.site, self.context, self.tally = site, context, tally
         known = list(context.store.post_revisit_info(site.name))
         self.plan = RevisitPlan(context.config.revisit, known, context.now)
-        # max_pages bounds what one run fetches, not what it may list: listings show known
-        # posts first, and a capped listing would offer the same posts to every run.
-        self.listing_cap = len(known) + site.max_pages
+        # max_pages bounds what one run fetches, not what it may list: a listing capped at
+        # max_pages would offer the same posts to every run. Listing beyond what this run can
+        # fetch leaves work queued, which keeps the site due until the backlog is done.
+        self.listing_cap = len(known) + 2 * site.max_pages
         self.wake = asyncio.Event()
         self.finished = False
         self.hungry = False  # the fetch loop is waiting for work: flush at once
