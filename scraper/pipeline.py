@@ -67,11 +67,18 @@ class _RunContext:
     config: Config
     store: ArchiveStore
     fetcher: Fetcher
-    executor: Executor | None
+    workers: int
     reporter: Reporter
     run_id: int
     deadline: float
     now: datetime
+    executor: Executor | None = None
+
+    def parse_pool(self) -> Executor | None:
+        """The process pool, started on the first page to parse: a run of 304s never pays for it."""
+        if self.executor is None and self.workers > 1:
+            self.executor = make_executor(self.workers)
+        return self.executor
 
 
 def site_hosts(config: Config) -> frozenset[str]:
@@ -121,26 +128,26 @@ async def run_once(
         store.ensure_site(site.name, site.url, site.platform)
     run_id = store.start_run([site.name for site in sites], started)
     workers = parse_workers if parse_workers is not None else (os.cpu_count() or 1)
-    executor = make_executor(workers) if sites else None
     loop = asyncio.get_running_loop()
     deadline = loop.time() + config.run.time_budget.total_seconds()
     reports: list[SiteReport] = []
     status = "ok"
+    context: _RunContext | None = None
     try:
         async with Fetcher(
             config.fetch,
             allow_private_hosts=site_hosts(config) if allow_private is None else allow_private,
         ) as fetcher:
             context = _RunContext(
-                config, store, fetcher, executor, reporter, run_id, deadline, clock
+                config, store, fetcher, workers, reporter, run_id, deadline, clock
             )
             reports = list(await asyncio.gather(*(_run_site(site, context) for site in sites)))
     except BaseException:
         status = "interrupted"
         raise
     finally:
-        if executor is not None:
-            executor.shutdown(wait=True, cancel_futures=True)
+        if context is not None and context.executor is not None:
+            context.executor.shutdown(wait=True, cancel_futures=True)
         report = RunReport(run_id, started, datetime.now(UTC), tuple(reports))
         if status == "ok" and report.pages_failed:
             status = "partial"
@@ -261,9 +268,10 @@ async def _parse(context: _RunContext, outcome: FetchOutcome, site: SiteConfig) 
     page = outcome.page
     assert page is not None
     args = (page.body, page.final_url, page.content_type or None, site.platform)
-    if context.executor is None:
+    pool = context.parse_pool()
+    if pool is None:
         return parse_job(*args)
-    return await asyncio.get_running_loop().run_in_executor(context.executor, parse_job, *args)
+    return await asyncio.get_running_loop().run_in_executor(pool, parse_job, *args)
 
 
 async def _process(
