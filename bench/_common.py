@@ -6,6 +6,7 @@ import contextlib
 import ctypes
 import json
 import os
+import re
 import resource
 import sqlite3
 import subprocess
@@ -19,6 +20,8 @@ from typing import Any
 ROOT = Path(__file__).resolve().parent.parent
 RESULTS = ROOT / "bench" / "RESULTS.md"
 _PR_SET_CHILD_SUBREAPER = 36
+# Demo post pages: Blogger /YYYY/MM/slug.html, WordPress /YYYY/MM/DD/slug/.
+POST_PATH = re.compile(r"^/\d{4}/\d{2}/(?:[^/?]+\.html|\d{2}/[^/?]+/)$")
 
 
 @dataclass(frozen=True)

@@ -21,7 +21,8 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from bench._common import (  # noqa: E402 - after the path setup above
+from bench._common import (
+    POST_PATH,
     Measured,
     become_subreaper,
     measure,
@@ -31,8 +32,7 @@ from bench._common import (  # noqa: E402 - after the path setup above
     write_config,
     write_section,
 )
-from scraper.demo import DemoServer  # noqa: E402
-from tests.integration.scheduled_runs import POST_PATH  # noqa: E402
+from scraper.demo import DemoServer
 
 
 def _run(server: DemoServer, config: Path, db: Path) -> tuple[Measured, dict[str, float]]:
