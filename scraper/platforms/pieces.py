@@ -10,7 +10,7 @@ from typing import Any
 from bs4 import NavigableString, Tag
 
 from scraper.dates import parse_human, parse_iso
-from scraper.htmltext import normalise_text, sanitise_html, visible_text
+from scraper.htmltext import fragment_html, normalise_text, visible_text
 from scraper.platforms.common import PageIndex
 
 _ISO_START = re.compile(r"^\s*\d{4}-\d\d-\d\d")
@@ -129,10 +129,7 @@ def text_of(parts: Iterable[Tag | NavigableString]) -> str:
 
 def html_of(parts: Iterable[Tag | NavigableString]) -> str:
     """Sanitised HTML of several sibling pieces."""
-    raw = "".join(
-        str(part) for part in parts if isinstance(part, Tag) or type(part) is NavigableString
-    )
-    return sanitise_html(raw)
+    return fragment_html(parts)
 
 
 def classes(node: Tag) -> list[str]:
