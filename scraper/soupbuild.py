@@ -94,16 +94,6 @@ _DOCTYPE: Any = Doctype
 _PROTOTYPES = _prototypes() if hasattr(_DOCTYPE, "_string_for_name_and_ids") else None
 
 
-_STRING_DEFAULTS: dict[str, Any] = {
-    "hidden": False,
-    "parent": None,
-    "previous_element": None,
-    "next_element": None,
-    "next_sibling": None,
-    "previous_sibling": None,
-}
-
-
 class _Target:
     """lxml parser target doing what bs4's handlers do for lxml's (always balanced) events."""
 
@@ -127,9 +117,9 @@ class _Target:
         self.pending: list[str] = []
         self.last: PageElement | None = None  # the element before the next one in document order
 
-    def _attach(self, node: PageElement) -> None:
+    def _link(self, node: PageElement, fields: dict[str, Any]) -> None:
+        """Hang a new node under the current tag, as bs4's setup() does; `fields` are its own."""
         parent = self.current
-        fields = node.__dict__
         fields["parent"] = parent
         previous = self.last
         if previous is not None:
@@ -145,18 +135,30 @@ class _Target:
 
     def _flush(self, cls: type[NavigableString] | None = None) -> None:
         """bs4's endData: join pending text, collapse whitespace-only runs, add the string."""
-        if not self.pending:
+        pending = self.pending
+        if not pending:
             return
-        value = "".join(self.pending)
+        value = pending[0] if len(pending) == 1 else "".join(pending)
         self.pending = []
         if not self.preserving and not value.strip(_ASCII_SPACES):
             value = "\n" if "\n" in value else " "
         if cls is None:
-            cls = self.containers[self.container_stack[-1]] if self.container_stack else None
-            cls = cls or NavigableString
+            cls = (
+                self.containers[self.container_stack[-1]]
+                if self.container_stack
+                else NavigableString
+            )
         node = str.__new__(cls, value)
-        node.__dict__.update(_STRING_DEFAULTS)
-        self._attach(node)
+        fields = {
+            "hidden": False,
+            "parent": None,
+            "previous_element": None,
+            "next_element": None,
+            "next_sibling": None,
+            "previous_sibling": None,
+        }
+        node.__dict__ = fields
+        self._link(node, fields)
 
     def start(self, name: str, attrib: Any, nsmap: Any = None) -> None:
         if self.pending:
@@ -176,8 +178,7 @@ class _Target:
                     if key in attrs:
                         _set(attrs, key, self.value_list(_NON_WHITESPACE.findall(attrs[key])))
         node = Tag.__new__(Tag)
-        fields = node.__dict__
-        fields.update(self.tag_fields)
+        fields = self.tag_fields.copy()
         fields["name"] = name
         fields["attrs"] = attrs
         fields["contents"] = []
@@ -185,12 +186,15 @@ class _Target:
         if empty is None:
             empty = self.empty_cache[name] = self.builder.can_be_empty_element(name)
         fields["can_be_empty_element"] = empty
-        if name in self.containers:
-            fields["interesting_string_types"] = {self.containers[name]}
-            self.container_stack.append(name)
-        if name in self.preserve_names:
-            self.preserving += 1
-        self._attach(node)
+        special = name in self.containers or name in self.preserve_names
+        if special:
+            if name in self.containers:
+                fields["interesting_string_types"] = {self.containers[name]}
+                self.container_stack.append(name)
+            if name in self.preserve_names:
+                self.preserving += 1
+        node.__dict__ = fields
+        self._link(node, fields)
         if name == "meta":
             self.builder.set_up_substitutions(node)
         self.stack.append(node)
@@ -200,9 +204,18 @@ class _Target:
         if self.pending:
             self._flush()
         stack = self.stack
+        top = stack[-1]
+        if (
+            top.name == name
+            and len(stack) > 1
+            and not (name in self.containers or name in self.preserve_names)
+        ):
+            stack.pop()  # the usual case: the innermost open tag closes
+            self.current = stack[-1]
+            return
         # bs4 pops up to the innermost open tag of that name. lxml's events are balanced, so
         # that is the top one; an end with no open tag of that name leaves the stack alone.
-        if stack[-1].name != name and not any(tag.name == name for tag in stack[1:]):
+        if not any(tag.name == name for tag in stack[1:]):
             return
         while len(stack) > 1:
             tag = stack.pop()

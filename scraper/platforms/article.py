@@ -92,10 +92,10 @@ def find_body(doc: Document) -> Tag | None:
     index = page_index(doc)
     for kind, value in _BODY_KEYS:
         node = first_of(index, kind, value)
-        if node is not None and len(node.get_text(strip=True)) > 40:
+        if node is not None and _text_longer(node, 40):
             return node
     article = first_of(index, "tag", "article")
-    if isinstance(article, Tag) and len(article.get_text(strip=True)) > 200:
+    if isinstance(article, Tag) and _text_longer(article, 200):
         return article
     scores: dict[int, tuple[int, Tag]] = {}
     for paragraph in index.names("p"):
@@ -110,6 +110,16 @@ def find_body(doc: Document) -> Tag | None:
         return None
     total, best = max(scores.values(), key=lambda item: item[0])
     return best if total > 80 else None
+
+
+def _text_longer(node: Tag, limit: int) -> bool:
+    """len(node.get_text(strip=True)) > limit, without joining a whole article's text."""
+    total = 0
+    for piece in node.stripped_strings:
+        total += len(piece)
+        if total > limit:
+            return True
+    return False
 
 
 def find_title(doc: Document, meta: dict[str, str], scope: Tag | None = None) -> str | None:
@@ -237,8 +247,9 @@ def _inside(node: Tag, ancestor: Tag) -> bool:
 def _tag_links(scope: Tag | None) -> list[str]:
     if scope is None:
         return []
+    # One plain walk: bs4's find_all filter machinery costs more than the whole check.
     return [
-        normalise_text(link.get_text(" ", strip=True))
-        for link in scope.find_all("a", rel=True)
-        if "tag" in (link.get("rel") or [])
+        normalise_text(node.get_text(" ", strip=True))
+        for node in scope.descendants
+        if type(node) is Tag and node.name == "a" and "tag" in (node.attrs.get("rel") or [])
     ]
