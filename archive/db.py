@@ -173,6 +173,8 @@ class Archive:
 
     def start_run(self, sites: Sequence[str], started_at: datetime) -> int:
         with self.batch():
+            # Runs start under the archive's lock, so a run still marked running was killed.
+            self.conn.execute("UPDATE runs SET status = 'interrupted' WHERE status = 'running'")
             cursor = self.conn.execute(
                 "INSERT INTO runs (started_at, status, pid, sites) VALUES (?, 'running', ?, ?)",
                 (to_iso(started_at), os.getpid(), json.dumps(list(sites))),

@@ -161,7 +161,10 @@ class Fetcher:
                 rules = await self._robots.for_url(parts)
                 blocked = rules.blocked_reason(current, self.config.user_agent)
                 if blocked is not None:
-                    return job.failed(blocked, kind="robots_blocked")
+                    # An unreadable robots.txt is a failure of the host (retried next run), not
+                    # the site owner's choice: it counts towards the run's failures.
+                    unreachable = rules.disallow_all_reason is not None
+                    return job.failed(blocked, kind="failed" if unreachable else "robots_blocked")
             result = await self._with_retries(job, current, host_key(parts))
             if isinstance(result, FetchOutcome):
                 return result

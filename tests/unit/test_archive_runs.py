@@ -40,6 +40,14 @@ def test_runs_and_due_ness(tmp_path: Path) -> None:
             archive.finish_run(999, report, "ok")
 
 
+def test_a_killed_run_is_marked_interrupted_by_the_next(tmp_path: Path) -> None:
+    with open_archive(tmp_path) as archive:
+        killed = archive.start_run([SITE], at(0))  # never finished: the process died
+        later = archive.start_run([SITE], at(1))
+        statuses = dict(archive.conn.execute("SELECT id, status FROM runs").fetchall())
+    assert statuses == {killed: "interrupted", later: "running"}
+
+
 def test_fetches_and_validators(tmp_path: Path) -> None:
     with open_archive(tmp_path) as archive:
         run = archive.start_run([SITE], at(0))
