@@ -177,18 +177,31 @@ def parse_page(
     candidates = _candidates(platform)
     notes: list[str] = []
     forced = platform != "auto" and any(p.name == platform for p in candidates)
-    chosen = [p for p in candidates if _detects(p, doc, notes)]
-    if forced and not chosen:
-        chosen = [p for p in candidates if p.name == platform]
-    for parser in chosen:
-        try:
-            page = parser.parse(doc)
-        except Exception as error:  # a parser bug must not lose the page; next one tries
-            notes.append(f"{parser.name} parser failed: {type(error).__name__}: {error}")
+    # Detectors run lazily, in order: once a parser has read the page, the later detectors'
+    # verdicts could not change the result (a parser that fails hands on to the next one).
+    detected = False
+    for parser in candidates:
+        if not _detects(parser, doc, notes):
             continue
-        page = _consistent(page)
-        return replace(page, notes=(*page.notes, *notes)) if notes else page
+        detected = True
+        page = _run(parser, doc, notes)
+        if page is not None:
+            return page
+    if forced and not detected:
+        for parser in candidates:
+            if parser.name == platform and (page := _run(parser, doc, notes)) is not None:
+                return page
     return ParsedPage(url=url, platform="generic", notes=tuple(notes))
+
+
+def _run(parser: PlatformParser, doc: Document, notes: list[str]) -> ParsedPage | None:
+    try:
+        page = parser.parse(doc)
+    except Exception as error:  # a parser bug must not lose the page; next one tries
+        notes.append(f"{parser.name} parser failed: {type(error).__name__}: {error}")
+        return None
+    page = _consistent(page)
+    return replace(page, notes=(*page.notes, *notes)) if notes else page
 
 
 def _detects(parser: PlatformParser, doc: Document, notes: list[str]) -> bool:

@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 from datetime import datetime, tzinfo
+from functools import lru_cache
 
 from bs4 import NavigableString, Tag
 
@@ -81,11 +82,29 @@ def _names(node: Tag) -> str:
 
 def is_comment_container(node: Tag) -> bool:
     """An element whose id or class names a comment list (not a form, counter or sidebar widget)."""
-    names = [*classes(node), attr(node, "id") or ""]
+    return _container_names((*classes(node), attr(node, "id") or ""))
+
+
+@lru_cache(maxsize=4096)
+def _container_names(names: tuple[str, ...]) -> bool:
+    # Cached: the same few class names repeat on every comment of a page, and across pages.
     joined = " ".join(names)
     if not joined.strip() or _NOT_CONTAINER.search(joined):
         return False
     return any(_CONTAINER.match(name) for name in names if name)
+
+
+@lru_cache(maxsize=4096)
+def _name_flags(names: str) -> tuple[bool, bool, bool, bool]:
+    """(comment-list hint, author-like, date-like, body-like) for a stripped "classes id" string."""
+    if not names:
+        return False, False, False, False
+    return (
+        bool(_HINT.search(names)),
+        bool(_AUTHOR_CLASS.search(names)),
+        bool(_DATE_CLASS.search(names)),
+        _is_body_names(names),
+    )
 
 
 def heuristic_comments(doc: Document, zone: tzinfo) -> tuple[tuple[Comment, ...], list[Tag]]:
@@ -116,7 +135,7 @@ def heuristic_comments(doc: Document, zone: tzinfo) -> tuple[tuple[Comment, ...]
     return thread(best), [best_container]
 
 
-def _read_container(  # noqa: PLR0917 - recursive walker, all state positional
+def _read_container(
     doc: Document, container: Tag, parent: str | None, zone: tzinfo, out: list[Comment], level: int
 ) -> None:
     """Read the repeated blocks of `container`, descending through wrappers until some qualify."""
@@ -140,7 +159,7 @@ def _read_container(  # noqa: PLR0917 - recursive walker, all state positional
                 _read_container(doc, child, parent, zone, out, level + 1)
 
 
-def _read_block(  # noqa: PLR0917 - recursive walker, all state positional
+def _read_block(
     doc: Document, block: Tag, fields: _Fields, parent: str | None, zone: tzinfo, out: list[Comment]
 ) -> str:
     skip = set(map(id, fields.nested)) | set(map(id, fields.meta_nodes))
@@ -208,15 +227,13 @@ def _fields(doc: Document, block: Tag, zone: tzinfo) -> _Fields | None:
         node = stack.pop()
         seen += 1
         names = _names(node).strip()
-        if names and _HINT.search(names) and is_comment_container(node):
+        hint, author_like, date_like, body_like = _name_flags(names)
+        if hint and is_comment_container(node):
             nested.append(node)
             continue
-        if author_node is None and (
-            node.name == "cite"
-            or (names and _AUTHOR_CLASS.search(names) and not _DATE_CLASS.search(names))
-        ):
+        if author_node is None and (node.name == "cite" or (author_like and not date_like)):
             author_node = node
-        if date_node is None and (node.name == "time" or (names and _DATE_CLASS.search(names))):
+        if date_node is None and (node.name == "time" or date_like):
             moment = read_date(node, zone) if len(node.get_text()) < 300 else None
             if moment is not None:
                 date_node, published = node, moment
@@ -225,7 +242,7 @@ def _fields(doc: Document, block: Tag, zone: tzinfo) -> _Fields | None:
             moment = read_date(node, zone)
             if moment is not None:
                 textual = (node, moment)
-        if body is None and names and _is_body_names(names):
+        if body is None and body_like:
             body = node
         if permalink is None and node.name == "a":
             href = node.attrs.get("href")

@@ -105,10 +105,33 @@ def detect_widgets(doc: Document) -> WidgetReport:  # noqa: PLR0915 - one flat c
         notes.append(
             "Jetpack comment form found (comments themselves, if any, are listed separately)"
         )
-    if _LOAD_MORE.search(text):
+    if _may_load_more(lowered, text) and _LOAD_MORE.search(text):
         systems.append("load-more")
         notes.append('the page loads further comments with JavaScript ("load more")')
     return WidgetReport(tuple(notes), tuple(dict.fromkeys(urls)), count, tuple(systems))
+
+
+_LOAD_MORE_KEYS = (
+    "wpd-load-more",
+    "wpdiscuz-loadmore",
+    "load-more-comments",
+    "comments-load-more",
+    "js-load-comments",
+    "more-comments-button",
+)
+# Non-ASCII letters that re.IGNORECASE matches to ASCII ones (ı~i, ſ~s, K~k) but lower() keeps.
+_CASE_TWINS = ("\u0131", "\u017f", "\u212a")
+
+
+def _may_load_more(lowered: str, text: str) -> bool:
+    """False when _LOAD_MORE cannot match: a few substring scans instead of a case-blind regex
+    over the whole page (slow, and nearly every page has no such button)."""
+    if any(c in text for c in _CASE_TWINS):
+        return True
+    # Every key holds "load-", "loadmore" or "more-comments": three scans usually settle it.
+    if "load-" not in lowered and "loadmore" not in lowered and "more-comments" not in lowered:
+        return False
+    return any(key in lowered for key in _LOAD_MORE_KEYS)
 
 
 def _first_group(pattern: re.Pattern[str], text: str) -> str | None:
