@@ -162,6 +162,19 @@ class Archive:
                 (name, url, platform, to_iso(now_utc())),
             )
 
+    def discovered_at(self, site: str) -> datetime | None:
+        """When the site's posts were last listed in full (None: never)."""
+        row = self.conn.execute(
+            "SELECT discovered_at FROM sites WHERE name = ?", (site,)
+        ).fetchone()
+        return from_iso(row[0]) if row else None
+
+    def mark_discovered(self, site: str, at: datetime) -> None:
+        with self.batch():
+            self.conn.execute(
+                "UPDATE sites SET discovered_at = ? WHERE name = ?", (to_iso(at), site)
+            )
+
     def last_run_at(self, site: str) -> datetime | None:
         """When the last run that went through `site` started (start, not end: no cron drift)."""
         row = self.conn.execute(

@@ -8,7 +8,7 @@ from sqlite_utils import Database
 from sqlite_utils.migrations import Migrations
 
 # Bumped with every migration; mirrored into PRAGMA user_version for plain `sqlite3` users.
-SCHEMA_VERSION = 1
+SCHEMA_VERSION = 2
 
 migrations = Migrations("blogarchive")
 
@@ -252,6 +252,13 @@ def _initial(db: Database) -> None:
     # Statements one by one: executescript would COMMIT the migration's transaction midway.
     for statement in _split(_V1):
         db.execute(statement)
+
+
+@migrations(name="0002_site_discovered_at")
+def _site_discovered_at(db: Database) -> None:
+    # When a site's posts were last listed in full: later runs may then stop paging a feed at
+    # the first page of posts they already know.
+    db.execute("ALTER TABLE sites ADD COLUMN discovered_at TEXT")
 
 
 def _split(script: str) -> list[str]:

@@ -45,6 +45,8 @@ class RevisitConfig:
     middle_days: int = 90  # younger posts: `middle_every`
     middle_every: timedelta = timedelta(days=1)
     old_every: timedelta = timedelta(days=30)
+    # Between full listings, a run stops paging a feed at the first page of known posts.
+    rediscover_every: timedelta = timedelta(days=30)
 
 
 @dataclass(frozen=True, slots=True)
@@ -220,7 +222,7 @@ def _transport(value: object, key: str) -> str:
     return name
 
 
-_REVISIT_DURATIONS = {"recent_every", "middle_every", "old_every"}
+_REVISIT_DURATIONS = {"recent_every", "middle_every", "old_every", "rediscover_every"}
 
 
 def config_from_dict(data: dict[str, Any], source: Path | None = None) -> Config:
@@ -232,7 +234,7 @@ def config_from_dict(data: dict[str, Any], source: Path | None = None) -> Config
             config, archive=_scalar_table(data["archive"], ArchiveConfig, "archive", {})
         )
     if "fetch" in data:
-        converters = {"transport": _transport}
+        converters: dict[str, Any] = {"transport": _transport}
         config = replace(
             config, fetch=_scalar_table(data["fetch"], FetchConfig, "fetch", converters)
         )

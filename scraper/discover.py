@@ -34,10 +34,12 @@ async def discover_site(
     known_lastmod: LastmodFn | None = None,
     limit: int | None = None,
     limits: DiscoveryLimits | None = None,
+    is_known: Callable[[str], bool] | None = None,
 ) -> AsyncIterator[Discovered]:
     """Yield each post of `site` once: sources in order, the next only when the one before did
     not list the whole site (missing, disabled, cut short). Listing pages are followed, not
-    yielded. Honours since, include/exclude, scope, max_pages and `limit`."""
+    yielded. Honours since, include/exclude, scope, max_pages and `limit`. With `is_known`
+    (incremental discovery), feed paging stops at the first page of only known posts."""
     cap = min(site.max_pages, limit) if limit is not None else site.max_pages
     run = SiteRun(
         site,
@@ -46,6 +48,7 @@ async def discover_site(
         known_lastmod=known_lastmod,
         cap=cap,
         limits=limits or DiscoveryLimits(),
+        is_known=is_known,
     )
     if run.full:
         return

@@ -69,8 +69,10 @@ class SiteRun:
         known_lastmod: LastmodFn | None,
         cap: int,
         limits: DiscoveryLimits,
+        is_known: Callable[[str], bool] | None = None,
     ) -> None:
         self.site, self.fetch, self.sitemaps = site, fetch, sitemaps
+        self.is_known = is_known
         self.known_lastmod, self.cap, self.limits = known_lastmod, cap, limits
         self.root = site_root(normalise_url(site.url) or site.url)
         parts = urlsplit(self.root)
@@ -127,6 +129,13 @@ class SiteRun:
         self.yielded += 1
         return Discovered(url=url, kind="post", lastmod=entry.lastmod, source=source)
 
+    def only_known(self, entries: Iterable[Entry]) -> bool:
+        """True when every post of this feed page is archived already: the older pages were
+        read by an earlier full discovery, so an incremental run stops paging here."""
+        if self.is_known is None:
+            return False
+        return all(self.is_known(normalise_url(e.url) or e.url) for e in entries)
+
     def older_than_since(self, entries: Iterable[Entry]) -> bool:
         """True when nothing after this feed page can be new enough: the page is newest first
         and already reaches back past `since`."""
@@ -180,7 +189,7 @@ async def feed_step(run: SiteRun, platform: str | None) -> AsyncGenerator[Discov
             found = run.accept(entry, "feed", trust_kind=True)
             if found:
                 yield found
-        if run.older_than_since(feed.entries):
+        if run.older_than_since(feed.entries) or run.only_known(feed.entries):
             yield True
             return
         number += 1

@@ -162,6 +162,13 @@ class _Feed:
         self.site, self.context, self.tally = site, context, tally
         known = list(context.store.post_revisit_info(site.name))
         self.plan = RevisitPlan(context.config.revisit, known, context.now)
+        # Incremental listing (stop a feed at the first page of known posts) is safe only when
+        # an earlier run listed the whole site; a full listing is repeated now and then.
+        listed = context.store.discovered_at(site.name)
+        self.incremental = listed is not None and (
+            context.now - listed < context.config.revisit.rediscover_every
+        )
+        self.known_urls = frozenset(row[0] for row in known)
         # max_pages bounds what one run fetches, not what it may list: a listing capped at
         # max_pages would offer the same posts to every run. Listing beyond what this run can
         # fetch leaves work queued, which keeps the site due until the backlog is done.
@@ -186,16 +193,21 @@ class _Feed:
 
     async def run(self) -> None:
         site = self.site
+        listed = 0
         try:
             async for found in discover_site(
                 replace(site, max_pages=self.listing_cap),
                 self.fetch,
                 sitemaps=self.context.fetcher.sitemaps_for,
+                is_known=self.known_urls.__contains__ if self.incremental else None,
             ):
+                listed += 1
                 if found.kind == "post" and self.plan.is_due(found.url):
                     self._buffer.append((found.url, "post"))
                     if self.hungry or len(self._buffer) >= _DISCOVERY_FLUSH:
                         self._flush()
+            if not self.incremental and listed < self.listing_cap:
+                self.context.store.mark_discovered(site.name, self.context.now)
         except Exception as error:  # discovery trouble must not lose the known posts' revisit
             log.exception("discovery failed for %s", site.name)
             self.tally.errors.append(f"discovery: {error}")

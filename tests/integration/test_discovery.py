@@ -67,6 +67,19 @@ def test_wordpress_feed_paged_finds_every_post_once(wp: WordPressSite) -> None:
     assert not any("sitemap" in url or "wp-json" in url for url in requested)
 
 
+def test_incremental_discovery_stops_at_the_first_page_of_known_posts(wp: WordPressSite) -> None:
+    site = SiteConfig(name="wp", url=wp.base + "/")
+    known = urls_of(wp) - {wp.base + wp.posts[0].path}  # the newest post is new
+    wp.hits.clear()
+    found, _ = discover(site, is_known=known.__contains__)
+    # The newest post is on feed page 1 with known ones; page 2 lists only known posts.
+    assert wp.base + wp.posts[0].path in [d.url for d in found]
+    assert wp.hits["/feed/"] == 2
+    wp.hits.clear()
+    found, _ = discover(site, is_known=urls_of(wp).__contains__)
+    assert wp.hits["/feed/"] == 1  # nothing new: one request
+
+
 def test_feed_missing_falls_back_to_sitemap(wp: WordPressSite, caplog: Any) -> None:
     wp.feed = False
     with caplog.at_level(logging.INFO, logger="blogarchive.discover"):

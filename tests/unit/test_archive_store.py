@@ -7,6 +7,7 @@ from pathlib import Path
 import pytest
 
 from archive.db import Archive
+from archive.schema import SCHEMA_VERSION
 from archive.ids import comment_id, post_id
 from scraper.errors import ArchiveError
 from tests.unit.test_archive_helpers import (
@@ -149,7 +150,7 @@ def test_not_modified_bumps_last_seen(tmp_path: Path) -> None:
             at(7).isoformat(),
         )
         ((url, published, fetched_at, growth),) = list(archive.post_revisit_info(SITE))
-        assert (url, fetched_at, growth) == (URL, at(7), 1)
+        assert (url, fetched_at, growth) == (URL, at(7), 0)  # unchanged: the thread stopped growing
         assert published is not None
 
 
@@ -185,16 +186,34 @@ def test_open_failures(tmp_path: Path) -> None:
         Archive.open(junk)
 
 
+def test_a_version_1_archive_is_migrated_keeping_its_rows(tmp_path: Path) -> None:
+    with open_archive(tmp_path) as archive:
+        store(archive, parsed((comment("1", "one"),)), at(0))
+        conn = archive.conn
+        # Turn it back into what version 1 wrote.
+        conn.execute("ALTER TABLE sites DROP COLUMN discovered_at")
+        conn.execute("DELETE FROM _sqlite_migrations WHERE name = '0002_site_discovered_at'")
+        conn.execute("PRAGMA user_version = 1")
+        conn.commit()
+        path = archive.path
+    with Archive.open(path) as archive:
+        assert archive.conn.execute("PRAGMA user_version").fetchone() == (SCHEMA_VERSION,)
+        assert archive.discovered_at(SITE) is None
+        archive.mark_discovered(SITE, at(3))
+        assert archive.discovered_at(SITE) == at(3)
+        assert archive.conn.execute("SELECT count(*) FROM comments").fetchone() == (1,)
+
+
 def test_migrations_idempotent_and_pragmas(tmp_path: Path) -> None:
     Archive.open(tmp_path / "a.db").close()
     with Archive.open(tmp_path / "a.db") as archive:
         conn = archive.conn
         assert conn.execute("PRAGMA journal_mode").fetchone() == ("wal",)
         assert conn.execute("PRAGMA foreign_keys").fetchone() == (1,)
-        assert conn.execute("PRAGMA user_version").fetchone() == (1,)
+        assert conn.execute("PRAGMA user_version").fetchone() == (SCHEMA_VERSION,)
         names = {r[0] for r in conn.execute("SELECT name FROM sqlite_master WHERE type='table'")}
         for table in ("sites", "runs", "fetches", "pages", "posts", "post_versions", "comments",
                       "comment_versions", "posts_fts", "comments_fts", "frontier"):  # fmt: skip
             assert table in names
         applied = conn.execute("SELECT count(*) FROM _sqlite_migrations").fetchone()
-        assert applied == (1,)
+        assert applied == (SCHEMA_VERSION,)  # one row per migration, none applied twice
