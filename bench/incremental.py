@@ -64,12 +64,20 @@ def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--posts", type=int, default=1000, help="extra posts, both blogs together")
     parser.add_argument("--markdown", action="store_true", help="write bench/RESULTS.md section")
+    parser.add_argument("--transport", choices=("httpx", "aiohttp"), default="httpx")
     args = parser.parse_args()
     become_subreaper()
     with DemoServer(extra_posts=args.posts // 2) as server, tempfile.TemporaryDirectory() as tmp:
         folder = Path(tmp)
         sites = [(site.name, site.base_url) for site in server.sites]
-        config = write_config(folder / "config.toml", sites, delay=0, concurrency=16, per_host=8)
+        config = write_config(
+            folder / "config.toml",
+            sites,
+            delay=0,
+            concurrency=16,
+            per_host=8,
+            transport=args.transport,
+        )
         db = folder / "archive.db"
         first, first_stats = _run(server, config, db)
         second, second_stats = _run(server, config, db)
