@@ -117,29 +117,13 @@ class _Target:
         self.pending: list[str] = []
         self.last: PageElement | None = None  # the element before the next one in document order
 
-    def _link(self, node: PageElement, fields: dict[str, Any]) -> None:
-        """Hang a new node under the current tag, as bs4's setup() does; `fields` are its own."""
-        parent = self.current
-        fields["parent"] = parent
-        previous = self.last
-        if previous is not None:
-            fields["previous_element"] = previous
-            previous.__dict__["next_element"] = node
-        siblings = parent.contents
-        if siblings:
-            before = siblings[-1]
-            fields["previous_sibling"] = before
-            before.__dict__["next_sibling"] = node
-        siblings.append(node)
-        self.last = node
-
     def _flush(self, cls: type[NavigableString] | None = None) -> None:
         """bs4's endData: join pending text, collapse whitespace-only runs, add the string."""
         pending = self.pending
         if not pending:
             return
         value = pending[0] if len(pending) == 1 else "".join(pending)
-        self.pending = []
+        pending.clear()
         if not self.preserving and not value.strip(_ASCII_SPACES):
             value = "\n" if "\n" in value else " "
         if cls is None:
@@ -149,16 +133,25 @@ class _Target:
                 else NavigableString
             )
         node = str.__new__(cls, value)
-        fields = {
+        # Linked as bs4's setup() links it: after the last node, after the parent's last child.
+        parent = self.current
+        previous = self.last
+        siblings = parent.contents
+        before = siblings[-1] if siblings else None
+        node.__dict__ = {
             "hidden": False,
-            "parent": None,
-            "previous_element": None,
+            "parent": parent,
+            "previous_element": previous,
             "next_element": None,
             "next_sibling": None,
-            "previous_sibling": None,
+            "previous_sibling": before,
         }
-        node.__dict__ = fields
-        self._link(node, fields)
+        if previous is not None:
+            previous.__dict__["next_element"] = node
+        if before is not None:
+            before.__dict__["next_sibling"] = node
+        siblings.append(node)
+        self.last = node
 
     def start(self, name: str, attrib: Any, nsmap: Any = None) -> None:
         if self.pending:
@@ -167,7 +160,10 @@ class _Target:
             raise _Unsupported(name)  # libxml2's HTML parser gives neither; bs4 would map them
         # lxml's HTML parser hands over plain str names and values, on which bs4's attribute
         # dict __setitem__ changes nothing, so the dict is filled in one C call.
-        attrs = self.attr_dict(attrib)
+        if type(attrib) is not dict and len(attrib):
+            attrib = dict(attrib)
+        # (No attributes come as lxml's empty read-only mapping, slow to copy: skip it.)
+        attrs = self.attr_dict(attrib) if type(attrib) is dict else self.attr_dict()
         if attrs:
             for key in self.universal:
                 if key in attrs:
@@ -193,8 +189,20 @@ class _Target:
                 self.container_stack.append(name)
             if name in self.preserve_names:
                 self.preserving += 1
+        parent = self.current
+        fields["parent"] = parent
+        previous = self.last
+        if previous is not None:
+            fields["previous_element"] = previous
+            previous.__dict__["next_element"] = node
+        siblings = parent.contents
+        if siblings:
+            before = siblings[-1]
+            fields["previous_sibling"] = before
+            before.__dict__["next_sibling"] = node
+        siblings.append(node)
         node.__dict__ = fields
-        self._link(node, fields)
+        self.last = node
         if name == "meta":
             self.builder.set_up_substitutions(node)
         self.stack.append(node)

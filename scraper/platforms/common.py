@@ -47,6 +47,13 @@ class PageIndex:
     by_name: dict[str, list[Tag]] = field(default_factory=dict)
     # id(tag) -> position in document order, for ordering hits from different lists.
     positions: dict[int, int] = field(default_factory=dict)
+    lowered_text: str | None = None
+
+    def lowered(self, text: str) -> str:
+        """The page's decoded text lower-cased, once per page (a slow call on non-ASCII text)."""
+        if self.lowered_text is None:
+            self.lowered_text = text.lower()
+        return self.lowered_text
 
     def position(self, tag: Tag) -> int:
         return self.positions.get(id(tag), -1)

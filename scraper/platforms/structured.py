@@ -58,7 +58,7 @@ def read_structured(doc: Document, zone: tzinfo) -> Structured:
     found = Structured()
     if "ld+json" in doc.text:
         _read_jsonld(doc, zone, found)
-    if not found.comments and "itemscope" in doc.text.lower():
+    if not found.comments and "itemscope" in page_index(doc).lowered(doc.text):
         found.comments = _read_microdata(doc, zone, found)
     if not found.comments and ("h-entry" in doc.text or "h-cite" in doc.text):
         found.comments = _read_hentry(doc, zone, found)

@@ -9,6 +9,7 @@ from urllib.parse import quote
 from bs4 import Tag
 
 from scraper.platforms.base import Document
+from scraper.platforms.common import page_index
 from scraper.platforms.pieces import attr
 
 _DISQUS_SHORTNAME = re.compile(
@@ -39,7 +40,7 @@ class WidgetReport:
 def detect_widgets(doc: Document) -> WidgetReport:  # noqa: PLR0915 - one flat check per system
     """Recognise third-party or JavaScript-only comment systems; cheap substring checks first."""
     text = doc.text
-    lowered = text.lower()
+    lowered = page_index(doc).lowered(text)
     notes: list[str] = []
     urls: list[str] = []
     systems: list[str] = []
