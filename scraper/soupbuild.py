@@ -277,5 +277,5 @@ def build_soup(text: str) -> BeautifulSoup:
         return stock_soup(text)
     try:
         return _fast_soup(text, _PROTOTYPES[0])
-    except (_Unsupported, etree.LxmlError, ValueError, TypeError):
+    except Exception:  # any surprise in the fast path: bs4 builds the tree its own way
         return stock_soup(text)

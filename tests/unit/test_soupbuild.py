@@ -189,3 +189,18 @@ def test_the_comparison_notices_differences() -> None:
     assert (
         tree_difference(stock_soup("<b>a</b><i>b</i>"), stock_soup("<b>a<i>b</i></b>")) is not None
     )
+
+
+def test_a_failure_inside_the_parse_falls_back(monkeypatch: pytest.MonkeyPatch) -> None:
+    original = soupbuild._Target.start
+
+    def start(self: soupbuild._Target, name: str, attrib: Any, nsmap: Any = None) -> None:
+        if name == "em":
+            raise soupbuild._Unsupported(name)
+        original(self, name, attrib, nsmap)
+
+    monkeypatch.setattr(soupbuild._Target, "start", start)
+    markup = "<p>a <em>b</em> c</p>"
+    assert tree_difference(build_soup(markup), stock_soup(markup)) is None
+    with pytest.raises(soupbuild._Unsupported):
+        _fast(markup)
