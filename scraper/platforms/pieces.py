@@ -37,6 +37,7 @@ _DATE_IN_TEXT = re.compile(
     r"\s*(?:[ap]\.?m\.?)?(?:\s*(?:uhr|\(?utc\)?|gmt))?)?",
     re.IGNORECASE,
 )
+_ANY_DIGIT = re.compile(r"\d")
 DELETED_TEXTS = (
     "this comment has been removed",
     "this comment was deleted",
@@ -64,6 +65,8 @@ def read_date(node: Tag | None, zone: tzinfo) -> datetime | None:
             if moment is not None:
                 return moment
     text = node.get_text(" ", strip=True)
+    if not _ANY_DIGIT.search(text):  # every date pattern holds digits; skip the long regex
+        return None
     match = find_date_text(text)
     return read_date_text(match.group(0), zone) if match else None
 
