@@ -258,11 +258,13 @@ def fragment_html(parts: Iterable[Tag | NavigableString]) -> str:
             if isinstance(part, Tag):
                 _faithful(part, out)
             elif type(part) is NavigableString:
-                # As str(part) gives it: unescaped, so nh3 reads "<html>" in loose text as a tag.
-                out.append(str(part))
+                # Escaped, so a comment that talks about "<html>" keeps those words.
+                out.append(escape(str(part), quote=False))
     except _NeedsBs4:
         out = [
-            str(part) for part in parts if isinstance(part, Tag) or type(part) is NavigableString
+            str(part) if isinstance(part, Tag) else escape(str(part), quote=False)
+            for part in parts
+            if isinstance(part, Tag) or type(part) is NavigableString
         ]
     return sanitise_html("".join(out))
 

@@ -122,7 +122,7 @@ class BloggerLegacyParser:
                 more.append(url)
         return ParsedPage(
             url=doc.url,
-            platform=self.name,
+            platform="blogger",  # C3: one platform name; the template age is ours
             post=blogger_post(doc, index, post_id, zone),
             comment_count_shown=count,
             comments=comments,

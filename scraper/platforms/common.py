@@ -5,7 +5,6 @@ from __future__ import annotations
 import hashlib
 import json
 import re
-import weakref
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime, tzinfo
@@ -94,16 +93,18 @@ class PageIndex:
         return self.by_name.get(name, [])
 
 
-# Keyed by id(soup): a soup hashes by rendering itself to a string, far too slow for a cache key.
-_INDEXES: dict[int, tuple[weakref.ref[BeautifulSoup], PageIndex]] = {}
+# Kept on the soup itself: the index's tags point back into the soup, so a global cache would
+# keep every parsed page alive. Read through __dict__: bs4 turns a missing attribute into a
+# whole-tree search for a tag of that name.
+_INDEX_ATTRIBUTE = "_blogarchive_page_index"
 
 
 def page_index(doc: Document | BeautifulSoup) -> PageIndex:
     """The index of a parsed page, built once per soup and shared by every parser."""
     soup = doc.soup if isinstance(doc, Document) else doc
-    cached = _INDEXES.get(id(soup))
-    if cached is not None and cached[0]() is soup:
-        return cached[1]
+    cached: PageIndex | None = soup.__dict__.get(_INDEX_ATTRIBUTE)
+    if cached is not None:
+        return cached
     index = PageIndex()
     by_id, by_class, by_name = index.by_id, index.by_class, index.by_name
     positions = index.positions
@@ -120,9 +121,7 @@ def page_index(doc: Document | BeautifulSoup) -> PageIndex:
         if classes:
             for name in classes if isinstance(classes, list) else str(classes).split():
                 by_class.setdefault(name, []).append(tag)
-    key = id(soup)
-    _INDEXES[key] = (weakref.ref(soup), index)
-    weakref.finalize(soup, _INDEXES.pop, key, None)
+    soup.__dict__[_INDEX_ATTRIBUTE] = index
     return index
 
 

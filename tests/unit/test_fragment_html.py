@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from html import escape
 from pathlib import Path
 
 import pytest
@@ -17,7 +18,18 @@ FIXTURES = sorted((ROOT / "tests" / "fixtures").rglob("*.html"))
 
 
 def _by_bs4(parts: list[Tag | NavigableString]) -> str:
-    return sanitise_html("".join(str(part) for part in parts))
+    # bs4 serialises a loose string unescaped; as HTML its text must stay text.
+    return sanitise_html(
+        "".join(str(part) if isinstance(part, Tag) else escape(part, quote=False) for part in parts)
+    )
+
+
+def test_loose_text_that_looks_like_markup_stays_text() -> None:
+    soup = build_soup("<p>x</p>")
+    assert fragment_html([NavigableString("put it before the <html> tag")]) == (
+        "put it before the &lt;html&gt; tag"
+    )
+    assert "<html>" not in fragment_html([NavigableString("<html>"), soup.p])  # type: ignore[list-item]
 
 
 def _check_every_element(text: str) -> None:

@@ -59,7 +59,7 @@ def test_blogger_shows_fewer_than_counted_points_to_the_feed() -> None:
 
 def test_blogger_legacy_uppercase_markup() -> None:
     page = _parse("blogger-legacy")
-    assert page.platform == "blogger-legacy"
+    assert page.platform == "blogger"  # C3 names the platform, not the template
     authors = [c.author for c in page.comments]
     assert authors == ["Anonymous", "Ana Ruiz", "Jürgen", "Bao"]
     assert [c.by_post_author for c in page.comments] == [False, True, False, False]
@@ -70,7 +70,7 @@ def test_blogger_legacy_uppercase_markup() -> None:
 
 
 def test_forcing_blogger_picks_the_legacy_variant() -> None:
-    assert _parse("blogger-legacy", platform="blogger").platform == "blogger-legacy"
+    assert _parse("blogger-legacy", platform="blogger").platform == "blogger"
 
 
 def test_wordpress_modern_threads_pingbacks_pages_and_widgets() -> None:
