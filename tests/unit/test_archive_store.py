@@ -7,8 +7,8 @@ from pathlib import Path
 import pytest
 
 from archive.db import Archive
-from archive.schema import SCHEMA_VERSION
 from archive.ids import comment_id, post_id
+from archive.schema import SCHEMA_VERSION
 from scraper.errors import ArchiveError
 from tests.unit.test_archive_helpers import (
     SITE,
