@@ -227,17 +227,21 @@ class Archive:
 
     # -- fetches ----------------------------------------------------------------------------------
 
-    def record_fetch(self, run_id: int | None, site: str, outcome: FetchOutcome) -> None:
+    def record_fetch(
+        self, run_id: int | None, site: str, outcome: FetchOutcome, kind: str = "post"
+    ) -> None:
+        """One `fetches` row; `kind` is "post" for post pages, "discovery" for feeds, sitemaps,
+        listings and comment pages or APIs read to find posts and complete threads."""
         page = outcome.page
         fetched_at = outcome.fetched_at or (page.fetched_at if page else None) or now_utc()
         etag = page.etag if page else None
         modified = page.last_modified if page else None
         with self.batch():
             self.conn.execute(
-                "INSERT INTO fetches (run_id, site, url, final_url, status, http_status, reason,"
-                " attempts, fetched_at, bytes_received, etag, last_modified, redirects)"
-                " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-                (run_id, site, outcome.url, page.final_url if page else None, outcome.status,
+                "INSERT INTO fetches (run_id, site, kind, url, final_url, status, http_status,"
+                " reason, attempts, fetched_at, bytes_received, etag, last_modified, redirects)"
+                " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                (run_id, site, kind, outcome.url, page.final_url if page else None, outcome.status,
                  outcome.http_status if outcome.http_status is not None else
                  (page.status if page else None), outcome.reason, outcome.attempts,
                  to_iso(fetched_at), outcome.bytes_received, etag, modified,

@@ -8,7 +8,7 @@ from sqlite_utils import Database
 from sqlite_utils.migrations import Migrations
 
 # Bumped with every migration; mirrored into PRAGMA user_version for plain `sqlite3` users.
-SCHEMA_VERSION = 2
+SCHEMA_VERSION = 3
 
 migrations = Migrations("blogarchive")
 
@@ -259,6 +259,12 @@ def _site_discovered_at(db: Database) -> None:
     # When a site's posts were last listed in full: later runs may then stop paging a feed at
     # the first page of posts they already know.
     db.execute("ALTER TABLE sites ADD COLUMN discovered_at TEXT")
+
+
+@migrations(name="0003_fetch_kind")
+def _fetch_kind(db: Database) -> None:
+    # Discovery and thread completion are recorded too; `kind` tells them from post pages.
+    db.execute("ALTER TABLE fetches ADD COLUMN kind TEXT NOT NULL DEFAULT 'post'")
 
 
 def _split(script: str) -> list[str]:

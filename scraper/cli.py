@@ -129,23 +129,28 @@ def _run_pipeline(
     log_json: bool,
     quiet: bool,
     allow_private: frozenset[str] | None = None,
+    summary: bool | None = None,
 ) -> RunReport:
     from scraper.pipeline import run_once
     from scraper.progress import make_reporter
 
     reporter = make_reporter(log_json=log_json, quiet=quiet)
-    with Archive.open(config.archive.path) as archive, archive.lock():
-        report = asyncio.run(
-            run_once(
-                config,
-                archive,
-                only=site_names,
-                force=force,
-                reporter=reporter,
-                allow_private=allow_private,
+    try:
+        with Archive.open(config.archive.path) as archive, archive.lock():
+            report = asyncio.run(
+                run_once(
+                    config,
+                    archive,
+                    only=site_names,
+                    force=force,
+                    reporter=reporter,
+                    allow_private=allow_private,
+                )
             )
-        )
-    if not quiet:
+    finally:
+        reporter.close()
+    # Cron mails whatever a job prints: the summary is for people at a terminal.
+    if not quiet and (summary if summary is not None else sys.stdout.isatty()):
         from scraper.render import print_run_summary
 
         print_run_summary(report, config.archive.path)

@@ -27,6 +27,7 @@ class Runner(Protocol):
         log_json: bool,
         quiet: bool,
         allow_private: frozenset[str] | None = None,
+        summary: bool | None = None,
     ) -> RunReport: ...
 
 
@@ -67,6 +68,7 @@ def run_demo(
             log_json=False,
             quiet=False,
             allow_private=frozenset({"127.0.0.1", "localhost"}),
+            summary=True,
         )
         _print_next_steps(db_path, first_post_id(db_path) if first_post_id else None)
         if keep_serving:

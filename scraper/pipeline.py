@@ -179,9 +179,17 @@ class _Feed:
         self._buffer: list[tuple[str, str]] = []
 
     async def fetch(self, url: str, **options: Any) -> FetchOutcome:
-        """The fetcher, counting what discovery and thread completion receive."""
+        """The fetcher for discovery and thread completion: every outcome is a `fetches` row,
+        and a host that cannot be reached counts as a failure of the run."""
         outcome = await self.context.fetcher.fetch(url, **options)
         self.tally.bytes_received += outcome.bytes_received
+        self.context.store.record_fetch(
+            self.context.run_id, self.site.name, outcome, kind="discovery"
+        )
+        if _host_failure(outcome):
+            self.tally.failed += 1
+            self.tally.errors.append(f"{url}: {outcome.reason}")
+            self.context.reporter.page_done(self.site.name, url, "failed", outcome.reason)
         return outcome
 
     def _flush(self) -> None:
@@ -217,6 +225,14 @@ class _Feed:
             self._flush()
             self.finished = True
             self.wake.set()
+
+
+def _host_failure(outcome: FetchOutcome) -> bool:
+    """A failure that says the site is unwell (unreachable, timing out, 5xx), unlike the 4xx
+    answers that discovery's probes expect (no feed here, comments API switched off)."""
+    if outcome.status != "failed":
+        return False
+    return outcome.http_status is None or outcome.http_status >= 500
 
 
 def _stop_reason(context: _RunContext, tally: _Tally, budget: int) -> str | None:

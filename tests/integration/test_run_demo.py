@@ -133,3 +133,28 @@ def test_bad_config_exits_2_naming_the_key(tmp_path: Path) -> None:
     result = CliRunner().invoke(cli, ["run", "--config", str(config)])
     assert result.exit_code == 2
     assert "sites[0].every" in result.stderr
+
+
+def test_an_unreachable_site_fails_the_run_with_reasons(tmp_path: Path) -> None:
+    import socket
+
+    with socket.socket() as probe:  # a port nobody listens on
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    config = tmp_path / "config.toml"
+    config.write_text(
+        f'[fetch]\nretries = 0\ndelay = 0\ntimeout = 2\n[[sites]]\nname = "gone"\n'
+        f'url = "http://127.0.0.1:{port}/"\n'
+    )
+    db = tmp_path / "archive.db"
+    result = CliRunner().invoke(cli, ["run", "--config", str(config), "--db", str(db)])
+    assert result.exit_code == 1
+    assert f"127.0.0.1:{port}" in result.stderr
+    with sqlite3.connect(db) as conn:
+        rows = conn.execute("SELECT kind, status, reason FROM fetches").fetchall()
+        run = conn.execute("SELECT status, pages_failed FROM runs").fetchone()
+    assert rows
+    assert all(
+        kind == "discovery" and status == "failed" and reason for kind, status, reason in rows
+    )
+    assert run == ("partial", len(rows))
