@@ -28,6 +28,9 @@ from pathlib import Path
 from typing import Any
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+
+from _common import write_section
 
 from scraper.dates import parse_human, parse_iso
 from scraper.models import Comment, ParsedPage
@@ -35,7 +38,6 @@ from scraper.parse import parse_page
 
 ROOT = Path(__file__).resolve().parents[1]
 DEFAULT_CORPUS = ROOT.parent / "shared" / "corpus"
-RESULTS = ROOT / "bench" / "RESULTS.md"
 _CLOCK = re.compile(r"\d{1,2}[:.h]\d\d")
 _OFFSET = re.compile(r"T\d\d:\d\d.*([+-])(\d\d):?(\d\d)$")
 FIELDS = ("parent", "author", "time", "deleted", "by_author", "kind", "text")
@@ -266,18 +268,6 @@ def _hours(score: Score, slug: str) -> str:
         return ""
     minutes = int(score.offset.total_seconds() // 60)
     return f"{'+' if minutes >= 0 else '-'}{abs(minutes) // 60:02d}:{abs(minutes) % 60:02d}"
-
-
-def write_section(name: str, body: str, path: Path = RESULTS) -> None:
-    """Replace (or append) the `<!-- name:start -->…<!-- name:end -->` section of RESULTS.md."""
-    start, end = f"<!-- {name}:start -->", f"<!-- {name}:end -->"
-    block = f"{start}\n{body.rstrip()}\n{end}"
-    text = path.read_text(encoding="utf-8") if path.exists() else "# Bench results\n"
-    if start in text and end in text:
-        text = text[: text.index(start)] + block + text[text.index(end) + len(end) :]
-    else:
-        text = text.rstrip() + "\n\n" + block + "\n"
-    path.write_text(text, encoding="utf-8")
 
 
 def main() -> int:

@@ -27,8 +27,9 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 import lxml.html  # type: ignore[import-untyped]
+from _common import write_section
 from bs4 import BeautifulSoup, XMLParsedAsHTMLWarning
-from extraction import DEFAULT_CORPUS, write_section
+from extraction import DEFAULT_CORPUS
 
 from scraper.parse import decode_html, parse_page
 from scraper.soupbuild import build_soup
