@@ -218,12 +218,15 @@ def stats(conn: sqlite3.Connection, site: str | None = None) -> list[SiteStats]:
 
 
 def last_failures(conn: sqlite3.Connection, site: str) -> list[tuple[str, str | None]]:
-    """(url, reason) of the pages that failed in the last run covering the site."""
+    """(url, reason) of the pages that failed in the last run covering the site. Discovery's
+    4xx answers (no feed here, last feed page passed, comments API off) are expected, not listed.
+    """
     return [
         (row[0], row[1])
         for row in conn.execute(
             "SELECT url, reason FROM fetches WHERE site = ?1 AND status = 'failed' AND run_id ="
-            " (SELECT max(run_id) FROM run_sites WHERE site = ?1) ORDER BY id",
+            " (SELECT max(run_id) FROM run_sites WHERE site = ?1)"
+            " AND (kind = 'post' OR http_status IS NULL OR http_status >= 500) ORDER BY id",
             (site,),
         )
     ]

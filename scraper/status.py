@@ -57,28 +57,28 @@ def site_status(
     return rows
 
 
+def _minute(stamp: str | None) -> str | None:
+    """An ISO stamp shortened to the minute, for narrow terminals ("now" stays "now")."""
+    if not stamp or stamp == "now":
+        return stamp
+    return stamp[:16].replace("T", " ")
+
+
 def print_status(rows: list[dict[str, Any]], lock_holder: str | None) -> None:
     console = Console(highlight=False)
     if lock_holder:
         console.print(f"A run is in progress ({escape(lock_holder)}).")
     table = Table()
-    for heading in (
-        "site",
-        "last run",
-        "status",
-        "next due",
-        "posts",
-        "comments",
-        "incomplete",
-        "failed",
-    ):
+    widest = max((len(str(row["site"])) for row in rows), default=4)
+    table.add_column("site", no_wrap=True, min_width=widest)
+    for heading in ("last run", "status", "next due", "posts", "comments", "incomplete", "failed"):
         table.add_column(heading)
     for row in rows:
         table.add_row(
             escape(str(row["site"])),
-            str(row.get("last_run") or "never"),
+            _minute(row.get("last_run")) or "never",
             str(row.get("last_run_status") or "-"),
-            str(row.get("next_due") or "-"),
+            _minute(row.get("next_due")) or "-",
             str(row.get("posts", 0)),
             str(row.get("comments", 0)),
             str(row.get("incomplete_threads", 0)),

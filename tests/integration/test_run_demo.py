@@ -158,3 +158,33 @@ def test_an_unreachable_site_fails_the_run_with_reasons(tmp_path: Path) -> None:
         kind == "discovery" and status == "failed" and reason for kind, status, reason in rows
     )
     assert run == ("partial", len(rows))
+
+
+def test_status_reports_schedule_and_failures(server: DemoServer, tmp_path: Path) -> None:
+    import json
+
+    config = _write_config(server, tmp_path)
+    db = tmp_path / "archive.db"
+    missing = CliRunner().invoke(cli, ["status", "--config", str(config), "--db", str(db)])
+    assert missing.exit_code == 1
+    assert "no archive" in missing.stderr
+
+    assert _run(config, db) == 0
+    result = CliRunner().invoke(cli, ["status", "--config", str(config), "--db", str(db), "--json"])
+    assert result.exit_code == 0, result.output
+    data = json.loads(result.stdout)
+    assert data["lock"] is None
+    by_site = {row["site"]: row for row in data["sites"]}
+    assert set(by_site) == {site.name for site in server.sites}
+    totals = expected_totals()
+    assert sum(row["posts"] for row in by_site.values()) == totals["posts"]
+    for row in by_site.values():
+        assert row["last_run_status"] == "ok"
+        assert row["next_due"] != "now"  # every = 6h: not due again yet
+        assert row["failed_last_run"] == []
+        assert row["incomplete_threads"] == 0
+
+    table = CliRunner().invoke(cli, ["status", "--config", str(config), "--db", str(db)])
+    assert table.exit_code == 0
+    for site in server.sites:
+        assert site.name in table.stdout
