@@ -35,6 +35,21 @@ class Measured:
     output: dict[str, Any]
 
 
+def own_peak_rss_mb() -> float:
+    """This process's own peak RSS: VmHWM of its address space (ru_maxrss off Linux).
+
+    `ru_maxrss` is not it for a process we spawned: exec keeps the spawning process's peak
+    (Linux records the old address space's high-water mark, and fork/vfork's old address space
+    is the parent's), so a scrape started by a bench that serves 10,000 demo pages would report
+    the bench's memory, not its own.
+    """
+    with contextlib.suppress(OSError):
+        for line in Path("/proc/self/status").read_text(encoding="ascii").splitlines():
+            if line.startswith("VmHWM:"):
+                return int(line.split()[1]) / 1024
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+
+
 def become_subreaper() -> None:
     """Adopt orphaned descendants (the parse pool's forkserver), so their CPU time is counted."""
     with contextlib.suppress(OSError, AttributeError):
@@ -73,7 +88,9 @@ def write_config(
 def measure(command: Sequence[str]) -> Measured:
     """Run a command to the end; CPU covers it and every descendant (reaped here as orphans).
 
-    The child prints one JSON object as its last stdout line, if it has something to report.
+    The child prints one JSON object as its last stdout line, if it has something to report;
+    its `peak_rss_mb` (see `own_peak_rss_mb`) wins over wait4's ru_maxrss, which includes our
+    own peak at the time we spawned it.
     """
     before = resource.getrusage(resource.RUSAGE_CHILDREN)
     started = time.perf_counter()
@@ -97,7 +114,8 @@ def measure(command: Sequence[str]) -> Measured:
     cpu = (after.ru_utime - before.ru_utime) + (after.ru_stime - before.ru_stime)
     lines = [line for line in out.splitlines() if line.startswith("{")]
     output = json.loads(lines[-1]) if lines else {}
-    return Measured(process.returncode, wall, cpu, usage.ru_maxrss / 1024, output)
+    peak = float(output.get("peak_rss_mb") or usage.ru_maxrss / 1024)
+    return Measured(process.returncode, wall, cpu, peak, output)
 
 
 def _reap_orphans(timeout: float = 15.0) -> None:

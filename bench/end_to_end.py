@@ -4,7 +4,7 @@ Run: python bench/end_to_end.py [--posts 1000] [--rss-sizes 1000,10000] [--markd
 
 The demo blogs are served from this process (threads); every scrape runs in a fresh process
 (`--child`), which times its own `run_once` and reports pages; this process measures the CPU
-of the whole scrape process tree and the scrape process's peak RSS. Delay 0, concurrency 16.
+of the whole scrape process tree; the scrape process reports its own peak RSS (VmHWM). Delay 0, concurrency 16.
 1. throughput: the parse pool (one worker per core) vs `parse_workers=1`, after one warm-up
    scrape so both meet a server whose pages are already rendered; goal ≥ 1.6× on 2 cores.
 2. peak RSS at each size, each in a fresh process; goal ≤ 1.2× from 1,000 to 10,000 posts.
@@ -27,7 +27,15 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from archive.db import Archive
-from bench._common import Measured, become_subreaper, measure, table, write_config, write_section
+from bench._common import (
+    Measured,
+    become_subreaper,
+    measure,
+    own_peak_rss_mb,
+    table,
+    write_config,
+    write_section,
+)
 from scraper.config import load_config
 from scraper.demo import DemoServer
 from scraper.pipeline import run_once
@@ -44,7 +52,8 @@ def child(config: Path, db: Path, workers: int) -> None:
         )
         elapsed = time.perf_counter() - started
     pages = sum(site.pages_fetched for site in report.sites)
-    print(json.dumps({"seconds": elapsed, "pages": pages, "failed": report.pages_failed}))
+    print(json.dumps({"seconds": elapsed, "pages": pages, "failed": report.pages_failed,
+                      "peak_rss_mb": own_peak_rss_mb()}))  # fmt: skip
 
 
 def _scrape(config: Path, folder: Path, workers: int, name: str) -> Measured:
