@@ -15,6 +15,7 @@ from urllib.parse import urlsplit
 from scraper.config import Config, SiteConfig
 from scraper.discover import complete_thread, discover_site
 from scraper.fetch import Fetcher
+from scraper.group_commit import GroupCommit
 from scraper.models import FetchOutcome, ParsedPage, RunReport, SiteReport
 from scraper.parse_pool import make_executor, parse_job
 from scraper.progress import Reporter
@@ -72,6 +73,7 @@ class _RunContext:
     run_id: int
     deadline: float
     now: datetime
+    commits: GroupCommit
     executor: Executor | None = None
 
     def parse_pool(self) -> Executor | None:
@@ -138,16 +140,19 @@ async def run_once(
             config.fetch,
             allow_private_hosts=site_hosts(config) if allow_private is None else allow_private,
         ) as fetcher:
+            commits = GroupCommit(store)
             context = _RunContext(
-                config, store, fetcher, workers, reporter, run_id, deadline, clock
+                config, store, fetcher, workers, reporter, run_id, deadline, clock, commits
             )
             reports = list(await asyncio.gather(*(_run_site(site, context) for site in sites)))
     except BaseException:
         status = "interrupted"
         raise
     finally:
-        if context is not None and context.executor is not None:
-            context.executor.shutdown(wait=True, cancel_futures=True)
+        if context is not None:
+            context.commits.commit()  # pages done before an interruption are kept too
+            if context.executor is not None:
+                context.executor.shutdown(wait=True, cancel_futures=True)
         report = RunReport(run_id, started, datetime.now(UTC), tuple(reports))
         if status == "ok" and report.pages_failed:
             status = "partial"
@@ -308,8 +313,9 @@ async def _process(
     """Fetch, parse and store one post page; every failure becomes a recorded outcome.
 
     What a page changes in the archive, its `fetches` row and its frontier entry commit in one
-    transaction: a run killed at any instant either archived the page (and the next run does
-    not fetch it again) or left it queued.
+    transaction (shared with the pages done just before and after it, see `GroupCommit`): a
+    run killed at any instant either archived the page (and the next run does not fetch it
+    again) or left it queued.
     """
     store = context.store
     etag, last_modified = store.validators(url)
@@ -321,9 +327,11 @@ async def _process(
     except Exception as error:  # a parser or store bug on one page: record, go on
         log.exception("could not archive %s", url)
         outcome = replace(outcome, status="failed", reason=f"{type(error).__name__}: {error}")
+        context.commits.begin()
         with store.batch():
             store.record_fetch(context.run_id, site.name, outcome)
             store.frontier_done(site.name, url, outcome.status)
+        context.commits.page_done()
     if outcome.status == "ok":
         tally.fetched += 1
         tally.consecutive_failures = 0
@@ -357,6 +365,8 @@ async def _archive(
         parsed = await _parse(context, outcome, site)
         if parsed.is_post or parsed.comments:  # else a listing reached by a post-looking URL
             thread = await complete_thread(parsed, page.final_url, feed.fetch)
+    # The page's writes nest in the run's group transaction; no await until they are done.
+    context.commits.begin()
     with store.batch():
         if parsed is not None and thread is not None and page is not None:
             stored = store.store_page(
@@ -371,6 +381,7 @@ async def _archive(
             store.mark_not_modified(url, observed)
         store.record_fetch(context.run_id, site.name, outcome)
         store.frontier_done(site.name, url, outcome.status)
+    context.commits.page_done()
     if stored is not None:
         tally.posts_new += int(stored.post_new)
         tally.posts_changed += int(stored.post_changed)
