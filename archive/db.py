@@ -5,7 +5,6 @@ from __future__ import annotations
 import contextlib
 import json
 import os
-import secrets
 import sqlite3
 import zlib
 from collections.abc import Iterable, Iterator, Sequence
@@ -69,6 +68,7 @@ class Archive:
         self.path = path
         self.readonly = readonly
         self._db = Database(conn, execute_plugins=False)
+        self._depth = 0  # savepoints open inside the current transaction
 
     @classmethod
     def open(cls, path: str | Path, *, readonly: bool = False) -> Archive:
@@ -124,7 +124,10 @@ class Archive:
             raise ArchiveError(f"the archive {self.path} is open read-only")
         conn = self.conn
         if conn.in_transaction:
-            name = f"sp_{secrets.token_hex(8)}"
+            # Named by depth, not at random: the same few statements stay in sqlite3's statement
+            # cache instead of pushing the archive's prepared queries out of it on every page.
+            self._depth += 1
+            name = f"sp_{self._depth}"
             conn.execute(f"SAVEPOINT {name}")
             try:
                 yield
@@ -133,6 +136,8 @@ class Archive:
                     conn.execute(f"ROLLBACK TO {name}")
                     conn.execute(f"RELEASE {name}")
                 raise
+            finally:
+                self._depth -= 1
             conn.execute(f"RELEASE {name}")
             return
         # IMMEDIATE: take the write lock up front, so a reader-turned-writer never hits SQLITE_BUSY.

@@ -172,6 +172,15 @@ _INSERT_VERSION = (
     " published_at, text, html, deleted) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"
 )
 
+_UPDATE_CONTENT = (
+    "UPDATE comments SET kind = ?, author = ?, author_url = ?, published_at = ?, text = ?,"
+    " html = ?, deleted = ?, content_hash = ? WHERE seq = ?"
+)
+_UPDATE_STRUCTURE = (
+    "UPDATE comments SET parent_id = ?, depth = ?, position = ?, by_post_author = ?,"
+    " permalink = ? WHERE seq = ?"
+)
+
 
 def _upsert_comments(
     conn: sqlite3.Connection,
@@ -227,22 +236,17 @@ def _upsert_comments(
         if tuple(row[4:9]) != structure:
             structure_updates.append((*structure, row[1]))
         touches.append((observed, row[1]))
-    conn.executemany(_INSERT_COMMENT, inserts)
-    conn.executemany(_INSERT_VERSION, versions)
-    conn.executemany(
-        "UPDATE comments SET kind = ?, author = ?, author_url = ?, published_at = ?, text = ?,"
-        " html = ?, deleted = ?, content_hash = ? WHERE seq = ?",
-        content_updates,
-    )
-    conn.executemany(
-        "UPDATE comments SET parent_id = ?, depth = ?, position = ?, by_post_author = ?,"
-        " permalink = ? WHERE seq = ?",
-        structure_updates,
-    )
-    # One statement clears removed_at for comments that came back; the rest only get last_seen_at.
-    conn.executemany(
-        "UPDATE comments SET last_seen_at = ?, removed_at = NULL WHERE seq = ?", touches
-    )
+    # Empty lists are skipped: most pages change few of these, and each call has a cost.
+    for sql, rows in (
+        (_INSERT_COMMENT, inserts),
+        (_INSERT_VERSION, versions),
+        (_UPDATE_CONTENT, content_updates),
+        (_UPDATE_STRUCTURE, structure_updates),
+        # Clears removed_at for comments that came back; the rest only get last_seen_at.
+        ("UPDATE comments SET last_seen_at = ?, removed_at = NULL WHERE seq = ?", touches),
+    ):
+        if rows:
+            conn.executemany(sql, rows)
     if inserts:
         # Replies stored earlier than their parent (e.g. parent on a later comment page) get linked.
         conn.executemany(
@@ -258,7 +262,8 @@ def _upsert_comments(
             for platform_id, row in existing.items()
             if platform_id not in seen and row[3] is None
         ]
-        conn.executemany("UPDATE comments SET removed_at = ? WHERE seq = ?", gone)
+        if gone:
+            conn.executemany("UPDATE comments SET removed_at = ? WHERE seq = ?", gone)
         removed = len(gone)
     return len(inserts), len(content_updates), removed
 
