@@ -1,6 +1,6 @@
 """End to end (fetch + parse + archive): parse pool vs one process, RSS as N grows, several hosts.
 
-Run: python bench/end_to_end.py [--posts 1000] [--rss-sizes 1000,10000] [--markdown]
+Run: python bench/end_to_end.py [--posts 1000] [--rss-sizes 1000,10000] [--transport httpx|aiohttp] [--markdown]
 
 The demo blogs are served from this process (threads); every scrape runs in a fresh process
 (`--child`), which times its own `run_once` and reports pages; this process measures the CPU
@@ -68,16 +68,16 @@ def _scrape(config: Path, folder: Path, workers: int, name: str) -> Measured:
 
 
 @contextlib.contextmanager
-def _site(posts: int, folder: Path, **options: float) -> Iterator[tuple[DemoServer, Path]]:
+def _site(posts: int, folder: Path, transport: str) -> Iterator[tuple[DemoServer, Path]]:
     with DemoServer(extra_posts=posts // 2) as server:
         sites = [(site.name, site.base_url) for site in server.sites]
         config = write_config(folder / f"site{posts}.toml", sites, concurrency=16, per_host=8,
-                              delay=options.get("delay", 0.0))  # fmt: skip
+                              delay=0.0, transport=transport)  # fmt: skip
         yield server, config
 
 
-def throughput(posts: int, folder: Path) -> tuple[str, float]:
-    with _site(posts, folder) as (_server, config):
+def throughput(posts: int, folder: Path, transport: str) -> tuple[str, float]:
+    with _site(posts, folder, transport) as (_server, config):
         _scrape(config, folder, 0, "warmup")
         runs = {"pool": _scrape(config, folder, 0, "pool"),
                 "single": _scrape(config, folder, 1, "single")}  # fmt: skip
@@ -92,11 +92,11 @@ def throughput(posts: int, folder: Path) -> tuple[str, float]:
     return table(header, rows), rate["pool"] / rate["single"]
 
 
-def rss(sizes: list[int], folder: Path) -> tuple[str, float]:
+def rss(sizes: list[int], folder: Path, transport: str) -> tuple[str, float]:
     rows = []
     peaks = []
     for posts in sizes:
-        with _site(posts, folder) as (_server, config):
+        with _site(posts, folder, transport) as (_server, config):
             run = _scrape(config, folder, 0, f"rss{posts}")
         peaks.append(run.peak_rss_mb)
         rows.append([posts, run.output["pages"], f"{run.output['seconds']:.1f}",
@@ -125,6 +125,7 @@ def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--posts", type=int, default=1000)
     parser.add_argument("--rss-sizes", default="1000,10000")
+    parser.add_argument("--transport", default="httpx", choices=("httpx", "aiohttp"))
     parser.add_argument("--markdown", action="store_true", help="write bench/RESULTS.md section")
     parser.add_argument("--child", nargs=3, metavar=("CONFIG", "DB", "WORKERS"), help="internal")
     args = parser.parse_args()
@@ -134,14 +135,14 @@ def main() -> int:
     become_subreaper()
     with tempfile.TemporaryDirectory() as tmp:
         folder = Path(tmp)
-        speed, ratio = throughput(args.posts, folder)
+        speed, ratio = throughput(args.posts, folder, args.transport)
         sizes = [int(size) for size in args.rss_sizes.split(",")]
-        memory, growth = rss(sizes, folder)
+        memory, growth = rss(sizes, folder, args.transport)
         polite, seconds, bound = politeness(folder)
     body = "\n".join(
         [
             f"## End to end (fetch + parse + archive, {os.cpu_count()} cores, delay 0,"
-            " concurrency 16)",
+            f" concurrency 16, transport {args.transport})",
             "",
             "`python bench/end_to_end.py --markdown`",
             "",
