@@ -10,9 +10,9 @@ from pathlib import Path
 from typing import Any
 
 from scraper.errors import ConfigError
+from scraper.transports import TRANSPORTS
 
 PLATFORMS = ("auto", "blogger", "wordpress", "generic")
-TRANSPORTS = ("httpx", "aiohttp")
 _DURATION = re.compile(r"^\s*(\d+(?:\.\d+)?)\s*([smhdw])\s*$")
 _UNIT_SECONDS = {"s": 1, "m": 60, "h": 3600, "d": 86400, "w": 604800}
 
@@ -33,7 +33,8 @@ class FetchConfig:
     max_bytes: int = 10_000_000
     respect_robots: bool = True
     max_redirects: int = 10
-    transport: str = "httpx"  # or "aiohttp" (needs the `fast` extra): less CPU per request
+    # "aiohttp": httpx's API over aiohttp, ~5x less CPU per request; "httpx": httpx's own.
+    transport: str = "aiohttp"
 
 
 @dataclass(frozen=True, slots=True)

@@ -1,4 +1,4 @@
-"""Optional HTTP transports for the Fetcher: httpx's own (default) or aiohttp's, same httpx API."""
+"""The Fetcher's HTTP transports, behind httpx's API: aiohttp's (the default) or httpx's own."""
 
 from __future__ import annotations
 
@@ -17,7 +17,7 @@ def make_transport(name: str, concurrency: int) -> httpx.AsyncBaseTransport | No
     """The transport to hand to `Fetcher(transport=...)`; None means httpx's default.
 
     "aiohttp" (package `httpx-aiohttp`) costs far less CPU per request; it passes the same
-    fault tests (run them with BLOGARCHIVE_TEST_TRANSPORT=aiohttp). It is created lazily
+    fault tests as httpx's own (CI runs them both ways). It is created lazily
     inside the event loop on first use and closed with the Fetcher's client.
     """
     if name == "httpx":
