@@ -64,7 +64,7 @@ def write_config(
     concurrency: int,
     per_host: int,
     revisit_all: bool = True,
-    transport: str = "httpx",
+    transport: str = "aiohttp",
 ) -> Path:
     lines = [
         "[fetch]",

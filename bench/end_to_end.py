@@ -1,6 +1,6 @@
 """End to end (fetch + parse + archive): parse pool vs one process, RSS as N grows, several hosts.
 
-Run: python bench/end_to_end.py [--posts 1000] [--rss-sizes 1000,10000] [--transport httpx|aiohttp] [--markdown]
+Run: python bench/end_to_end.py [--posts 1000] [--rss-sizes 1000,10000] [--transport aiohttp|httpx] [--markdown]
 
 The demo blogs are served from this process (threads); every scrape runs in a fresh process
 (`--child`), which times its own `run_once` and reports pages; this process measures the CPU
@@ -125,7 +125,7 @@ def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--posts", type=int, default=1000)
     parser.add_argument("--rss-sizes", default="1000,10000")
-    parser.add_argument("--transport", default="httpx", choices=("httpx", "aiohttp"))
+    parser.add_argument("--transport", default="aiohttp", choices=("httpx", "aiohttp"))
     parser.add_argument("--markdown", action="store_true", help="write bench/RESULTS.md section")
     parser.add_argument("--child", nargs=3, metavar=("CONFIG", "DB", "WORKERS"), help="internal")
     args = parser.parse_args()

@@ -64,7 +64,7 @@ def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--posts", type=int, default=1000, help="extra posts, both blogs together")
     parser.add_argument("--markdown", action="store_true", help="write bench/RESULTS.md section")
-    parser.add_argument("--transport", choices=("httpx", "aiohttp"), default="httpx")
+    parser.add_argument("--transport", choices=("httpx", "aiohttp"), default="aiohttp")
     args = parser.parse_args()
     become_subreaper()
     with DemoServer(extra_posts=args.posts // 2) as server, tempfile.TemporaryDirectory() as tmp:
