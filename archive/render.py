@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 import re
-import textwrap
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from datetime import datetime
 from typing import Any
 
-from rich.console import Group, RenderableType
+from rich.cells import cell_len
+from rich.console import Console, ConsoleOptions, Group, RenderableType, RenderResult
+from rich.segment import Segment
+from rich.style import Style
 from rich.table import Table
 from rich.text import Text
 
@@ -30,6 +32,8 @@ def when(iso: str | None) -> str:
         return "date unknown"
     moment = datetime.fromisoformat(iso)
     local = moment.astimezone()
+    if not local.utcoffset():  # the reader's clock is on UTC: say it once
+        return f"{moment:%Y-%m-%d %H:%M} UTC"
     return f"{local:%Y-%m-%d %H:%M} {local.tzname()} ({moment:%Y-%m-%d %H:%M} UTC)"
 
 
@@ -62,9 +66,40 @@ def search_view(result: SearchResult) -> RenderableType:
     return Group(*parts)
 
 
-def _comment_head(comment: dict[str, Any]) -> Text:
-    label = Text()
-    label.append(clean(comment["author"] or "anonymous"), style="bold")
+class _Styled:
+    """Pre-wrapped lines of styled pieces, handed to rich as ready segments: building a rich
+    Text costs a control-code scan and a Text per line, too slow for thousand-comment threads.
+    """
+
+    def __init__(self) -> None:
+        self.segments: list[Segment] = []
+        self._styles: dict[str, Style] = {}
+
+    def add(self, piece: str, style: str = "") -> None:
+        """Append text; "\n" in `piece` ends lines. Archived text must be clean()ed first."""
+        if not style:
+            styled = None
+        elif style in self._styles:
+            styled = self._styles[style]
+        else:
+            styled = self._styles.setdefault(style, Style.parse(style))
+        first, *rest = piece.split("\n")
+        if first:
+            self.segments.append(Segment(first, styled))
+        for line in rest:
+            self.segments.append(Segment.line())
+            if line:
+                self.segments.append(Segment(line, styled))
+
+    def __rich_console__(self, console: Console, options: ConsoleOptions) -> RenderResult:
+        yield from self.segments
+
+
+def _comment_head(comment: dict[str, Any], out: _Styled, indent: str, room: int) -> None:
+    """Author and flags, then time and id: on the same line when they fit in `room` cells,
+    else on the next (rich would crop a long line, hiding the id)."""
+    author = clean(comment["author"] or "anonymous")
+    out.add(author, "bold")
     flags = []
     if comment["by_post_author"]:
         flags.append(("post author", "green"))
@@ -74,10 +109,50 @@ def _comment_head(comment: dict[str, Any]) -> Text:
         flags.append(("deleted", "red"))
     if comment["removed_at"]:
         flags.append((f"removed from the page {comment['removed_at'][:10]}", "red"))
-    for flag, style in flags:
-        label.append(f" [{flag}]", style=style)
-    label.append(f"  {when(comment['published_at'])}  {comment['id']}", style="dim")
-    return label
+    labels = [f" [{flag}]" for flag, _ in flags]
+    for label, (_, style) in zip(labels, flags, strict=True):
+        out.add(label, style)
+    stamp = f"{when(comment['published_at'])}  {comment['id']}"
+    used = cell_len(author) + sum(len(label) for label in labels)
+    if used + 2 + len(stamp) <= room:
+        out.add(f"  {stamp}", "dim")
+    else:
+        out.add("".join(f"\n{indent}  {line}" for line in _wrap(stamp, room)), "dim")
+
+
+def _wrap(paragraph: str, width: int) -> list[str]:
+    """Greedy word wrap by terminal cells (CJK takes two); textwrap costs several times more."""
+    measure = len if paragraph.isascii() else cell_len
+    lines: list[str] = []
+    line, used = "", 0
+    for whole in paragraph.split():
+        word, size = whole, measure(whole)
+        while size > width:  # a URL longer than the line: break it
+            if line:
+                lines.append(line)
+                line, used = "", 0
+            cut = _fitting(word, width, measure)
+            lines.append(word[:cut])
+            word = word[cut:]
+            size = measure(word)
+        if not line:
+            line, used = word, size
+        elif used + 1 + size <= width:
+            line, used = f"{line} {word}", used + 1 + size
+        else:
+            lines.append(line)
+            line, used = word, size
+    if line or not lines:
+        lines.append(line)
+    return lines
+
+
+def _fitting(word: str, width: int, measure: Callable[[str], int]) -> int:
+    """How many characters of `word` fit in `width` cells (at least one)."""
+    cut = min(len(word), width)
+    while cut > 1 and measure(word[:cut]) > width:
+        cut -= 1
+    return cut
 
 
 def _walk(roots: Iterable[ThreadNode]) -> Iterable[tuple[int, ThreadNode]]:
@@ -89,21 +164,20 @@ def _walk(roots: Iterable[ThreadNode]) -> Iterable[tuple[int, ThreadNode]]:
         stack.extend((level + 1, reply) for reply in reversed(node.replies))
 
 
-def thread_text(roots: Iterable[ThreadNode], width: int) -> Text:
+def thread_text(roots: Iterable[ThreadNode], width: int) -> RenderableType:
     """The thread as one pre-wrapped Text: indentation shows replies (fast for big threads)."""
-    # Pre-wrapped here with textwrap: rich's own wrapping would cost ~0.1 ms per line.
-    out = Text(no_wrap=True, overflow="fold")
+    # Pre-wrapped here: rich's own wrapping would cost ~0.1 ms per line.
+    out = _Styled()
     for level, node in _walk(roots):
         indent = "  " * min(level, 12)
         guide = indent + ("└ " if level else "● ")
-        out.append(guide, style="dim")
-        out.append_text(_comment_head(node.comment))
-        out.append("\n")
+        out.add(guide, "dim")
+        _comment_head(node.comment, out, indent, max(20, width - len(guide)))
+        out.add("\n")
         body_width = max(20, width - len(guide))
         for paragraph in clean(node.comment["text"]).strip().splitlines():
-            for line in textwrap.wrap(paragraph, body_width) or [""]:
-                out.append(f"{indent}  {line}\n")
-        out.append("\n")
+            out.add("".join(f"{indent}  {line}\n" for line in _wrap(paragraph, body_width)))
+        out.add("\n")
     return out
 
 
