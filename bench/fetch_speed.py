@@ -109,8 +109,13 @@ async def bare_httpx(
 async def our_fetcher(
     urls: list[str], concurrency: int, transport: httpx.AsyncBaseTransport | None
 ) -> int:
+    # No transport given means httpx's own, as in the bare loop it is compared with.
     config = FetchConfig(
-        concurrency=concurrency, per_host_concurrency=concurrency, delay=0.0, retries=3
+        concurrency=concurrency,
+        per_host_concurrency=concurrency,
+        delay=0.0,
+        retries=3,
+        transport="httpx" if transport is None else "aiohttp",
     )
     async with Fetcher(
         config, allow_private_hosts=frozenset({"127.0.0.1"}), transport=transport
