@@ -82,6 +82,7 @@ class Handler(BaseHTTPRequestHandler):
         gauge = self.server.gauge
         if gauge is not None:
             gauge.enter()
+        self._in_flight = True
         try:
             behaviour = shared.routes.get(path.split("?", 1)[0])
             if behaviour is None:
@@ -91,10 +92,19 @@ class Handler(BaseHTTPRequestHandler):
         except (BrokenPipeError, ConnectionResetError):
             self.close_connection = True
         finally:
-            if gauge is not None:
-                gauge.leave()
-            with shared.lock:
-                shared.in_flight -= 1
+            self._leave()
+
+    def _leave(self) -> None:
+        """End this request's in-flight count (once). Called before the last write of a
+        response too: once the client has the whole body it may start its next request, and
+        counting until this thread gets round to it would show overlap that never was."""
+        if not getattr(self, "_in_flight", False):
+            return
+        self._in_flight = False
+        if self.server.gauge is not None:
+            self.server.gauge.leave()
+        with self.server.shared.lock:
+            self.server.shared.in_flight -= 1
 
     # -- building blocks for behaviours -----------------------------------------------------
 
@@ -112,6 +122,7 @@ class Handler(BaseHTTPRequestHandler):
             self.send_header(name, value)
         self.send_header("Content-Length", str(len(body)))
         self.end_headers()
+        self._leave()
         self.wfile.write(body)
 
     def send_chunked(self, chunks: Iterator[bytes], headers: dict[str, str] | None = None) -> None:
