@@ -134,7 +134,21 @@ def parse_feed(body: bytes, url: str) -> FeedPage:
     """Parse an RSS/Atom feed page (or Blogger's JSON feed); ParseError when it is not a feed."""
     if body.lstrip()[:1] == b"{":
         return _parse_blogger_json_feed(body, url)
-    parsed = feedparser.parse(body, response_headers={"content-location": url})
+    from scraper.feedxml import fast_feed  # it builds on this module's types
+
+    fast = fast_feed(body, url)
+    return fast if fast is not None else feedparser_feed(body, url)
+
+
+def feedparser_feed(body: bytes, url: str) -> FeedPage:
+    """Any feed feedparser can read (RSS 0.9x-2.0, RDF, Atom, broken XML); ParseError if none."""
+    # Entry content is never used here: sanitising and resolving it is most of feedparser's time.
+    parsed = feedparser.parse(
+        body,
+        response_headers={"content-location": url},
+        sanitize_html=False,
+        resolve_relative_uris=False,
+    )
     if not parsed.get("version"):
         reason = parsed.get("bozo_exception") or "no RSS/Atom root element"
         raise ParseError(f"not a feed: {reason}")
@@ -150,7 +164,7 @@ def parse_feed(body: bytes, url: str) -> FeedPage:
                 # with a DeprecationWarning; we want the feed's real fields.
                 published=_struct_time(dict.get(item, "published_parsed")),
                 updated=_struct_time(dict.get(item, "updated_parsed")),
-                platform_id=_platform_id(str(item.get("id") or item.get("guid") or "")),
+                platform_id=entry_platform_id(str(item.get("id") or item.get("guid") or "")),
             )
         )
     next_url = None
@@ -174,7 +188,7 @@ def _entry_link(item: Any, base: str) -> str | None:
     return normalise_url(href, base) if isinstance(href, str) else None
 
 
-def _platform_id(identifier: str) -> str | None:
+def entry_platform_id(identifier: str) -> str | None:
     match = _POST_ID.search(identifier) or _WP_GUID_ID.search(identifier)
     return match.group(1) if match else None
 
@@ -194,7 +208,7 @@ def _parse_blogger_json_feed(body: bytes, url: str) -> FeedPage:
                 url=normal,
                 published=parse_datetime(gd_text(item.get("published"))),
                 updated=parse_datetime(gd_text(item.get("updated"))),
-                platform_id=_platform_id(gd_text(item.get("id"))),
+                platform_id=entry_platform_id(gd_text(item.get("id"))),
             )
         )
     next_link = gd_link(feed.get("link"), "next")
