@@ -9,10 +9,10 @@ import re
 import sqlite3
 from collections.abc import Callable, Iterator
 from datetime import datetime
+from html import escape as _html_escape
 from pathlib import Path
 from typing import Any, TextIO
 from urllib.parse import urlsplit
-from xml.sax.saxutils import escape, quoteattr
 
 from archive.queries import COMMENT_COLUMNS, POST_COLUMNS, row_dict
 from archive.search import normalise_since
@@ -24,6 +24,16 @@ CSV_COLUMNS = (
     "record_type", "id", "post_id", "parent_id", "site", "url", "title", "author", "author_url",
     "published_at", "kind", "deleted", "removed_at", "first_seen_at", "last_seen_at", "text",
 )  # fmt: skip
+
+
+def escape(text: str) -> str:
+    """XML character data: &, < and > escaped (xml.sax would pull in urllib.request at start)."""
+    return _html_escape(text, quote=False)
+
+
+def quoteattr(text: str) -> str:
+    """An XML attribute value with its double quotes, everything that needs it escaped."""
+    return '"' + _html_escape(text, quote=True) + '"'
 
 
 def open_output(path: str | Path) -> TextIO:

@@ -1,8 +1,22 @@
 """blogarchive's scraper: fetch blog pages, split them into post and comments, feed the archive."""
 
+from typing import TYPE_CHECKING, Any
+
 from scraper.errors import BlogArchiveError, ConfigError, FetchError, ParseError
 from scraper.models import Comment, FetchedPage, FetchOutcome, ParsedPage, Post, RunReport
-from scraper.parse import parse_page
+
+if TYPE_CHECKING:
+    from scraper.parse import parse_page
+
+
+def __getattr__(name: str) -> Any:
+    # The parsers (bs4, lxml, nh3) load on first use: a cron run of 304s never needs them.
+    if name == "parse_page":
+        from scraper.parse import parse_page
+
+        return parse_page
+    raise AttributeError(f"module 'scraper' has no attribute {name!r}")
+
 
 __all__ = [
     "BlogArchiveError",

@@ -10,7 +10,6 @@ import time
 from concurrent.futures import Executor, ProcessPoolExecutor
 
 from scraper.models import ParsedPage
-from scraper.parse import parse_page
 
 
 def make_executor(workers: int) -> Executor | None:
@@ -30,6 +29,8 @@ def make_executor(workers: int) -> Executor | None:
 
 def parse_job(body: bytes, url: str, content_type: str | None, platform: str) -> ParsedPage:
     """What a worker runs: pure parsing, arguments and result small enough to pickle cheaply."""
+    from scraper.parse import parse_page  # loaded on first use (a run of 304s parses nothing)
+
     return parse_page(body, url, content_type=content_type, platform=platform)
 
 

@@ -11,7 +11,6 @@ from urllib.parse import urlsplit, urlunsplit
 from scraper.comment_feeds import CommentBatch, parse_blogger_comments, parse_wp_rest_comments
 from scraper.errors import BlogArchiveError
 from scraper.models import Comment, FetchedPage, FetchOutcome, ParsedPage
-from scraper.parse import parse_page
 from scraper.thread_merge import merge_comments
 from scraper.urls import classify_url, normalise_url
 
@@ -214,6 +213,8 @@ async def complete_thread(
             return ThreadResult(parsed.comments, False, shown, f"JS-only widget: {js_notes[0]}")
         return ThreadResult(parsed.comments, True, shown, None)
     if parse is None:
+        from scraper.parse import parse_page  # loaded on first use, like the parse pool
+
         parse = parse_page
     got = _Gathered(parsed.comments)
     others = [
