@@ -243,7 +243,10 @@ def _host_failure(outcome: FetchOutcome) -> bool:
 def _stop_reason(context: _RunContext, tally: _Tally, budget: int) -> str | None:
     if budget <= 0:
         return "max_pages reached; the rest waits for the next run"
-    if asyncio.get_running_loop().time() > context.deadline:
+    # Every run finishes at least one page per site, however slow discovery was: a budget
+    # that ran out before the first page would leave each later run stuck at the same place.
+    done = tally.fetched + tally.not_modified + tally.failed + tally.robots_blocked
+    if done and asyncio.get_running_loop().time() > context.deadline:
         return "time budget used up; the rest waits for the next run"
     limit = context.config.run.max_failures_per_site
     if tally.consecutive_failures >= limit:

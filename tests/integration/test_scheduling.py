@@ -148,7 +148,8 @@ def test_revisit_policy_young_growing_and_removed(server: DemoServer, tmp_path: 
 
 def test_max_pages_and_time_budget_continue_next_run(tmp_path: Path) -> None:
     with DemoServer(extra_posts=20, latency=0.02) as slow:
-        write_config(slow, tmp_path, extra=["[run]", 'time_budget = "0.25s"'])
+        # A budget shorter than discovery: each run still archives some pages, then stops.
+        write_config(slow, tmp_path, extra=["[run]", 'time_budget = "0.01s"'])
         config = load_config(tmp_path / "config.toml")
         config = replace(config, sites=tuple(replace(s, max_pages=15) for s in config.sites))
         db = tmp_path / "archive.db"
