@@ -166,9 +166,31 @@ def demo(db_path: str, keep_serving: bool) -> None:
 
     with translate_errors():
         report = run_demo(
-            db_path, keep_serving=keep_serving, runner=_run_pipeline, first_post_id=_busiest_post
+            db_path,
+            keep_serving=keep_serving,
+            runner=_run_pipeline,
+            first_post_id=_busiest_post,
+            describe=_archive_summary,
         )
     sys.exit(EXIT_FAILED_PAGES if report.pages_failed else EXIT_OK)
+
+
+def _archive_summary(db_path: str) -> str:
+    """One sentence on what an archive holds, for the demo's closing words."""
+    with Archive.open(db_path, readonly=True) as archive:
+        posts, sites = archive.conn.execute(
+            "SELECT count(*), count(DISTINCT site) FROM posts"
+        ).fetchone()
+        comments, replies, deleted, by_author, pingbacks, deepest = archive.conn.execute(
+            "SELECT count(*), count(parent_id), coalesce(sum(deleted), 0),"
+            " coalesce(sum(by_post_author), 0), coalesce(sum(kind != 'comment'), 0),"
+            " coalesce(max(depth), 0) FROM comments"
+        ).fetchone()
+    return (
+        f"\nArchived {posts} posts from {sites} blogs with {comments} comments into {db_path}: "
+        f"{replies} replies (up to depth {deepest}), {by_author} by the post's author, "
+        f"{deleted} deleted by their author, {pingbacks} pingbacks/trackbacks."
+    )
 
 
 def _busiest_post(db_path: str) -> str | None:

@@ -54,6 +54,7 @@ def run_demo(
     keep_serving: bool,
     runner: Runner,
     first_post_id: Callable[[str], str | None] | None = None,
+    describe: Callable[[str], str] | None = None,
 ) -> RunReport:
     """Serve, scrape into `db_path`, print what was archived and what to try next."""
     _remove_old_demo_archive(db_path)
@@ -70,6 +71,8 @@ def run_demo(
             allow_private=frozenset({"127.0.0.1", "localhost"}),
             summary=True,
         )
+        if describe is not None:
+            click.echo(describe(db_path))
         _print_next_steps(db_path, first_post_id(db_path) if first_post_id else None)
         if keep_serving:
             click.echo("Serving until Ctrl-C …")

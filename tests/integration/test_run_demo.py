@@ -188,3 +188,21 @@ def test_status_reports_schedule_and_failures(server: DemoServer, tmp_path: Path
     assert table.exit_code == 0
     for site in server.sites:
         assert site.name in table.stdout
+
+
+def test_demo_command_archives_the_demo_and_says_what_next(tmp_path: Path) -> None:
+    db = tmp_path / "demo.db"
+    db.write_bytes(b"an old demo archive")  # replaced, not appended to
+    result = CliRunner().invoke(cli, ["demo", "--db", str(db)])
+    assert result.exit_code == 0, result.output
+    totals = expected_totals()
+    assert f"Archived {totals['posts']} posts from 2 blogs with {totals['comments']}" in (
+        result.stdout
+    )
+    assert "Try next:" in result.stdout
+    post_id = result.stdout.split("blogarchive show ", 1)[1].split()[0]
+    shown = CliRunner().invoke(cli, ["show", post_id, "--db", str(db)])
+    assert shown.exit_code == 0, shown.output
+    with sqlite3.connect(db) as conn:
+        tables = {row[0] for row in conn.execute("SELECT name FROM sqlite_master")}
+    assert tables >= C6_TABLES
