@@ -11,27 +11,26 @@ from bs4 import Tag
 
 from scraper.dates import parse_human, parse_iso
 from scraper.htmltext import sanitise_html, visible_text
-from scraper.models import Comment, CommentKind, ParsedPage, Post
+from scraper.models import Comment, CommentKind, ParsedPage
 from scraper.platforms.base import Document
 from scraper.platforms.common import (
     PageIndex,
     attr,
     blog_timezone,
     classes_of,
-    comment_count_from_text,
-    meta_content,
     page_index,
     strip_chrome,
     text_of,
     thread,
 )
-from scraper.platforms.postmeta import build_post, clean_byline
+from scraper.platforms.wordpress_page import (
+    comment_pages,
+    count_shown,
+    wordpress_post,
+    wordpress_post_id,
+)
 
 _COMMENT_ID = re.compile(r"^(?:li-)?comment-(\d+)$")
-_POST_ID_CLASS = re.compile(r"^postid-(\d+)$")
-_POST_ARTICLE = re.compile(r"^post-(\d+)$")
-_SHORTLINK = re.compile(r"[?&]p=(\d+)")
-_COMMENT_PAGE = re.compile(r"/comment-page-(\d+)/?|[?&]cpage=(\d+)")
 _SAYS = re.compile(r"\s*(?:says|sagt|dit|dice|diz|zegt|says:|schreibt|écrit)\s*:?\s*$", re.I)
 
 _LIST_CLASSES = (
@@ -230,130 +229,6 @@ def _roots(index: PageIndex) -> list[Tag]:
     return roots
 
 
-def _count_shown(index: PageIndex) -> int | None:
-    candidates: list[Tag] = []
-    for name in (
-        "comments-title",
-        "wp-block-comments-title",
-        "comments__headline",
-        "comment-title",
-        "comments-header",
-    ):
-        candidates.extend(index.classes(name)[:1])
-    if "comments-title" in index.by_id:
-        candidates.append(index.by_id["comments-title"])
-    for tag in candidates:
-        count = comment_count_from_text(text_of(tag))
-        if count is not None:
-            return count
-    area = index.by_id.get("comments") or index.first_class("comments-area")
-    headings = index.inside(area, index.names("h2") + index.names("h3") + index.names("h4"))
-    for tag in sorted(headings, key=index.position)[:3]:
-        count = comment_count_from_text(text_of(tag))
-        if count is not None:
-            return count
-    return None
-
-
-def _more_comments(doc: Document, index: PageIndex) -> tuple[str, ...]:
-    if "comment-page-" not in doc.text and "cpage=" not in doc.text:
-        return ()
-    current = _COMMENT_PAGE.search(doc.url or "")
-    current_page = (current.group(1) or current.group(2)) if current else None
-    found: dict[str, None] = {}
-    for link in index.names("a"):
-        href = attr(link, "href")
-        if not href or "replytocom" in href:
-            continue
-        match = _COMMENT_PAGE.search(href)
-        if not match:
-            continue
-        page = match.group(1) or match.group(2)
-        if page == current_page:
-            continue
-        absolute = doc.absolute(urldefrag(href)[0])
-        if absolute and absolute != (urldefrag(doc.url)[0] if doc.url else None):
-            found[absolute] = None
-    return tuple(found)
-
-
-def _post_id(doc: Document, index: PageIndex) -> str | None:
-    bodies = index.names("body")
-    for name in classes_of(bodies[0]) if bodies else []:
-        match = _POST_ID_CLASS.match(name)
-        if match:
-            return match.group(1)
-    for tag in index.names("article"):
-        match = _POST_ARTICLE.match(attr(tag, "id") or "")
-        if match:
-            return match.group(1)
-    for link in index.names("link"):
-        if "shortlink" in (attr(link, "rel") or ""):
-            match = _SHORTLINK.search(attr(link, "href") or "")
-            if match:
-                return match.group(1)
-    return None
-
-
-def _classes(index: PageIndex, *names: str) -> list[Tag]:
-    """Elements carrying any of `names`, in document order."""
-    tags = {id(tag): tag for name in names for tag in index.classes(name)}
-    return sorted(tags.values(), key=index.position)
-
-
-def _post(doc: Document, index: PageIndex, post_id: str | None, zone: tzinfo) -> Post:
-    article = index.by_id.get(f"post-{post_id}") if post_id else None
-    if article is None:
-        article = index.first_class("hentry", "type-post")
-    titles = [t for t in index.classes("entry-title") if t.name == "h1"]
-    title_node = (
-        titles[0]
-        if titles
-        else index.first_class("entry-title", "wp-block-post-title", "post-title")
-    )
-    author = None
-    published = None
-    bylines = index.inside(article, _classes(index, "author", "byline", "entry-author"))
-    if bylines:
-        byline = bylines[0]
-        fn = byline.find(class_="fn") or byline.find("a")
-        author = clean_byline(text_of(fn) if isinstance(fn, Tag) else text_of(byline))
-    times = index.inside(article, index.names("time"))
-    stamp = next((t for t in times if {"published", "entry-date"} & set(classes_of(t))), None)
-    stamp = stamp or (times[0] if times else None)
-    # The SEO meta stamp keeps seconds that themes often drop from the visible <time>.
-    published = parse_iso(meta_content(index, "article:published_time"), zone)
-    if published is None and stamp is not None:
-        published = parse_iso(attr(stamp, "datetime"), zone)
-    if published is None:
-        for tag in index.classes("wp-block-post-date")[:1]:
-            inner = tag.find("time")
-            published = parse_iso(attr(inner, "datetime") if isinstance(inner, Tag) else None, zone)
-    if published is None:
-        shown = index.inside(article, _classes(index, "entry-date", "posted-on", "post-date"))
-        published = parse_human(text_of(shown[0]), zone) if shown else None
-    bodies = index.inside(
-        article, _classes(index, "entry-content", "post-content", "article-content")
-    )
-    body = bodies[0] if bodies else None
-    if body is None:
-        body = index.first_class("entry-content", "post-content", "article-content")
-    tag_links = [
-        a for a in index.inside(article, index.names("a")) if "tag" in (attr(a, "rel") or "")
-    ]
-    labels = tuple(text_of(tag) or "" for tag in tag_links)
-    return build_post(
-        doc,
-        index,
-        body=body,
-        title=text_of(title_node),
-        author=author,
-        published=published,
-        labels=labels,
-        platform_id=post_id,
-    )
-
-
 class WordPressParser:
     """WordPress themes: `li#comment-N` (or `li#li-comment-N`) items nested in `.children` lists."""
 
@@ -372,7 +247,7 @@ class WordPressParser:
 
     def parse(self, doc: Document) -> ParsedPage:
         index = page_index(doc)
-        post_id = _post_id(doc, index)
+        post_id = wordpress_post_id(doc, index)
         zone = blog_timezone(index)
         items = _comment_items(index, _roots(index))
         owners = {id(tag): number for tag, number in items}
@@ -387,12 +262,13 @@ class WordPressParser:
             raw.append(_parse_item(tag, number, parent, nested=nested, doc=doc, zone=zone))
         bodies = index.names("body")
         body_classes = set(classes_of(bodies[0])) if bodies else set()
-        count = _count_shown(index)
-        more = _more_comments(doc, index)
+        count = count_shown(index)
+        more = comment_pages(doc, index)
         return ParsedPage(
             url=doc.url,
             platform=self.name,
-            post=_post(doc, index, post_id, zone),  # last: it detaches share bars from the tree
+            # Last: building the post detaches share bars from the tree.
+            post=wordpress_post(doc, index, post_id, zone),
             comment_count_shown=count,
             comments=thread(raw),
             more_comments=more,
