@@ -149,7 +149,12 @@ def history(conn: sqlite3.Connection, ref: str) -> History:
         )
         kind, record_id, label = "comment", ref, f"comment {ref} by {comment[1] or 'anonymous'}"
     else:
-        post = find_post(conn, ref)
+        try:
+            post = find_post(conn, ref)
+        except NotFoundError:
+            raise NotFoundError(
+                f"no comment or post {ref!r} in the archive (give a comment id, a post id or URL)"
+            ) from None
         found = rows(
             conn,
             "SELECT observed_at, content_hash, title, author, published_at, updated_at, labels,"

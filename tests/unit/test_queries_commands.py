@@ -82,6 +82,9 @@ def test_show_tree_and_json(db: Path) -> None:
     code, out = run(db, "show", "no-such-post")
     assert code == 1
     assert "no post" in out
+    code, out = run(db, "history", "no-such-thing")
+    assert code == 1
+    assert "no comment or post 'no-such-thing'" in out
 
 
 def test_history_of_deleted_comment(db: Path) -> None:
