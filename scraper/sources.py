@@ -15,6 +15,7 @@ import feedparser
 from lxml import etree  # type: ignore[import-untyped]
 from lxml import html as lxml_html
 
+from scraper.dates import parse_iso
 from scraper.errors import ParseError
 from scraper.urls import normalise_url
 
@@ -78,14 +79,8 @@ class Listing:
 
 def parse_datetime(value: object) -> datetime | None:
     """Read an ISO 8601 / W3C datetime (date only = midnight UTC; no zone = UTC), else None."""
-    if not isinstance(value, str) or not value.strip():
-        return None
-    text = value.strip()
-    try:
-        moment = datetime.fromisoformat(text.replace("Z", "+00:00").replace("z", "+00:00"))
-    except ValueError:
-        return None
-    return moment.replace(tzinfo=UTC) if moment.tzinfo is None else moment.astimezone(UTC)
+    # Sources hand over JSON values: anything but a string is no date.
+    return parse_iso(value) if isinstance(value, str) else None
 
 
 def _struct_time(value: object) -> datetime | None:
