@@ -5,7 +5,7 @@ from __future__ import annotations
 import hashlib
 import json
 import re
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable
 from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime, tzinfo
 from typing import Any
@@ -197,12 +197,6 @@ def link_href(doc: Document, index: PageIndex, rel: str) -> str | None:
     return None
 
 
-def canonical_url(doc: Document, index: PageIndex | None = None) -> str | None:
-    """The page's canonical URL (link rel=canonical, then og:url), absolute."""
-    index = index or page_index(doc)
-    return link_href(doc, index, "canonical") or doc.absolute(meta_content(index, "og:url"))
-
-
 def json_ld(index: PageIndex) -> list[dict[str, Any]]:
     """Every JSON-LD object on the page, @graph members flattened; broken JSON is skipped."""
     found: list[dict[str, Any]] = []
@@ -362,14 +356,6 @@ def _depth_of(ident: str, unique: dict[str, Comment], depths: dict[str, int]) ->
     for offset, item in enumerate(reversed(chain), start=1):
         depths[item] = base + offset
     return depths[ident]
-
-
-def ancestors_until(tag: Tag, stop: Tag | None) -> Iterator[Tag]:
-    """The ancestors of `tag`, nearest first, not going above `stop` (exclusive)."""
-    for parent in tag.parents:
-        if parent is stop or not isinstance(parent, Tag):
-            return
-        yield parent
 
 
 _CHROME_LINES = re.compile(

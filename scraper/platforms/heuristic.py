@@ -9,19 +9,16 @@ from functools import lru_cache
 
 from bs4 import NavigableString, Tag
 
-from scraper.htmltext import normalise_text
+from scraper.htmltext import fragment_html, normalise_text
 from scraper.models import Comment
 from scraper.platforms.base import Document
 from scraper.platforms.common import page_index, stable_comment_id, strip_chrome, thread
 from scraper.platforms.pieces import (
     attr,
     classes,
-    find_date_text,
-    html_of,
     id_from_attr,
     looks_deleted,
     read_date,
-    read_date_text,
     split_byline,
     text_of,
 )
@@ -197,7 +194,7 @@ def _read_block(
             author_url=fields.author_url,
             published=fields.published,
             text=text,
-            html=html_of(parts),
+            html=fragment_html(parts),
             deleted=looks_deleted(text),
             by_post_author=bool(_OWNER_CLASSES & set(classes(block))),
             permalink=permalink,
@@ -299,9 +296,3 @@ def _anchor_id(block: Tag) -> str | None:
             return found
     inner = block.find(id=re.compile(r"^(?:c|comment)[-_]?\d+$"))
     return id_from_attr(attr(inner, "id")) if inner is not None else None
-
-
-def date_in(text: str, zone: tzinfo) -> datetime | None:
-    """A date inside running text, read in `zone`."""
-    match = find_date_text(text)
-    return read_date_text(match.group(0), zone) if match else None

@@ -10,7 +10,7 @@ from typing import Any
 from bs4 import NavigableString, Tag
 
 from scraper.dates import parse_human, parse_iso
-from scraper.htmltext import fragment_html, normalise_text, visible_text
+from scraper.htmltext import normalise_text, visible_text
 from scraper.platforms.common import PageIndex
 
 _ISO_START = re.compile(r"^\s*\d{4}-\d\d-\d\d")
@@ -128,11 +128,6 @@ def text_of(parts: Iterable[Tag | NavigableString]) -> str:
         elif type(part) is NavigableString:
             chunks.append(str(part))
     return normalise_text("\n\n".join(chunk for chunk in chunks if chunk.strip()))
-
-
-def html_of(parts: Iterable[Tag | NavigableString]) -> str:
-    """Sanitised HTML of several sibling pieces."""
-    return fragment_html(parts)
 
 
 def classes(node: Tag) -> list[str]:
