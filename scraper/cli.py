@@ -219,8 +219,9 @@ def reparse(config_path: Path | None, db_path: str | None, site_name: str | None
             counts = reparse_archive(archive, site=site_name)
     click.echo(
         f"reparsed {counts.pages} pages: {counts.posts} posts, {counts.comments_new} new and "
-        f"{counts.comments_changed} changed comments"
+        f"{counts.comments_changed} changed comments, {counts.failed} failed"
     )
+    sys.exit(EXIT_FAILED_PAGES if counts.failed else EXIT_OK)
 
 
 @cli.command()

@@ -38,7 +38,8 @@ def reparse_archive(store: StoredPages, site: str | None = None) -> ReparseCount
     are not in the stored post page, and must not be taken for removed.
     """
     pages = posts = new = changed = failed = 0
-    for site_name, url, body, content_type, fetched_at in list(store.stored_pages(site)):
+    # Streamed, not listed: holding every decompressed body at once would not fit a big archive.
+    for site_name, url, body, content_type, fetched_at in store.stored_pages(site):
         pages += 1
         try:
             parsed = parse_page(body, url, content_type=content_type or None)
