@@ -18,7 +18,6 @@ from archive.queries import COMMENT_COLUMNS, POST_COLUMNS, row_dict
 from archive.search import normalise_since
 from scraper.errors import ArchiveError
 
-FORMATS = ("jsonl", "json", "csv", "wxr")
 _XML_INVALID = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
 CSV_COLUMNS = (
     "record_type", "id", "post_id", "parent_id", "site", "url", "title", "author", "author_url",
@@ -212,6 +211,7 @@ WRITERS: dict[str, Callable[[Iterator[dict[str, Any]], TextIO], int]] = {
     "csv": write_csv,
     "wxr": write_wxr,
 }
+FORMATS = tuple(WRITERS)
 
 
 def export(

@@ -229,23 +229,6 @@ CREATE TRIGGER IF NOT EXISTS comments_au AFTER UPDATE OF text, author ON comment
 END;
 """
 
-TABLES = (
-    "sites",
-    "runs",
-    "run_sites",
-    "fetches",
-    "url_validators",
-    "pages",
-    "page_urls",
-    "posts",
-    "post_versions",
-    "comments",
-    "comment_versions",
-    "frontier",
-    "posts_fts",
-    "comments_fts",
-)
-
 
 @migrations(name="0001_initial")
 def _initial(db: Database) -> None:
