@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 import re
 from collections.abc import Mapping
 from dataclasses import dataclass
@@ -11,11 +10,17 @@ from typing import Any
 from lxml import etree  # type: ignore[import-untyped]
 from lxml import html as lxml_html
 
-from scraper.errors import ParseError
 from scraper.models import Comment, CommentKind
-from scraper.sources import gd_link, gd_text, load_blogger_json, parse_datetime
+from scraper.sources import (
+    POST_ID,
+    gd_link,
+    gd_text,
+    load_blogger_json,
+    load_json_array,
+    parse_datetime,
+    to_int,
+)
 
-_BLOGGER_ITEM_ID = re.compile(r"[.:-]post-(\d+)$")
 _RELATED_PARENT = re.compile(r"/comments/default/(\d+)/?$")
 _KINDS: dict[str, CommentKind] = {"pingback": "pingback", "trackback": "trackback"}
 
@@ -61,7 +66,7 @@ def parse_blogger_comments(body: bytes) -> CommentBatch:
     for item in feed.get("entry", []) or []:
         if not isinstance(item, dict):
             continue
-        match = _BLOGGER_ITEM_ID.search(gd_text(item.get("id")))
+        match = POST_ID.search(gd_text(item.get("id")))
         if not match:
             continue
         related = gd_link(item.get("link"), "related") or ""
@@ -88,19 +93,14 @@ def parse_blogger_comments(body: bytes) -> CommentBatch:
     next_link = gd_link(feed.get("link"), "next")
     return CommentBatch(
         comments=tuple(comments),
-        total=_to_int(gd_text(feed.get("openSearch$totalResults"))),
+        total=to_int(gd_text(feed.get("openSearch$totalResults"))),
         next_url=next_link,
     )
 
 
 def parse_wp_rest_comments(body: bytes, headers: Mapping[str, str]) -> CommentBatch:
     """Parse `/wp-json/wp/v2/comments` (a JSON array) and its X-WP-Total* headers."""
-    try:
-        data = json.loads(body)
-    except (ValueError, UnicodeDecodeError) as error:
-        raise ParseError(f"REST comments is not JSON: {error}") from None
-    if not isinstance(data, list):
-        raise ParseError("REST comments response is not a JSON array")
+    data = load_json_array(body, "REST comments")
     comments: list[Comment] = []
     for item in data:
         if not isinstance(item, dict) or item.get("id") is None:
@@ -124,13 +124,6 @@ def parse_wp_rest_comments(body: bytes, headers: Mapping[str, str]) -> CommentBa
     lowered = {key.lower(): value for key, value in headers.items()}
     return CommentBatch(
         comments=tuple(comments),
-        total=_to_int(lowered.get("x-wp-total")),
-        total_pages=_to_int(lowered.get("x-wp-totalpages")),
+        total=to_int(lowered.get("x-wp-total")),
+        total_pages=to_int(lowered.get("x-wp-totalpages")),
     )
-
-
-def _to_int(value: object) -> int | None:
-    try:
-        return int(str(value).strip())
-    except ValueError:
-        return None

@@ -21,7 +21,7 @@ from scraper.urls import normalise_url
 
 # A sitemap may be 50 MB uncompressed by the protocol; a .gz past that is a bomb, not a sitemap.
 MAX_SITEMAP_BYTES = 52_428_800
-_POST_ID = re.compile(r"[.:-]post-(\d+)$")
+POST_ID = re.compile(r"[.:-]post-(\d+)$")
 _WP_GUID_ID = re.compile(r"[?&]p=(\d+)")
 
 
@@ -89,7 +89,8 @@ def _struct_time(value: object) -> datetime | None:
     return None
 
 
-def _int(value: object) -> int | None:
+def to_int(value: object) -> int | None:
+    """An integer header or JSON field, else None."""
     try:
         return int(str(value).strip())
     except ValueError:
@@ -170,8 +171,8 @@ def feedparser_feed(body: bytes, url: str) -> FeedPage:
     return FeedPage(
         entries=tuple(entries),
         next_url=next_url,
-        total=_int(parsed.feed.get("opensearch_totalresults")),
-        start_index=_int(parsed.feed.get("opensearch_startindex")),
+        total=to_int(parsed.feed.get("opensearch_totalresults")),
+        start_index=to_int(parsed.feed.get("opensearch_startindex")),
     )
 
 
@@ -184,7 +185,7 @@ def _entry_link(item: Any, base: str) -> str | None:
 
 
 def entry_platform_id(identifier: str) -> str | None:
-    match = _POST_ID.search(identifier) or _WP_GUID_ID.search(identifier)
+    match = POST_ID.search(identifier) or _WP_GUID_ID.search(identifier)
     return match.group(1) if match else None
 
 
@@ -210,8 +211,8 @@ def _parse_blogger_json_feed(body: bytes, url: str) -> FeedPage:
     return FeedPage(
         entries=tuple(entries),
         next_url=normalise_url(next_link, url) if next_link else None,
-        total=_int(gd_text(feed.get("openSearch$totalResults"))),
-        start_index=_int(gd_text(feed.get("openSearch$startIndex"))),
+        total=to_int(gd_text(feed.get("openSearch$totalResults"))),
+        start_index=to_int(gd_text(feed.get("openSearch$startIndex"))),
     )
 
 
@@ -277,14 +278,20 @@ def sitemaps_from_robots(body: bytes, base: str) -> tuple[str, ...]:
     return tuple(found)
 
 
-def parse_wp_rest_posts(body: bytes, headers: Mapping[str, str], base: str) -> RestPage:
-    """Parse a `/wp-json/wp/v2/posts` page (a JSON array) plus its X-WP-Total* headers."""
+def load_json_array(body: bytes, what: str) -> list[Any]:
+    """A WordPress REST collection (a JSON array); ParseError naming `what` when it is not one."""
     try:
         data = json.loads(body)
     except (ValueError, UnicodeDecodeError) as error:
-        raise ParseError(f"REST posts is not JSON: {error}") from None
+        raise ParseError(f"{what} is not JSON: {error}") from None
     if not isinstance(data, list):
-        raise ParseError("REST posts response is not a JSON array")
+        raise ParseError(f"{what} response is not a JSON array")
+    return data
+
+
+def parse_wp_rest_posts(body: bytes, headers: Mapping[str, str], base: str) -> RestPage:
+    """Parse a `/wp-json/wp/v2/posts` page (a JSON array) plus its X-WP-Total* headers."""
+    data = load_json_array(body, "REST posts")
     entries: list[Entry] = []
     for item in data:
         link = item.get("link") if isinstance(item, dict) else None
@@ -302,8 +309,8 @@ def parse_wp_rest_posts(body: bytes, headers: Mapping[str, str], base: str) -> R
     lowered = {key.lower(): value for key, value in headers.items()}
     return RestPage(
         entries=tuple(entries),
-        total=_int(lowered.get("x-wp-total", "")),
-        total_pages=_int(lowered.get("x-wp-totalpages", "")),
+        total=to_int(lowered.get("x-wp-total", "")),
+        total_pages=to_int(lowered.get("x-wp-totalpages", "")),
     )
 
 
