@@ -15,6 +15,7 @@ from scraper.platforms.base import Document
 from scraper.platforms.common import (
     PageIndex,
     blog_timezone,
+    classes_of,
     comment_count_from_text,
     meta_content,
     page_index,
@@ -24,7 +25,6 @@ from scraper.platforms.common import (
 )
 from scraper.platforms.pieces import (
     attr,
-    classes,
     find_tag,
     id_from_attr,
     looks_deleted,
@@ -122,10 +122,10 @@ def _parent_id(block: Tag) -> str | None:
         if match:
             return match.group(1)
     wrapper = block.parent
-    if not isinstance(wrapper, Tag) or "indented" not in classes(wrapper):
+    if not isinstance(wrapper, Tag) or "indented" not in classes_of(wrapper):
         return None
     # The reply wrapper follows the comment it answers.
-    previous = wrapper.find_previous_sibling(lambda tag: "comment" in classes(tag))
+    previous = wrapper.find_previous_sibling(lambda tag: "comment" in classes_of(tag))
     return _comment_id(previous) if isinstance(previous, Tag) else None
 
 
@@ -173,7 +173,7 @@ def _read(doc: Document, block: Tag, zone: tzinfo) -> Comment:
         text=text,
         html=sanitise_html(body),
         deleted=looks_deleted(text),
-        by_post_author=bool(_OWNER & set(classes(block))),
+        by_post_author=bool(_OWNER & set(classes_of(block))),
         permalink=doc.absolute(attr(permalink, "href")) if isinstance(permalink, Tag) else None,
     )
 

@@ -12,10 +12,9 @@ from bs4 import NavigableString, Tag
 from scraper.htmltext import fragment_html, normalise_text
 from scraper.models import Comment
 from scraper.platforms.base import Document
-from scraper.platforms.common import page_index, stable_comment_id, strip_chrome, thread
+from scraper.platforms.common import classes_of, page_index, stable_comment_id, strip_chrome, thread
 from scraper.platforms.pieces import (
     attr,
-    classes,
     id_from_attr,
     looks_deleted,
     read_date,
@@ -79,7 +78,7 @@ def _names(node: Tag) -> str:
 
 def is_comment_container(node: Tag) -> bool:
     """An element whose id or class names a comment list (not a form, counter or sidebar widget)."""
-    return _container_names((*classes(node), attr(node, "id") or ""))
+    return _container_names((*classes_of(node), attr(node, "id") or ""))
 
 
 @lru_cache(maxsize=4096)
@@ -196,7 +195,7 @@ def _read_block(
             text=text,
             html=fragment_html(parts),
             deleted=looks_deleted(text),
-            by_post_author=bool(_OWNER_CLASSES & set(classes(block))),
+            by_post_author=bool(_OWNER_CLASSES & set(classes_of(block))),
             permalink=permalink,
         )
     )

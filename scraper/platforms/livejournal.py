@@ -14,11 +14,12 @@ from scraper.platforms.base import Document
 from scraper.platforms.common import (
     PageIndex,
     blog_timezone,
+    classes_of,
     page_index,
     strip_chrome,
     thread,
 )
-from scraper.platforms.pieces import attr, classes, looks_deleted, read_date
+from scraper.platforms.pieces import attr, looks_deleted, read_date
 from scraper.platforms.widgets import detect_widgets
 
 _BLOCK_ID = re.compile(r"^(?:cmt|t)(\d+)$")
@@ -88,7 +89,7 @@ def _depth(block: Tag) -> int | None:
     for node in (block, *block.find_all(class_=True, limit=6), *block.parents):
         if not isinstance(node, Tag) or node.name in ("body", "html"):
             break
-        for name in classes(node):
+        for name in classes_of(node):
             match = _DEPTH.match(name)
             if match:
                 return max(int(match.group(1)) - 1, 0)
@@ -131,7 +132,7 @@ def _read(doc: Document, block: Tag, zone: tzinfo, open_by_depth: list[str]) -> 
         if isinstance(permalink, Tag) and permalink.name == "a"
         else (permalink.find("a", href=True) if isinstance(permalink, Tag) else None)
     )
-    deleted = bool(_DELETED.search(text)) or looks_deleted(text) or "deleted" in classes(block)
+    deleted = bool(_DELETED.search(text)) or looks_deleted(text) or "deleted" in classes_of(block)
     return Comment(
         id=comment_id,
         parent_id=parent_id,

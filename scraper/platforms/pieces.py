@@ -130,14 +130,6 @@ def text_of(parts: Iterable[Tag | NavigableString]) -> str:
     return normalise_text("\n\n".join(chunk for chunk in chunks if chunk.strip()))
 
 
-def classes(node: Tag) -> list[str]:
-    """The element's class list (bs4 gives a list for `class`)."""
-    value = node.get("class")
-    if isinstance(value, str):
-        return value.split()
-    return list(value or [])
-
-
 def attr(node: object, name: str) -> str | None:
     """A string attribute of an element, or None (also for text nodes and None)."""
     if not isinstance(node, Tag):

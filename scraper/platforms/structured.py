@@ -14,10 +14,16 @@ from scraper.htmltext import normalise_text, sanitise_html, visible_text
 from scraper.models import Comment
 from scraper.platforms.article import PostHints
 from scraper.platforms.base import Document
-from scraper.platforms.common import PageIndex, json_ld, page_index, stable_comment_id, thread
+from scraper.platforms.common import (
+    PageIndex,
+    classes_of,
+    json_ld,
+    page_index,
+    stable_comment_id,
+    thread,
+)
 from scraper.platforms.pieces import (
     attr,
-    classes,
     find_tag,
     id_from_attr,
     looks_deleted,
@@ -258,10 +264,10 @@ def _id_near(item: Tag) -> str | None:
 
 
 def _marks_post_author(node: Tag) -> bool:
-    names = set(classes(node))
+    names = set(classes_of(node))
     parent = node.parent
     if isinstance(parent, Tag):
-        names |= set(classes(parent))
+        names |= set(classes_of(parent))
     return bool(names & {"bypostauthor", "by-post-author", "comment-by-node-author", "blog-author"})
 
 
@@ -274,8 +280,8 @@ def _read_hentry(doc: Document, zone: tzinfo, found: Structured) -> tuple[Commen
         {id(t): t for t in index.classes("h-cite") + index.classes("h-entry")}.values(),
         key=index.position,
     )
-    posts = [node for node in nodes if not ({"p-comment", "u-comment"} & set(classes(node)))]
-    cites = [node for node in nodes if {"p-comment", "u-comment"} & set(classes(node))]
+    posts = [node for node in nodes if not ({"p-comment", "u-comment"} & set(classes_of(node)))]
+    cites = [node for node in nodes if {"p-comment", "u-comment"} & set(classes_of(node))]
     cites += [
         node
         for node in nodes
@@ -341,6 +347,6 @@ def _read_hentry(doc: Document, zone: tzinfo, found: Structured) -> tuple[Commen
 def _card_name(node: Tag | None) -> str | None:
     if node is None:
         return None
-    name = node.find(class_="p-name") if "h-card" in classes(node) else None
+    name = node.find(class_="p-name") if "h-card" in classes_of(node) else None
     text = normalise_text((name or node).get_text(" ", strip=True))
     return text or None

@@ -14,6 +14,7 @@ from scraper.platforms.base import Document
 from scraper.platforms.common import (
     PageIndex,
     blog_timezone,
+    classes_of,
     comment_count_from_text,
     page_index,
     stable_comment_id,
@@ -22,7 +23,6 @@ from scraper.platforms.common import (
 )
 from scraper.platforms.pieces import (
     attr,
-    classes,
     find_date_text,
     find_tag,
     id_from_attr,
@@ -158,7 +158,7 @@ def _parent(footer: Tag | None) -> str | None:
 
 
 def _read(doc: Document, block: Tag, zone: tzinfo) -> Comment:
-    kind: CommentKind = "trackback" if "trackback" in classes(block) else "comment"
+    kind: CommentKind = "trackback" if "trackback" in classes_of(block) else "comment"
     footer = _footer(block)
     body = block.find(class_=["comment-content", "comment-body", "trackback-content"])
     if kind == "trackback":
@@ -190,7 +190,7 @@ def _read(doc: Document, block: Tag, zone: tzinfo) -> Comment:
         text=text,
         html=sanitise_html(body),
         deleted=looks_deleted(text),
-        by_post_author=bool(_OWNER & set(classes(block))),
+        by_post_author=bool(_OWNER & set(classes_of(block))),
         permalink=doc.absolute(attr(permalink, "href")) if permalink is not None else None,
     )
 
