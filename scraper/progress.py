@@ -70,8 +70,11 @@ class JsonLogReporter:
             failed=report.pages_failed,
             robots_blocked=report.pages_robots_blocked,
             posts_new=report.posts_new,
+            posts_changed=report.posts_changed,
             comments_new=report.comments_new,
+            comments_changed=report.comments_changed,
             comments_removed=report.comments_removed,
+            bytes_received=report.bytes_received,
             errors=list(report.errors),
         )
 
