@@ -146,12 +146,16 @@ def _upsert_post(
             "UPDATE posts SET last_seen_at = ?, last_fetched_at = ? WHERE id = ?",
             (observed, fetched, pid),
         )
-    conn.execute(
-        "UPDATE posts SET source_url = :url, platform = :platform, platform_id = :pid"
-        " WHERE id = :id AND (source_url IS NOT :url OR platform IS NOT :platform"
-        " OR platform_id IS NOT :pid)",
-        {"url": page.url, "platform": parsed.platform, "pid": parsed.post.platform_id, "id": pid},
-    )
+    if row is not None:
+        # A known post may now be reached by another URL or recognised as another platform;
+        # a post just inserted already has these values, so it skips the statement.
+        conn.execute(
+            "UPDATE posts SET source_url = :url, platform = :platform, platform_id = :pid"
+            " WHERE id = :id AND (source_url IS NOT :url OR platform IS NOT :platform"
+            " OR platform_id IS NOT :pid)",
+            {"url": page.url, "platform": parsed.platform, "pid": parsed.post.platform_id,
+             "id": pid},
+        )  # fmt: skip
     if row is None or row[0] != digest:
         conn.execute(
             "INSERT INTO post_versions (post_id, observed_at, content_hash, title, author,"

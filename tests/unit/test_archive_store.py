@@ -217,3 +217,18 @@ def test_migrations_idempotent_and_pragmas(tmp_path: Path) -> None:
             assert table in names
         applied = conn.execute("SELECT count(*) FROM _sqlite_migrations").fetchone()
         assert applied == (SCHEMA_VERSION,)  # one row per migration, none applied twice
+
+
+def test_a_known_post_fetched_from_another_url_keeps_one_row(tmp_path: Path) -> None:
+    moved = "https://demo.example/2024/03/first-post.html?m=1"
+    with open_archive(tmp_path) as archive:
+        first = store(archive, parsed((comment("1", "one"),)), at(0))
+        again = archive.store_page(
+            SITE, fetched(b"mobile", url=moved, when=at(1)), parsed((comment("1", "one"),)),
+            observed_at=at(1), thread_complete=True,
+        )  # fmt: skip
+        assert again.post_id == first.post_id
+        assert not again.post_new
+        assert archive.conn.execute("SELECT url, source_url FROM posts").fetchall() == [
+            (URL, moved)
+        ]
