@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import re
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime, tzinfo
 
@@ -17,6 +17,7 @@ from scraper.platforms.pieces import (
     attr,
     first_of,
     has_by_word,
+    inside,
     read_date,
     read_date_text,
     split_byline,
@@ -145,19 +146,14 @@ def find_author(doc: Document, meta: dict[str, str], scope: Tag | None) -> str |
         value = meta.get(key)
         if value and "://" not in value and not value.startswith("@"):
             return value
-    index = page_index(doc)
-    for root in (scope, None):
-        for kind, value in _BYLINE_KEYS:
-            node = first_of(index, kind, value, root)
-            if node is None or (root is None and _in_aside(node)):
-                continue
-            name = node.find(attrs={"itemprop": "name"}) or node.find(class_="fn") or node
-            text = normalise_text(name.get_text(" ", strip=True)).replace("\n", " ")
-            if not text or (value in _NEEDS_BY and not has_by_word(text)):
-                continue
-            author, _date = split_byline(text)
-            if author and len(author) <= 80:
-                return author
+    for value, node in _near_article(doc, _BYLINE_KEYS, scope):
+        name = node.find(attrs={"itemprop": "name"}) or node.find(class_="fn") or node
+        text = normalise_text(name.get_text(" ", strip=True)).replace("\n", " ")
+        if not text or (value in _NEEDS_BY and not has_by_word(text)):
+            continue
+        author, _date = split_byline(text)
+        if author and len(author) <= 80:
+            return author
     return None
 
 
@@ -170,16 +166,23 @@ def find_published(
             moment = read_date_text(meta[key], zone)
             if moment is not None:
                 return moment
-    index = page_index(doc)
-    for root in (scope, None):
-        for kind, value in _DATE_KEYS:
-            node = first_of(index, kind, value, root)
-            if node is None or (root is None and _in_aside(node)):
-                continue
-            moment = read_date(node, zone)
-            if moment is not None:
-                return moment
+    for _value, node in _near_article(doc, _DATE_KEYS, scope):
+        moment = read_date(node, zone)
+        if moment is not None:
+            return moment
     return None
+
+
+def _near_article(
+    doc: Document, keys: Sequence[tuple[str, str]], scope: Tag | None
+) -> Iterator[tuple[str, Tag]]:
+    """(key value, first match) for each key inside `scope`, then page-wide outside asides."""
+    index = page_index(doc)
+    for root in (scope, None) if scope is not None else (None,):
+        for kind, value in keys:
+            node = first_of(index, kind, value, root)
+            if node is not None and not (root is None and _in_aside(node)):
+                yield value, node
 
 
 def body_post(
@@ -196,7 +199,7 @@ def body_post(
     body = body if body is not None else find_body(doc)
     scope = _article_scope(body)
     for node in drop:
-        if body is not None and node is not body and _inside(node, body):
+        if body is not None and node is not body and inside(node, body):
             node.extract()
     labels = (
         hints.labels
@@ -238,10 +241,6 @@ def _in_aside(node: Tag) -> bool:
         if names.strip() and _ASIDE.search(names):
             return True
     return False
-
-
-def _inside(node: Tag, ancestor: Tag) -> bool:
-    return any(parent is ancestor for parent in node.parents)
 
 
 def _tag_links(scope: Tag | None) -> list[str]:
