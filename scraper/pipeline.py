@@ -9,6 +9,7 @@ from collections.abc import Sequence
 from concurrent.futures import Executor
 from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime
+from functools import partial
 from typing import Any
 from urllib.parse import urlsplit
 
@@ -303,7 +304,14 @@ async def _run_site(site: SiteConfig, context: _RunContext) -> SiteReport:
 async def _parse(context: _RunContext, outcome: FetchOutcome, site: SiteConfig) -> ParsedPage:
     page = outcome.page
     assert page is not None
-    args = (page.body, page.final_url, page.content_type or None, site.platform)
+    return await _parse_body(context, site, page.body, page.final_url, page.content_type or None)
+
+
+async def _parse_body(
+    context: _RunContext, site: SiteConfig, body: bytes, url: str, content_type: str | None = None
+) -> ParsedPage:
+    """Parse in the pool when there is one: post pages and their further comment pages alike."""
+    args = (body, url, content_type, site.platform)
     pool = context.parse_pool()
     if pool is None:
         return parse_job(*args)
@@ -367,7 +375,8 @@ async def _archive(
     if outcome.status == "ok" and page is not None:
         parsed = await _parse(context, outcome, site)
         if parsed.is_post or parsed.comments:  # else a listing reached by a post-looking URL
-            thread = await complete_thread(parsed, page.final_url, feed.fetch)
+            more = partial(_parse_body, context, site)
+            thread = await complete_thread(parsed, page.final_url, feed.fetch, parse=more)
     # The page's writes nest in the run's group transaction; no await until they are done.
     context.commits.begin()
     with store.batch():

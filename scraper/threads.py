@@ -17,7 +17,7 @@ from scraper.urls import classify_url, normalise_url
 log = logging.getLogger("blogarchive.discover")
 
 FetchFn = Callable[..., Awaitable[FetchOutcome]]
-ParseFn = Callable[[bytes, str], ParsedPage]
+ParseFn = Callable[[bytes, str], Awaitable[ParsedPage]]
 
 MAX_API_PAGES = 100  # 100 × 100 WordPress comments, 100 × 150 Blogger ones: beyond any real post
 MAX_COMMENT_PAGES = 200
@@ -155,7 +155,7 @@ async def _comment_pages(
             got.problems.append(problem or f"comment page unavailable: {url}")
             continue
         try:
-            parsed = parse(page.body, page.final_url)
+            parsed = await parse(page.body, page.final_url)
         except BlogArchiveError as error:
             got.problems.append(f"comment page unreadable: {url}: {error}")
             continue
@@ -163,6 +163,12 @@ async def _comment_pages(
         queue.extend(u for u in parsed.more_comments if _is_comment_page(u))
     if queue:
         got.problems.append(f"more than {MAX_COMMENT_PAGES} comment pages")
+
+
+async def _parse_here(body: bytes, url: str) -> ParsedPage:
+    from scraper.parse import parse_page  # loaded on first use, like the parse pool
+
+    return parse_page(body, url)
 
 
 def _is_comment_page(url: str) -> bool:
@@ -205,17 +211,18 @@ async def complete_thread(
     parsed: ParsedPage, page_url: str, fetch: FetchFn, *, parse: ParseFn | None = None
 ) -> ThreadResult:
     """The post's whole thread: the page's comments when they are all there (no fetch), else
-    merged with the comments feed / REST API / comment pages, saying why when still incomplete."""
+    merged with the comments feed / REST API / comment pages, saying why when still incomplete.
+
+    `parse` reads further comment pages; the run passes its parse pool, so that they are not
+    parsed on the event loop's thread. Without it they are parsed here.
+    """
     shown = parsed.comment_count_shown
     js_notes = [note for note in parsed.notes if _JS_ONLY.search(note)]
     if not parsed.more_comments and (shown is None or shown <= len(parsed.comments)):
         if js_notes and not parsed.comments:
             return ThreadResult(parsed.comments, False, shown, f"JS-only widget: {js_notes[0]}")
         return ThreadResult(parsed.comments, True, shown, None)
-    if parse is None:
-        from scraper.parse import parse_page  # loaded on first use, like the parse pool
-
-        parse = parse_page
+    parse = parse or _parse_here
     got = _Gathered(parsed.comments)
     others = [
         u for u in parsed.more_comments if not _BLOGGER_FEED.match(u) and "/wp-json/" not in u

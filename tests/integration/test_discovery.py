@@ -14,6 +14,7 @@ import pytest
 
 from scraper.config import SiteConfig
 from scraper.discover import Discovered, DiscoveryLimits, discover_site
+from scraper.errors import ParseError
 from scraper.models import Comment, ParsedPage, Post
 from scraper.parse import parse_page
 from scraper.threads import complete_thread
@@ -241,6 +242,37 @@ def test_thread_completed_from_comment_pages_without_rest(wp: WordPressSite) -> 
     # Comment pages carry everything (pingbacks, author flags): REST is not needed.
     assert any("comment-page-1/" in u for u in requested)
     assert not any("wp-json/wp/v2/comments" in u for u in requested)
+
+
+def test_thread_parses_comment_pages_with_the_given_parser(wp: WordPressSite) -> None:
+    wp.rest_status = 401
+    parsed, url = fetch_post(wp)
+    handed: list[str] = []
+
+    async def parse(body: bytes, page_url: str) -> ParsedPage:
+        handed.append(page_url)
+        return parse_page(body, page_url)
+
+    async def go(fetch: Callable[..., Any], requested: list[str]) -> Any:
+        return await complete_thread(parsed, url, fetch, parse=parse), requested
+
+    result, requested = run(go)
+    assert result.complete, result.note
+    pages = [u for u in requested if "comment-page-" in u]
+    assert pages
+    assert handed == pages
+
+    async def broken(body: bytes, page_url: str) -> ParsedPage:
+        raise ParseError("no comments here")
+
+    async def go_broken(fetch: Callable[..., Any], requested: list[str]) -> Any:
+        return await complete_thread(parsed, url, fetch, parse=broken)
+
+    failed = run(go_broken)
+    assert not failed.complete
+    assert failed.note is not None
+    assert "comment page unreadable" in failed.note
+    assert failed.comments == parsed.comments
 
 
 def test_thread_with_api_off_uses_comment_pages(wp: WordPressSite) -> None:
