@@ -232,3 +232,35 @@ def test_a_known_post_fetched_from_another_url_keeps_one_row(tmp_path: Path) -> 
         assert archive.conn.execute("SELECT url, source_url FROM posts").fetchall() == [
             (URL, moved)
         ]
+
+
+def test_a_failed_write_rolls_back_the_whole_batch(tmp_path: Path) -> None:
+    def half_done(archive: Archive) -> None:
+        with archive.batch():
+            archive.ensure_site("other", "https://other.example/", "blogger")
+            archive.conn.execute("INSERT INTO no_such_table VALUES (1)")
+
+    with open_archive(tmp_path) as archive:
+        with pytest.raises(ArchiveError, match="archive write failed"):
+            half_done(archive)
+        assert not archive.conn.in_transaction
+        assert archive.conn.execute("SELECT name FROM sites").fetchall() == [(SITE,)]
+
+
+def test_stored_pages_refuses_a_body_it_cannot_read(tmp_path: Path) -> None:
+    with open_archive(tmp_path) as archive:
+        store(archive, parsed(), at(0))
+        archive.conn.execute("UPDATE pages SET compression = 'lzma'")
+        with pytest.raises(ArchiveError, match="unknown compression 'lzma'"):
+            list(archive.stored_pages(SITE))
+        archive.conn.execute("PRAGMA foreign_keys = OFF")
+        archive.conn.execute("DELETE FROM pages")
+        with pytest.raises(ArchiveError, match="is missing"):
+            list(archive.stored_pages(SITE))
+
+
+def test_read_only_open_of_an_unmigrated_archive_fails(tmp_path: Path) -> None:
+    with open_archive(tmp_path) as archive:
+        archive.conn.execute("DELETE FROM _sqlite_migrations WHERE name = '0003_fetch_kind'")
+    with pytest.raises(ArchiveError, match="not a blogarchive archive of the current version"):
+        Archive.open(tmp_path / "archive.db", readonly=True)

@@ -16,7 +16,7 @@ from archive.commands import register
 from archive.db import Archive
 from archive.ids import comment_id
 from scraper.models import RunReport
-from tests.unit.test_archive_helpers import URL, at, comment, open_archive, parsed, store
+from tests.unit.test_archive_helpers import URL, at, comment, fetched, open_archive, parsed, store
 
 WP = "{http://wordpress.org/export/1.2/}"
 
@@ -183,3 +183,18 @@ def test_missing_db_and_datasette_metadata(db: Path, tmp_path: Path) -> None:
         rows = archive.conn.execute(sql, {"post": URL}).fetchall()
     assert [row[0].strip() for row in rows] == ["reader 1", "reader 2", "Bob"]
     assert rows[1][0].startswith("  ")
+
+
+def test_an_ambiguous_url_and_an_empty_query_are_refused(db: Path) -> None:
+    other = "https://demo.example/2024/03/second-post.html"
+    with Archive.open(db) as archive:  # a second post whose page was fetched at URL
+        archive.store_page("demo", fetched(url=URL, when=at(2)), parsed(url=other),
+                           observed_at=at(2), thread_complete=True)  # fmt: skip
+    code, out = run(db, "show", URL)
+    assert code == 1
+    assert "matches several posts" in out
+    code, out = run(db, "show", other)
+    assert code == 0
+    code, out = run(db, "search", "  ")
+    assert code == 1
+    assert "the search query is empty" in out
