@@ -6,6 +6,7 @@ from pathlib import Path
 
 import pytest
 
+import scraper.parse as parse_module
 from scraper.errors import ParseError
 from scraper.parse import decode_html, parse_page
 
@@ -58,6 +59,18 @@ def test_undeclared_utf8() -> None:
 def test_unknown_label_is_ignored() -> None:
     raw = _page('<meta charset="no-such-charset">').encode("utf-8")
     assert TEXT in decode_html(raw)
+
+
+def test_undecodable_bytes_keep_the_declared_charset_with_replacements(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    # Declared Shift_JIS and UTF-8 both fail strictly, detection finds nothing: the declared
+    # charset still decodes what it can instead of raising or falling to cp1252 mojibake.
+    monkeypatch.setattr(parse_module, "from_bytes", None)
+    raw = "<p>山田</p>".encode("shift_jis") + b"\xff\xfe"
+    text = decode_html(raw, "text/html; charset=Shift_JIS")
+    assert text.startswith("<p>山田</p>")
+    assert "\ufffd" in text
 
 
 @pytest.mark.parametrize(

@@ -74,3 +74,11 @@ def test_a_named_platform_parses_even_when_its_detector_says_no(
     monkeypatch.setattr(parse_module, "PARSERS", (named,))
     assert parse_module.parse_page(PAGE, platform="named").platform == "named"
     assert named.calls == ["detect", "parse"]
+
+
+def test_an_unknown_platform_name_means_auto_detection(monkeypatch: pytest.MonkeyPatch) -> None:
+    declines, accepts = _Fake("declines", detects=False), _Fake("accepts")
+    monkeypatch.setattr(parse_module, "PARSERS", (declines, accepts))
+    page = parse_module.parse_page(PAGE, platform="no-such-platform")
+    assert page.platform == "accepts"
+    assert declines.calls == ["detect"]  # not forced to parse: the name matched no parser
