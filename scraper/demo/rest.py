@@ -36,6 +36,16 @@ def _int(params: dict[str, str], name: str, default: int) -> int | None:
     return int(raw) if raw.isdigit() else None
 
 
+def _paging(params: dict[str, str]) -> tuple[int, int] | RestAnswer:
+    """`page` and `per_page` (≤ 100) as WordPress checks them, or its 400 answer."""
+    page, per_page = _int(params, "page", 1), _int(params, "per_page", 10)
+    if page is None or page < 1:
+        return _error("rest_invalid_param", "Invalid parameter(s): page")
+    if per_page is None or not 1 <= per_page <= 100:
+        return _error("rest_invalid_param", "Invalid parameter(s): per_page")
+    return page, per_page
+
+
 def _paged(
     base: str,
     route: str,
@@ -99,11 +109,10 @@ def _post_json(blog: DemoBlog, base: str, post: DemoPost) -> dict[str, Any]:
 
 def posts(blog: DemoBlog, base: str, params: dict[str, str]) -> RestAnswer:
     """`GET /wp-json/wp/v2/posts`: newest first, `per_page` ≤ 100, `page`, optional `slug`."""
-    page, per_page = _int(params, "page", 1), _int(params, "per_page", 10)
-    if page is None or page < 1:
-        return _error("rest_invalid_param", "Invalid parameter(s): page")
-    if per_page is None or not 1 <= per_page <= 100:
-        return _error("rest_invalid_param", "Invalid parameter(s): per_page")
+    paging = _paging(params)
+    if isinstance(paging, RestAnswer):
+        return paging
+    page, per_page = paging
     chosen = [p for p in blog.posts if "slug" not in params or p.slug == params["slug"]]
     items = [_post_json(blog, base, post) for post in chosen]
     invalid = "rest_post_invalid_page_number"
@@ -112,11 +121,10 @@ def posts(blog: DemoBlog, base: str, params: dict[str, str]) -> RestAnswer:
 
 def comments(blog: DemoBlog, base: str, params: dict[str, str]) -> RestAnswer:
     """`GET /wp-json/wp/v2/comments?post=ID`: approved comments (type `comment` by default)."""
-    page, per_page = _int(params, "page", 1), _int(params, "per_page", 10)
-    if page is None or page < 1:
-        return _error("rest_invalid_param", "Invalid parameter(s): page")
-    if per_page is None or not 1 <= per_page <= 100:
-        return _error("rest_invalid_param", "Invalid parameter(s): per_page")
+    paging = _paging(params)
+    if isinstance(paging, RestAnswer):
+        return paging
+    page, per_page = paging
     wanted = {part for part in params.get("post", "").split(",") if part}
     if any(not part.isdigit() for part in wanted):
         return _error("rest_invalid_param", "Invalid parameter(s): post")

@@ -301,6 +301,10 @@ def test_wordpress_rss_and_rest(server: DemoServer, client: httpx.Client) -> Non
     assert too_far.status_code == 400
     assert too_far.json()["code"] == "rest_post_invalid_page_number"
     assert client.get(_url(site, "/wp-json/wp/v2/posts?per_page=500")).status_code == 400
+    for bad in ("page=0", "per_page=0", "page=x"):
+        refused = client.get(_url(site, f"/wp-json/wp/v2/comments?post=1&{bad}"))
+        assert refused.status_code == 400
+        assert refused.json()["code"] == "rest_invalid_param"
 
 
 def test_conditional_get_and_gzip(server: DemoServer, client: httpx.Client) -> None:
