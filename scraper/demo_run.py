@@ -85,7 +85,7 @@ def run_demo(
 
 
 def _print_next_steps(db_path: str, post_id: str | None) -> None:
-    db = f" --db {db_path}" if db_path != "demo-archive.db" else " --db demo-archive.db"
+    db = f" --db {db_path}"
     click.echo("\nTry next:")
     click.echo(f"  blogarchive stats{db}")
     click.echo(f'  blogarchive search "coffee OR soldering"{db}')

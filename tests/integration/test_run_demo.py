@@ -200,6 +200,7 @@ def test_demo_command_archives_the_demo_and_says_what_next(tmp_path: Path) -> No
         result.stdout
     )
     assert "Try next:" in result.stdout
+    assert f"blogarchive stats --db {db}" in result.stdout  # hints work against this archive
     post_id = result.stdout.split("blogarchive show ", 1)[1].split()[0]
     shown = CliRunner().invoke(cli, ["show", post_id, "--db", str(db)])
     assert shown.exit_code == 0, shown.output
