@@ -105,8 +105,7 @@ def _search(resolve: Resolve) -> click.Command:
         where: str, limit: int, as_json: bool,
     ) -> None:  # fmt: skip
         """Full-text search of posts and comments (FTS5 syntax: "exact phrase", OR, prefix*)."""
-        with ExitStack() as stack:
-            conn = stack.enter_context(_closing(_open(resolve(db))))
+        with _closing(_open(resolve(db))) as conn:
             result = run_search(
                 conn, query, where=where, site=site, author=author, since=since,  # type: ignore[arg-type]
                 limit=limit,
