@@ -100,8 +100,8 @@ def decode_html(html: bytes | str, content_type: str | None = None) -> str:
     for bom, name in _BOMS:
         if html.startswith(bom):
             return html[len(bom) :].decode(name, errors="replace")
-    candidates = [*_declared(html, content_type), "utf-8"]
-    for name in dict.fromkeys(candidates):
+    declared = _declared(html, content_type)
+    for name in dict.fromkeys([*declared, "utf-8"]):
         try:
             return html.decode(name)
         except (UnicodeDecodeError, LookupError):
@@ -112,8 +112,7 @@ def decode_html(html: bytes | str, content_type: str | None = None) -> str:
             return html.decode(detected)
         except (UnicodeDecodeError, LookupError):
             pass
-    fallback = _declared(html, content_type)
-    return html.decode(fallback[0] if fallback else "cp1252", errors="replace")
+    return html.decode(declared[0] if declared else "cp1252", errors="replace")
 
 
 def _check_input(html: bytes | str, content_type: str | None) -> None:
