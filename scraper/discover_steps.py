@@ -15,6 +15,7 @@ from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
 from scraper.config import SiteConfig
 from scraper.errors import BlogArchiveError
 from scraper.models import FetchedPage, FetchOutcome
+from scraper.responses import unusable_reason
 from scraper.sources import (
     Entry,
     Listing,
@@ -95,13 +96,11 @@ class SiteRun:
         except Exception as error:  # a source that fails is skipped, never the run
             log.info("%s: skipped %s: %s: %s", source, url, type(error).__name__, error)
             return None
-        page = outcome.page
-        if outcome.status != "ok" or page is None or page.status >= 400:
-            status = outcome.http_status or (page.status if page else None)
-            detail = f"HTTP {status}" if status else (outcome.reason or outcome.status)
-            log.info("%s: skipped %s: %s", source, url, detail)
+        problem = unusable_reason(outcome)
+        if problem is not None or outcome.page is None:
+            log.info("%s: skipped %s: %s", source, url, problem)
             return None
-        return page
+        return outcome.page
 
     def scoped(self, url: str) -> bool:
         return in_scope(url, self.root, subdomains=self.site.subdomains) and not any(

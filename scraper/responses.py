@@ -32,6 +32,15 @@ def content_type_problem(content_type: str, expect: Expect) -> str | None:
     return None if any(hint in media for hint in _FEED_HINTS) else f"not a feed: {media}"
 
 
+def unusable_reason(outcome: FetchOutcome) -> str | None:
+    """Why an outcome gives the caller no page to read ("HTTP 404", the reason), else None."""
+    page = outcome.page
+    if outcome.status == "ok" and page is not None and page.status < 400:
+        return None
+    status = outcome.http_status or (page.status if page else None)
+    return f"HTTP {status}" if status else (outcome.reason or outcome.status)
+
+
 @dataclass(slots=True)
 class Job:
     """One fetch() call: what was asked, and what it has spent across redirects and retries."""

@@ -11,6 +11,7 @@ from urllib.parse import urlsplit, urlunsplit
 from scraper.comment_feeds import CommentBatch, parse_blogger_comments, parse_wp_rest_comments
 from scraper.errors import BlogArchiveError
 from scraper.models import Comment, FetchedPage, FetchOutcome, ParsedPage
+from scraper.responses import unusable_reason
 from scraper.thread_merge import merge_comments
 from scraper.urls import classify_url, normalise_url
 
@@ -66,12 +67,10 @@ async def _get(fetch: FetchFn, url: str, expect: str) -> tuple[FetchedPage | Non
         return None, f"fetch failed: {url}: {type(error).__name__}: {error}"
     if outcome.status == "robots_blocked":
         return None, f"robots-disallowed: {url}"
-    page = outcome.page
-    if outcome.status != "ok" or page is None or page.status >= 400:
-        status = outcome.http_status or (page.status if page else None)
-        detail = f"HTTP {status}" if status else (outcome.reason or outcome.status)
-        return None, f"fetch failed: {url}: {detail}"
-    return page, None
+    problem = unusable_reason(outcome)
+    if problem is not None or outcome.page is None:
+        return None, f"fetch failed: {url}: {problem}"
+    return outcome.page, None
 
 
 def _http_status(reason: str) -> int | None:

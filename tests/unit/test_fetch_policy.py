@@ -15,8 +15,9 @@ import pytest
 
 from scraper.bodyread import BodyError, CappedReader, content_codings
 from scraper.errors import TooLargeError, UnsafeURLError
+from scraper.models import FetchedPage, FetchOutcome
 from scraper.netsafety import AddressGuard, is_public_address, split_http_url
-from scraper.responses import content_type_problem
+from scraper.responses import content_type_problem, unusable_reason
 from scraper.retrying import RetryPolicy, parse_retry_after, with_attempts
 
 NOW = datetime(2024, 5, 1, 12, 0, tzinfo=UTC)
@@ -215,3 +216,25 @@ def test_reader_reports_truncated_and_bad_data() -> None:
 )
 def test_content_type_problem(content_type: str, expect: str, problem: str | None) -> None:
     assert content_type_problem(content_type, expect) == problem  # type: ignore[arg-type]
+
+
+def _outcome(status: str, page_status: int | None = None, **fields: object) -> FetchOutcome:
+    page = None
+    if page_status is not None:
+        page = FetchedPage("u", "u", page_status, {}, b"", NOW)
+    return FetchOutcome("u", status, page, **fields)  # type: ignore[arg-type]
+
+
+@pytest.mark.parametrize(
+    ("outcome", "reason"),
+    [
+        (_outcome("ok", 200), None),
+        (_outcome("ok", 404), "HTTP 404"),
+        (_outcome("failed", http_status=503, reason="gave up"), "HTTP 503"),
+        (_outcome("failed", reason="timed out"), "timed out"),
+        (_outcome("not_modified", http_status=304), "HTTP 304"),
+        (_outcome("ok"), "ok"),  # no page at all: nothing to read
+    ],
+)
+def test_unusable_reason(outcome: FetchOutcome, reason: str | None) -> None:
+    assert unusable_reason(outcome) == reason
