@@ -99,8 +99,10 @@ def test_configured_delay_wins_when_larger_than_crawl_delay(server: MisbehavingS
     server.routes["/b"] = page(b"b")
     fetch_all([server.url("/a"), server.url("/b")], replace(FAST, delay=0.2))
     starts = sorted(hit.started for hit in server.hits)
-    assert starts[2] - starts[1] >= 0.19
-    assert starts[1] - starts[0] >= 0.19
+    # Arrival times at the server, not the client's sends: allow scheduling noise, far less
+    # than the delay (unpaced requests arrive within milliseconds of each other).
+    assert starts[2] - starts[1] >= 0.2 - 0.05
+    assert starts[1] - starts[0] >= 0.2 - 0.05
 
 
 def test_robots_5xx_means_disallow_all_but_404_allows_all(server: MisbehavingServer) -> None:

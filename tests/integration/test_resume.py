@@ -139,7 +139,9 @@ def test_killed_run_resumes_to_the_same_archive(
 
 
 def test_second_run_exits_3_while_the_first_holds_the_lock(tmp_path: Path) -> None:
-    with DemoServer(extra_posts=10, latency=0.05) as slow:
+    # Slow enough that the first run is surely still going when the second one has started
+    # (a loaded machine can take a second or two to start a Python process).
+    with DemoServer(extra_posts=10, latency=0.3) as slow:
         config = write_config(slow, tmp_path)
         db = tmp_path / "archive.db"
         first = start_run(config, db)
