@@ -1,4 +1,4 @@
-"""The Archive: opening, migrating and writing the SQLite file (the only sqlite-utils user)."""
+"""The Archive: opening, migrating and writing the SQLite file."""
 
 from __future__ import annotations
 
@@ -12,8 +12,6 @@ from datetime import datetime
 from pathlib import Path
 from types import TracebackType
 from typing import Self
-
-from sqlite_utils import Database
 
 from archive import frontier, lock, store
 from archive.ids import from_iso, now_utc, to_iso
@@ -67,7 +65,6 @@ class Archive:
         self.conn = conn
         self.path = path
         self.readonly = readonly
-        self._db = Database(conn, execute_plugins=False)
         self._depth = 0  # savepoints open inside the current transaction
 
     @classmethod
@@ -81,7 +78,7 @@ class Archive:
         archive = cls(conn, path, readonly=readonly)
         try:
             if readonly:
-                if needs_migration(archive._db):
+                if needs_migration(conn):
                     raise ArchiveError(
                         f"{path} is not a blogarchive archive of the current version"
                         " (a `blogarchive run` migrates it)"
@@ -89,7 +86,7 @@ class Archive:
             else:
                 conn.execute("PRAGMA journal_mode = WAL")
                 conn.execute("PRAGMA synchronous = NORMAL")
-                migrate(archive._db)
+                migrate(conn)
             conn.execute("PRAGMA foreign_keys = ON")
         except sqlite3.Error as error:
             conn.close()

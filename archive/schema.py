@@ -3,14 +3,16 @@
 from __future__ import annotations
 
 import sqlite3
+from collections.abc import Callable
+from typing import TYPE_CHECKING
 
-from sqlite_utils import Database
-from sqlite_utils.migrations import Migrations
+if TYPE_CHECKING:
+    from sqlite_utils import Database
+    from sqlite_utils.migrations import Migrations
 
 # Bumped with every migration; mirrored into PRAGMA user_version for plain `sqlite3` users.
 SCHEMA_VERSION = 3
-
-migrations = Migrations("blogarchive")
+MIGRATIONS_NAME = "blogarchive"
 
 # `seq` is an explicit INTEGER PRIMARY KEY on posts and comments because external-content FTS5
 # tables point at a rowid, and the implicit rowid of a table keyed by text may change on VACUUM.
@@ -230,21 +232,18 @@ END;
 """
 
 
-@migrations(name="0001_initial")
 def _initial(db: Database) -> None:
     # Statements one by one: executescript would COMMIT the migration's transaction midway.
     for statement in _split(_V1):
         db.execute(statement)
 
 
-@migrations(name="0002_site_discovered_at")
 def _site_discovered_at(db: Database) -> None:
     # When a site's posts were last listed in full: later runs may then stop paging a feed at
     # the first page of posts they already know.
     db.execute("ALTER TABLE sites ADD COLUMN discovered_at TEXT")
 
 
-@migrations(name="0003_fetch_kind")
 def _fetch_kind(db: Database) -> None:
     # Discovery and thread completion are recorded too; `kind` tells them from post pages.
     db.execute("ALTER TABLE fetches ADD COLUMN kind TEXT NOT NULL DEFAULT 'post'")
@@ -266,13 +265,51 @@ def _split(script: str) -> list[str]:
     return statements
 
 
-def migrate(db: Database) -> None:
+# In order; the names are recorded in the archive's `_sqlite_migrations` table.
+_STEPS: tuple[tuple[str, Callable[[Database], None]], ...] = (
+    ("0001_initial", _initial),
+    ("0002_site_discovered_at", _site_discovered_at),
+    ("0003_fetch_kind", _fetch_kind),
+)
+assert len(_STEPS) == SCHEMA_VERSION
+
+
+def _version(conn: sqlite3.Connection) -> int:
+    return int(conn.execute("PRAGMA user_version").fetchone()[0])
+
+
+def _is_current(conn: sqlite3.Connection) -> bool:
+    # user_version is written only after every step applied: a run over an up-to-date archive
+    # (every cron run but the first) then skips loading sqlite-utils' migration machinery.
+    return _version(conn) == SCHEMA_VERSION
+
+
+def _migrations() -> Migrations:
+    from sqlite_utils.migrations import Migrations
+
+    registry = Migrations(MIGRATIONS_NAME)
+    for name, step in _STEPS:
+        registry(name=name)(step)
+    return registry
+
+
+def migrate(conn: sqlite3.Connection) -> None:
     """Apply pending migrations (idempotent) and record the version in PRAGMA user_version."""
-    if migrations.pending(db):
-        migrations.apply(db)
-    if db.execute("PRAGMA user_version").fetchone()[0] != SCHEMA_VERSION:
-        db.execute(f"PRAGMA user_version = {SCHEMA_VERSION:d}")
+    if _is_current(conn):
+        return
+    from sqlite_utils import Database
+
+    db = Database(conn, execute_plugins=False)
+    registry = _migrations()
+    if registry.pending(db):
+        registry.apply(db)
+    if _version(conn) < SCHEMA_VERSION:  # never lower the mark a newer blogarchive left
+        conn.execute(f"PRAGMA user_version = {SCHEMA_VERSION:d}")
 
 
-def needs_migration(db: Database) -> bool:
-    return bool(migrations.pending(db))
+def needs_migration(conn: sqlite3.Connection) -> bool:
+    if _is_current(conn):
+        return False
+    from sqlite_utils import Database
+
+    return bool(_migrations().pending(Database(conn, execute_plugins=False)))

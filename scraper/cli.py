@@ -13,8 +13,6 @@ from typing import Any, NoReturn
 
 import click
 
-from archive import queries as archive_queries
-from archive.commands import register as register_query_commands
 from archive.db import Archive
 from archive.lock import describe as describe_lock
 from scraper import __version__
@@ -68,7 +66,34 @@ def default_db_path() -> str:
         return "archive.db"
 
 
-@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+# The query commands (archive/commands.py) and what they draw with load only when one of them
+# is asked for: an hourly cron `run` would otherwise pay for them at every start.
+QUERY_COMMANDS = ("search", "show", "history", "stats", "export", "sql", "datasette-metadata")
+
+
+class _Commands(click.Group):
+    """The CLI group; the query commands join it on first lookup."""
+
+    _queries_added = False
+
+    def _add_queries(self) -> None:
+        if not self._queries_added:
+            from archive.commands import register
+
+            self._queries_added = True
+            register(self, default_db_path)
+
+    def get_command(self, ctx: click.Context, cmd_name: str) -> click.Command | None:
+        if cmd_name in QUERY_COMMANDS:
+            self._add_queries()
+        return super().get_command(ctx, cmd_name)
+
+    def list_commands(self, ctx: click.Context) -> list[str]:
+        self._add_queries()
+        return super().list_commands(ctx)
+
+
+@click.group(cls=_Commands, context_settings={"help_option_names": ["-h", "--help"]})
 @click.version_option(__version__, prog_name="blogarchive")
 def cli() -> None:
     """Scrape blogs into a dated SQLite archive of posts, comments and replies."""
@@ -230,6 +255,7 @@ def reparse(config_path: Path | None, db_path: str | None, site_name: str | None
 @click.option("--json", "as_json", is_flag=True, help="Print JSON instead of a table.")
 def status(config_path: Path | None, db_path: str | None, as_json: bool) -> None:
     """Per site: last run, next due, pages that failed last run, incomplete threads."""
+    from archive import queries as archive_queries
     from scraper.status import print_status, site_status
 
     with translate_errors():
@@ -250,13 +276,6 @@ def status(config_path: Path | None, db_path: str | None, as_json: bool) -> None
         click.echo(json.dumps({"lock": holder, "sites": rows}, ensure_ascii=False, indent=2))
     else:
         print_status(rows, holder)
-
-
-def _default_db() -> str:
-    return default_db_path()
-
-
-register_query_commands(cli, _default_db)
 
 
 def main(argv: list[str] | None = None) -> Any:

@@ -5,12 +5,12 @@ from __future__ import annotations
 import json
 import sys
 from datetime import UTC, datetime
-from typing import Any, Protocol, TextIO
-
-from rich.console import Console
-from rich.progress import Progress, SpinnerColumn, TaskID, TextColumn, TimeElapsedColumn
+from typing import TYPE_CHECKING, Any, Protocol, TextIO
 
 from scraper.models import SiteReport
+
+if TYPE_CHECKING:
+    from rich.progress import TaskID
 
 
 class Reporter(Protocol):
@@ -86,6 +86,10 @@ class RichReporter:
     """Live per-site progress on an interactive terminal."""
 
     def __init__(self) -> None:
+        # Loaded here: a cron run never draws, and rich is a good part of a quiet run's start-up.
+        from rich.console import Console
+        from rich.progress import Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
+
         self._progress = Progress(
             SpinnerColumn(),
             TextColumn("[bold]{task.fields[site]}"),

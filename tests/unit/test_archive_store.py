@@ -261,6 +261,8 @@ def test_stored_pages_refuses_a_body_it_cannot_read(tmp_path: Path) -> None:
 
 def test_read_only_open_of_an_unmigrated_archive_fails(tmp_path: Path) -> None:
     with open_archive(tmp_path) as archive:
+        # What a version-2 archive looks like: its mark and its applied steps both say 2.
         archive.conn.execute("DELETE FROM _sqlite_migrations WHERE name = '0003_fetch_kind'")
+        archive.conn.execute("PRAGMA user_version = 2")
     with pytest.raises(ArchiveError, match="not a blogarchive archive of the current version"):
         Archive.open(tmp_path / "archive.db", readonly=True)
