@@ -214,7 +214,7 @@ class MisbehavingServer:
         self._thread.join(timeout=5)
 
 
-def fetch_transport() -> httpx.AsyncBaseTransport | None:
+def fetch_transport() -> httpx.AsyncBaseTransport:
     """The transport the fetch tests run on: httpx's own, or aiohttp's when
     BLOGARCHIVE_TEST_TRANSPORT=aiohttp (run the suite both ways before adopting a transport)."""
     return make_transport(os.environ.get("BLOGARCHIVE_TEST_TRANSPORT", "httpx"), 16)

@@ -76,6 +76,34 @@ def fetch(
     return asyncio.run(go())
 
 
+def test_request_headers_and_cookies_a_site_sets(server: MisbehavingServer) -> None:
+    """What every request carries, and a cookie set by one response returned on the next
+    requests to that host only (consent and anti-bot cookies keep some blogs readable)."""
+    server.routes["/first"] = page(b"<p>1</p>", Set_Cookie="seen=yes; Path=/")
+    server.routes["/second"] = page(b"<p>2</p>")
+
+    async def go() -> list[FetchOutcome]:
+        async with Fetcher(
+            FAST, allow_private_hosts=LOCAL | {"localhost"}, transport=fetch_transport()
+        ) as fetcher:
+            first = await fetcher.fetch(server.url("/first"), etag='"e1"')
+            second = await fetcher.fetch(server.url("/second"))
+            other = await fetcher.fetch(server.url("/second", host="localhost"))
+            return [first, second, other]
+
+    outcomes = asyncio.run(go())
+    assert [outcome.status for outcome in outcomes] == ["ok", "ok", "ok"]
+    first, second = server.hits_for("/first")[0], server.hits_for("/second")
+    assert first.headers["host"] == f"127.0.0.1:{server.port}"
+    assert first.headers["user-agent"] == FAST.user_agent
+    assert first.headers["if-none-match"] == '"e1"'
+    assert "gzip" in first.headers["accept-encoding"]
+    assert first.headers["accept"].startswith("text/html")
+    assert "cookie" not in first.headers
+    assert second[0].headers["cookie"] == "seen=yes"
+    assert "cookie" not in second[1].headers  # another host: localhost, not 127.0.0.1
+
+
 def test_ok_page_sends_user_agent_and_records_headers(server: MisbehavingServer) -> None:
     server.routes["/post"] = page(b"<html>hello</html>", ETag='"v1"')
     outcome = fetch(server.url("/post"))
