@@ -24,6 +24,7 @@ from scraper.responses import (
     Redirect,
     RetryableStatus,
     TransientError,
+    certificate_problem,
     read_response,
     transient_reason,
 )
@@ -240,6 +241,9 @@ class Fetcher:
                 ):
                     return await read_response(job, current, response, started)
             except (TimeoutError, httpx.TimeoutException, httpx.NetworkError) as error:
+                refused = certificate_problem(error)
+                if refused is not None:
+                    return job.failed(refused)
                 raise TransientError(transient_reason(error)) from None
             except httpx.RemoteProtocolError as error:
                 raise TransientError(transient_reason(error)) from None

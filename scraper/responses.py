@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import ssl
 import time
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
@@ -114,6 +115,20 @@ def transient_reason(error: Exception) -> str:
     if isinstance(error, httpx.TimeoutException) and not _caused_by_name(error, "ClientOSError"):
         return "timeout"
     return "connection failed"
+
+
+def certificate_problem(error: Exception) -> str | None:
+    """Why the server's TLS certificate was refused, if that is what failed.
+
+    Not transient: retrying cannot make an untrusted or mismatched certificate trusted, and
+    the reason must say so rather than "timeout" (which is how httpx-aiohttp maps it).
+    """
+    for link in _chain(error):
+        # aiohttp's wrapper subclasses the ssl error without its fields: read the ssl one.
+        message = getattr(link, "verify_message", None)
+        if isinstance(link, ssl.SSLCertVerificationError) and message:
+            return f"TLS certificate refused: {message}"
+    return None
 
 
 def _chain(error: BaseException) -> list[BaseException]:

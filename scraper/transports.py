@@ -3,11 +3,17 @@
 from __future__ import annotations
 
 import importlib
-from typing import Literal
+import os
+import ssl
+from collections.abc import Callable
+from typing import TYPE_CHECKING, Any, Literal
 
 import httpx
 
 from scraper.errors import ConfigError
+
+if TYPE_CHECKING:
+    from aiohttp import ClientSession
 
 TransportName = Literal["httpx", "aiohttp"]
 TRANSPORTS: tuple[TransportName, ...] = ("httpx", "aiohttp")
@@ -33,5 +39,44 @@ def make_transport(name: str, concurrency: int) -> httpx.AsyncBaseTransport:
         raise ConfigError(
             "fetch.transport", "the aiohttp transport needs `pip install httpx-aiohttp`"
         ) from None
-    transport: httpx.AsyncBaseTransport = module.AiohttpTransport(limits=limits)
+    transport: httpx.AsyncBaseTransport = module.AiohttpTransport(
+        # Never used (our session factory brings its own); given so that the transport does
+        # not build a certificate store of its own, and fails closed if it ever were used.
+        verify=ssl.SSLContext(ssl.PROTOCOL_TLS_CLIENT),
+        limits=limits,
+        client=_session_factory(limits),
+    )
     return transport
+
+
+def _session_factory(limits: httpx.Limits) -> Callable[[], ClientSession]:
+    def make_session() -> ClientSession:
+        import aiohttp
+
+        connector = aiohttp.TCPConnector(
+            limit=limits.max_connections or 0,
+            keepalive_timeout=limits.keepalive_expiry,
+            ssl=tls_verification(),
+        )
+        return aiohttp.ClientSession(connector=connector)
+
+    return make_session
+
+
+def tls_verification() -> Any:
+    """How the aiohttp transport verifies certificates: always, against the system's store.
+
+    aiohttp builds a context from the system store when it is imported; using it saves
+    building another from certifi's bundle (~30 ms, a twentieth of an hourly run of 304s).
+    The system store honours SSL_CERT_FILE and SSL_CERT_DIR. A machine without one (a bare
+    container) verifies against certifi's bundle instead, as httpx does.
+    """
+    paths = ssl.get_default_verify_paths()  # cafile and capath are None when missing
+    has_store = paths.cafile is not None or (
+        paths.capath is not None and any(os.scandir(paths.capath))
+    )
+    if has_store:
+        return True  # aiohttp's own verified context, built from the system store
+    import certifi
+
+    return ssl.create_default_context(cafile=certifi.where())

@@ -5,6 +5,7 @@ from __future__ import annotations
 import gzip
 import os
 import socket
+import ssl
 import struct
 import sys
 import threading
@@ -167,8 +168,14 @@ class _Server(ThreadingHTTPServer):
 class MisbehavingServer:
     """Start with `with MisbehavingServer() as server:`; set `server.routes[path] = behaviour`."""
 
-    def __init__(self, gauge: ConcurrencyGauge | None = None) -> None:
+    def __init__(
+        self, gauge: ConcurrencyGauge | None = None, tls: ssl.SSLContext | None = None
+    ) -> None:
         self._server = _Server(("127.0.0.1", 0), Handler)
+        self._scheme = "http"
+        if tls is not None:  # HTTPS: the handshake happens as each connection is accepted
+            self._server.socket = tls.wrap_socket(self._server.socket, server_side=True)
+            self._scheme = "https"
         self._server.shared = _Shared()
         self._server.gauge = gauge
         self._thread = threading.Thread(
@@ -196,7 +203,7 @@ class MisbehavingServer:
         return [hit for hit in self.hits if hit.path == path]
 
     def url(self, path: str = "/", host: str = "127.0.0.1") -> str:
-        return f"http://{host}:{self.port}{path}"
+        return f"{self._scheme}://{host}:{self.port}{path}"
 
     def __enter__(self) -> MisbehavingServer:
         self._thread.start()

@@ -1,0 +1,112 @@
+"""HTTPS against a real TLS server on 127.0.0.1: certificates are verified on both transports."""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import os
+import ssl
+import subprocess
+import sys
+from collections.abc import Iterator
+from dataclasses import replace
+from pathlib import Path
+
+import pytest
+import trustme
+
+from scraper.fetch import Fetcher
+from scraper.models import FetchOutcome
+from scraper.transports import TRANSPORTS, make_transport, tls_verification
+from tests.integration.servers import MisbehavingServer, page
+from tests.integration.test_fetch_limits import FAST, LOCAL
+
+REPO = Path(__file__).resolve().parents[2]
+
+
+@pytest.fixture(scope="module")
+def authority() -> trustme.CA:
+    return trustme.CA()
+
+
+@pytest.fixture
+def server(authority: trustme.CA) -> Iterator[MisbehavingServer]:
+    context = ssl.create_default_context(ssl.Purpose.CLIENT_AUTH)
+    authority.issue_cert("127.0.0.1").configure_cert(context)
+    with MisbehavingServer(tls=context) as running:
+        running.routes["/post"] = page(b"<p>over TLS</p>")
+        yield running
+
+
+def _fetch(url: str, transport: str, slept: list[float] | None = None) -> FetchOutcome:
+    async def sleep(seconds: float) -> None:
+        (slept if slept is not None else []).append(seconds)
+
+    async def go() -> FetchOutcome:
+        fetcher = Fetcher(
+            replace(FAST, retries=3),
+            allow_private_hosts=LOCAL,
+            transport=make_transport(transport, 4),
+            sleep=sleep,
+        )
+        async with fetcher:
+            return await fetcher.fetch(url)
+
+    return asyncio.run(go())
+
+
+@pytest.mark.parametrize("transport", TRANSPORTS)
+def test_a_certificate_from_an_unknown_authority_is_refused(
+    server: MisbehavingServer, transport: str
+) -> None:
+    slept: list[float] = []
+    outcome = _fetch(server.url("/post"), transport, slept)
+    assert outcome.status == "failed"
+    # robots.txt is asked for first; the refusal is final at once, with no retries.
+    assert outcome.reason == (
+        "robots.txt unreachable (TLS certificate refused: unable to get local issuer"
+        " certificate), disallow all"
+    )
+    assert server.hits == []
+    assert slept == []  # no retry waits
+
+
+@pytest.mark.parametrize("transport", TRANSPORTS)
+def test_a_trusted_certificate_is_accepted_via_ssl_cert_file(
+    server: MisbehavingServer, authority: trustme.CA, transport: str, tmp_path: Path
+) -> None:
+    """SSL_CERT_FILE is how an operator adds their own authority; it is read at start-up,
+    so the fetch runs in a fresh process."""
+    bundle = tmp_path / "ca.pem"
+    authority.cert_pem.write_to_path(str(bundle))
+    code = (
+        "import asyncio, json, sys\n"
+        "from tests.integration.test_fetch_tls import _fetch\n"
+        "outcome = _fetch(sys.argv[1], sys.argv[2])\n"
+        "print(json.dumps([outcome.status, outcome.reason]))\n"
+    )
+    result = subprocess.run(
+        [sys.executable, "-c", code, server.url("/post"), transport],
+        check=False,
+        cwd=REPO,
+        env={**os.environ, "PYTHONPATH": str(REPO), "SSL_CERT_FILE": str(bundle)},
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+    assert result.returncode == 0, result.stderr
+    assert json.loads(result.stdout.splitlines()[-1]) == ["ok", None]
+    assert len(server.hits_for("/post")) == 1
+
+
+def test_without_a_system_store_certifi_is_the_authority(
+    monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    assert tls_verification() is True  # this machine has a system store
+    empty = ssl.DefaultVerifyPaths(None, str(tmp_path), "", "", "", "")  # type: ignore[arg-type]
+    monkeypatch.setattr(ssl, "get_default_verify_paths", lambda: empty)
+    context = tls_verification()
+    assert isinstance(context, ssl.SSLContext)
+    assert context.verify_mode == ssl.CERT_REQUIRED
+    assert context.check_hostname
+    assert context.cert_store_stats()["x509_ca"] > 50  # certifi's bundle
