@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import compileall
 import contextlib
 import ctypes
 import json
@@ -48,6 +49,17 @@ def own_peak_rss_mb() -> float:
             if line.startswith("VmHWM:"):
                 return int(line.split()[1]) / 1024
     return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+
+
+def compile_sources() -> None:
+    """Byte-compile our packages, as `pip install` does, before timing processes that load them.
+
+    Scrapes run from this checkout; where PYTHONDONTWRITEBYTECODE is set (it is on our shared
+    machines) every process would otherwise compile our modules from source again, a cost no
+    installed copy pays: it is a tenth of a run that only gets 304s.
+    """
+    for package in ("scraper", "archive"):
+        compileall.compile_dir(ROOT / package, quiet=1)
 
 
 def become_subreaper() -> None:

@@ -30,6 +30,7 @@ from archive.db import Archive
 from bench._common import (
     Measured,
     become_subreaper,
+    compile_sources,
     measure,
     own_peak_rss_mb,
     table,
@@ -133,6 +134,7 @@ def main() -> int:
         child(Path(args.child[0]), Path(args.child[1]), int(args.child[2]))
         return 0
     become_subreaper()
+    compile_sources()
     with tempfile.TemporaryDirectory() as tmp:
         folder = Path(tmp)
         speed, ratio = throughput(args.posts, folder, args.transport)
