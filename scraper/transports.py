@@ -58,7 +58,9 @@ def _session_factory(limits: httpx.Limits) -> Callable[[], ClientSession]:
             keepalive_timeout=limits.keepalive_expiry,
             ssl=tls_verification(),
         )
-        return aiohttp.ClientSession(connector=connector)
+        # The Fetcher keeps cookies itself (one jar for both transports): aiohttp's own jar
+        # would only send them twice and cost a lookup per request.
+        return aiohttp.ClientSession(connector=connector, cookie_jar=aiohttp.DummyCookieJar())
 
     return make_session
 
