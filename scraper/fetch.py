@@ -146,7 +146,7 @@ class Fetcher:
     async def _follow(self, job: Job, *, robots: bool, max_redirects: int) -> FetchOutcome:
         """Request the job's URL, following redirects by hand so that every hop is checked."""
         current = job.url
-        seen = {urldefrag(current).url}
+        seen: set[str] | None = None  # built at the first redirect: most fetches have none
         while True:
             try:
                 parts = await self._guard.check(current)
@@ -166,6 +166,8 @@ class Fetcher:
             if len(job.hops) >= max_redirects:
                 return job.failed("too many redirects", status=result.status)
             target = urldefrag(urljoin(current, result.location.strip())).url
+            if seen is None:
+                seen = {urldefrag(job.url).url}
             if target in seen:
                 job.hops.append(target)
                 return job.failed("redirect loop", status=result.status)

@@ -2,20 +2,26 @@
 
 from __future__ import annotations
 
-import multiprocessing
 import os
 import select
 import threading
 import time
-from concurrent.futures import Executor, ProcessPoolExecutor
+from typing import TYPE_CHECKING
 
 from scraper.models import ParsedPage
+
+if TYPE_CHECKING:
+    from concurrent.futures import Executor
 
 
 def make_executor(workers: int) -> Executor | None:
     """A process pool of `workers` parsers, or None to parse on the event loop's thread."""
     if workers <= 1:
         return None
+    # Loaded here: a run whose pages all answer 304 parses nothing and never starts the pool.
+    import multiprocessing
+    from concurrent.futures import ProcessPoolExecutor
+
     # forkserver: the run has threads (event loop helpers, servers in tests), and fork with
     # threads can deadlock children.
     context = multiprocessing.get_context("forkserver")
