@@ -1,12 +1,13 @@
 """End to end (fetch + parse + archive): parse pool vs one process, RSS as N grows, several hosts.
 
-Run: python bench/end_to_end.py [--posts 1000] [--rss-sizes 1000,10000] [--transport aiohttp|httpx] [--markdown]
+Run: python bench/end_to_end.py [--posts 1000] [--rounds 3] [--rss-sizes 1000,10000] [--transport aiohttp|httpx] [--markdown]
 
 The demo blogs are served from this process (threads); every scrape runs in a fresh process
 (`--child`), which times its own `run_once` and reports pages; this process measures the CPU
 of the whole scrape process tree; the scrape process reports its own peak RSS (VmHWM). Delay 0, concurrency 16.
 1. throughput: the parse pool (one worker per core) vs `parse_workers=1`, after one warm-up
-   scrape so both meet a server whose pages are already rendered; goal ≥ 1.6× on 2 cores.
+   scrape so both meet a server whose pages are already rendered, alternated over --rounds
+   and compared by medians; goal ≥ 1.6× on 2 cores.
 2. peak RSS at each size, each in a fresh process; goal ≤ 1.2× from 1,000 to 10,000 posts.
 3. politeness: 4 hosts, ~10 posts each, delay 0.2 s: total time vs the per-host bound.
 """
@@ -18,6 +19,7 @@ import asyncio
 import contextlib
 import json
 import os
+import statistics
 import sys
 import tempfile
 import time
@@ -77,20 +79,32 @@ def _site(posts: int, folder: Path, transport: str) -> Iterator[tuple[DemoServer
         yield server, config
 
 
-def throughput(posts: int, folder: Path, transport: str) -> tuple[str, float]:
+def throughput(posts: int, folder: Path, transport: str, rounds: int) -> tuple[str, float, str]:
+    """Pool and single process, alternated `rounds` times; medians (one pair swings ±20 %
+    on a shared 2-core machine, the pool more, since it needs both cores to itself)."""
+    runs: dict[str, list[Measured]] = {"pool": [], "single": []}
     with _site(posts, folder, transport) as (_server, config):
         _scrape(config, folder, 0, "warmup")
-        runs = {"pool": _scrape(config, folder, 0, "pool"),
-                "single": _scrape(config, folder, 1, "single")}  # fmt: skip
+        for _ in range(rounds):
+            runs["pool"].append(_scrape(config, folder, 0, "pool"))
+            runs["single"].append(_scrape(config, folder, 1, "single"))
     rows = []
     rate = {}
-    for name, run in runs.items():
-        pages, seconds = run.output["pages"], run.output["seconds"]
-        rate[name] = pages / seconds
-        rows.append([name, pages, f"{seconds:.2f}", f"{rate[name]:.0f}", f"{run.cpu:.2f}",
-                     f"{run.peak_rss_mb:.0f}"])  # fmt: skip
-    header = ["parse", "pages", "run s", "pages/s", "CPU s (all processes)", "peak RSS MB"]
-    return table(header, rows), rate["pool"] / rate["single"]
+    for name, measured in runs.items():
+        pages = measured[0].output["pages"]
+        seconds = [run.output["seconds"] for run in measured]
+        rate[name] = pages / statistics.median(seconds)
+        spread = f" ({min(seconds):.2f}–{max(seconds):.2f})" if rounds > 1 else ""
+        rows.append([name, pages, f"{statistics.median(seconds):.2f}{spread}",
+                     f"{rate[name]:.0f}", f"{statistics.median(run.cpu for run in measured):.2f}",
+                     f"{max(run.peak_rss_mb for run in measured):.0f}"])  # fmt: skip
+    header = ["parse", "pages", "run s, median (range)", "pages/s", "CPU s (all processes)",
+              "peak RSS MB"]  # fmt: skip
+    per_round = ", ".join(
+        f"{single.output['seconds'] / pool.output['seconds']:.2f}×"
+        for pool, single in zip(runs["pool"], runs["single"], strict=True)
+    )
+    return table(header, rows), rate["pool"] / rate["single"], per_round
 
 
 def rss(sizes: list[int], folder: Path, transport: str) -> tuple[str, float]:
@@ -126,6 +140,7 @@ def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--posts", type=int, default=1000)
     parser.add_argument("--rss-sizes", default="1000,10000")
+    parser.add_argument("--rounds", type=int, default=3, help="pool/single pairs")
     parser.add_argument("--transport", default="aiohttp", choices=("httpx", "aiohttp"))
     parser.add_argument("--markdown", action="store_true", help="write bench/RESULTS.md section")
     parser.add_argument("--child", nargs=3, metavar=("CONFIG", "DB", "WORKERS"), help="internal")
@@ -137,7 +152,7 @@ def main() -> int:
     compile_sources()
     with tempfile.TemporaryDirectory() as tmp:
         folder = Path(tmp)
-        speed, ratio = throughput(args.posts, folder, args.transport)
+        speed, ratio, per_round = throughput(args.posts, folder, args.transport, args.rounds)
         sizes = [int(size) for size in args.rss_sizes.split(",")]
         memory, growth = rss(sizes, folder, args.transport)
         polite, seconds, bound = politeness(folder)
@@ -146,11 +161,12 @@ def main() -> int:
             f"## End to end (fetch + parse + archive, {os.cpu_count()} cores, delay 0,"
             f" concurrency 16, transport {args.transport})",
             "",
-            "`python bench/end_to_end.py --markdown`",
+            f"`python bench/end_to_end.py --rounds {args.rounds} --markdown`",
             "",
             speed,
             "",
-            f"- pool / single: {ratio:.2f}× pages/s (goal ≥ 1.6×)",
+            f"- pool / single: {ratio:.2f}× pages/s, medians of {args.rounds} rounds"
+            f" (goal ≥ 1.6×; per round: {per_round})",
             "",
             memory,
             "",
