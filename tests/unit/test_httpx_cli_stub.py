@@ -44,3 +44,13 @@ def test_nothing_is_replaced_once_httpx_is_loaded() -> None:
     )
     assert result.returncode == 0, result.stderr
     assert result.stdout.split() == ["False", "True"]
+
+
+def test_any_other_name_loads_the_real_module() -> None:
+    result = _python(
+        "import sys, scraper, httpx\n"
+        "from httpx._main import print_help\n"
+        "print(callable(print_help), 'rich' in sys.modules)\n"
+    )
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.split() == ["True", "True"]

@@ -198,3 +198,10 @@ def test_an_ambiguous_url_and_an_empty_query_are_refused(db: Path) -> None:
     code, out = run(db, "search", "  ")
     assert code == 1
     assert "the search query is empty" in out
+
+
+def test_the_cli_knows_every_query_command_before_loading_them(db: Path) -> None:
+    """The main CLI loads the query commands only when one is named; its list must match."""
+    from scraper.cli import QUERY_COMMANDS
+
+    assert sorted(cli(db).commands) == sorted(QUERY_COMMANDS)
