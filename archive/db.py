@@ -342,6 +342,9 @@ class Archive:
     def frontier_pending(self, site: str, limit: int) -> list[tuple[str, str]]:
         return frontier.pending(self.conn, site, limit)
 
+    def frontier_urls(self, site: str) -> set[str]:
+        return frontier.urls(self.conn, site)
+
     def frontier_done(self, site: str, url: str, status: str) -> None:
         with self.batch():
             frontier.done(self.conn, site, url, status)

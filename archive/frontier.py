@@ -42,6 +42,11 @@ def pending(conn: sqlite3.Connection, site: str, limit: int) -> list[tuple[str, 
     ]
 
 
+def urls(conn: sqlite3.Connection, site: str) -> set[str]:
+    """Every URL in the site's frontier, pending or done: the work of a run that did not finish."""
+    return {row[0] for row in conn.execute("SELECT url FROM frontier WHERE site = ?", (site,))}
+
+
 def done(conn: sqlite3.Connection, site: str, url: str, status: str) -> None:
     if status == PENDING:
         raise ArchiveError("frontier_done needs a final status, not 'pending'")

@@ -6,82 +6,23 @@ import asyncio
 import logging
 import os
 from collections.abc import Sequence
-from concurrent.futures import Executor
-from dataclasses import dataclass, field, replace
+from dataclasses import replace
 from datetime import UTC, datetime
 from functools import partial
 from typing import Any
 from urllib.parse import urlsplit
 
 from scraper.config import Config, SiteConfig
-from scraper.discover import complete_thread, discover_site
+from scraper.discover import complete_thread
 from scraper.fetch import Fetcher
 from scraper.group_commit import GroupCommit
 from scraper.models import FetchOutcome, ParsedPage, RunReport, SiteReport
-from scraper.parse_pool import make_executor, parse_job
+from scraper.parse_pool import parse_job
 from scraper.progress import Reporter
-from scraper.revisit import RevisitPlan
+from scraper.site_work import RunContext, SiteFeed, Tally
 from scraper.store import ArchiveStore
 
 log = logging.getLogger("blogarchive.run")
-
-# Discovered posts are queued in small transactions; a hungry fetch loop gets them at once.
-_DISCOVERY_FLUSH = 64
-
-
-@dataclass(slots=True)
-class _Tally:
-    """Mutable counts while a site runs; frozen into a SiteReport at the end."""
-
-    site: str
-    fetched: int = 0
-    not_modified: int = 0
-    failed: int = 0
-    robots_blocked: int = 0
-    posts_new: int = 0
-    posts_changed: int = 0
-    comments_new: int = 0
-    comments_changed: int = 0
-    comments_removed: int = 0
-    bytes_received: int = 0
-    consecutive_failures: int = 0
-    errors: list[str] = field(default_factory=list)
-
-    def freeze(self) -> SiteReport:
-        return SiteReport(
-            site=self.site,
-            pages_fetched=self.fetched,
-            pages_not_modified=self.not_modified,
-            pages_failed=self.failed,
-            pages_robots_blocked=self.robots_blocked,
-            posts_new=self.posts_new,
-            posts_changed=self.posts_changed,
-            comments_new=self.comments_new,
-            comments_changed=self.comments_changed,
-            comments_removed=self.comments_removed,
-            bytes_received=self.bytes_received,
-            errors=tuple(self.errors),
-        )
-
-
-@dataclass(slots=True)
-class _RunContext:
-    config: Config
-    store: ArchiveStore
-    fetcher: Fetcher
-    workers: int
-    reporter: Reporter
-    run_id: int
-    deadline: float
-    now: datetime
-    commits: GroupCommit
-    executor: Executor | None = None
-
-    def parse_pool(self) -> Executor | None:
-        """The process pool, started on the first page to parse: a run of 304s never pays for it."""
-        if self.executor is None and self.workers > 1:
-            self.executor = make_executor(self.workers)
-        return self.executor
 
 
 def site_hosts(config: Config) -> frozenset[str]:
@@ -135,14 +76,14 @@ async def run_once(
     deadline = loop.time() + config.run.time_budget.total_seconds()
     reports: list[SiteReport] = []
     status = "ok"
-    context: _RunContext | None = None
+    context: RunContext | None = None
     try:
         async with Fetcher(
             config.fetch,
             allow_private_hosts=site_hosts(config) if allow_private is None else allow_private,
         ) as fetcher:
             commits = GroupCommit(store)
-            context = _RunContext(
+            context = RunContext(
                 config, store, fetcher, workers, reporter, run_id, deadline, clock, commits
             )
             reports = list(await asyncio.gather(*(_run_site(site, context) for site in sites)))
@@ -161,87 +102,7 @@ async def run_once(
     return report
 
 
-class _Feed:
-    """Discovery running beside the fetch loop: queues posts in the frontier as it finds them."""
-
-    def __init__(self, site: SiteConfig, context: _RunContext, tally: _Tally) -> None:
-        self.site, self.context, self.tally = site, context, tally
-        known = list(context.store.post_revisit_info(site.name))
-        self.plan = RevisitPlan(context.config.revisit, known, context.now)
-        # Incremental listing (stop a feed at the first page of known posts) is safe only when
-        # an earlier run listed the whole site; a full listing is repeated now and then.
-        listed = context.store.discovered_at(site.name)
-        self.incremental = listed is not None and (
-            context.now - listed < context.config.revisit.rediscover_every
-        )
-        self.known_urls = frozenset(row[0] for row in known)
-        # max_pages bounds what one run fetches, not what it may list: a listing capped at
-        # max_pages would offer the same posts to every run. Listing beyond what this run can
-        # fetch leaves work queued, which keeps the site due until the backlog is done.
-        self.listing_cap = len(known) + 2 * site.max_pages
-        self.wake = asyncio.Event()
-        self.finished = False
-        self.hungry = False  # the fetch loop is waiting for work: flush at once
-        self._buffer: list[tuple[str, str]] = []
-
-    async def fetch(self, url: str, **options: Any) -> FetchOutcome:
-        """The fetcher for discovery and thread completion: every outcome is a `fetches` row,
-        and a host that cannot be reached counts as a failure of the run."""
-        outcome = await self.context.fetcher.fetch(url, **options)
-        self.tally.bytes_received += outcome.bytes_received
-        self.context.store.record_fetch(
-            self.context.run_id, self.site.name, outcome, kind="discovery"
-        )
-        if _host_failure(outcome):
-            self.tally.failed += 1
-            self.tally.errors.append(f"{url}: {outcome.reason}")
-            self.context.reporter.page_done(self.site.name, url, "failed", outcome.reason)
-        return outcome
-
-    def _flush(self) -> None:
-        if self._buffer:
-            store = self.context.store
-            store.frontier_add(self.site.name, self._buffer, self.context.run_id)
-            self._buffer = []
-        self.wake.set()
-
-    async def run(self) -> None:
-        site = self.site
-        listed = 0
-        try:
-            async for found in discover_site(
-                replace(site, max_pages=self.listing_cap),
-                self.fetch,
-                sitemaps=self.context.fetcher.sitemaps_for,
-                is_known=self.known_urls.__contains__ if self.incremental else None,
-            ):
-                listed += 1
-                if found.kind == "post" and self.plan.is_due(found.url):
-                    self._buffer.append((found.url, "post"))
-                    if self.hungry or len(self._buffer) >= _DISCOVERY_FLUSH:
-                        self._flush()
-            if not self.incremental and listed < self.listing_cap:
-                self.context.store.mark_discovered(site.name, self.context.now)
-        except Exception as error:  # discovery trouble must not lose the known posts' revisit
-            log.exception("discovery failed for %s", site.name)
-            self.tally.errors.append(f"discovery: {error}")
-        finally:
-            # Known posts no longer listed (or beyond the listing's reach) are revisited too.
-            self._buffer.extend((url, "post") for url in self.plan.due_known())
-            self._flush()
-            self.finished = True
-            self.wake.set()
-
-
-def _host_failure(outcome: FetchOutcome) -> bool:
-    """A failure that says the site is unwell (unreachable, timing out, 5xx), unlike the 4xx
-    answers that discovery's probes expect (no feed here, comments API switched off)."""
-    if outcome.status != "failed":
-        return False
-    return outcome.http_status is None or outcome.http_status >= 500
-
-
-def _stop_reason(context: _RunContext, tally: _Tally, budget: int) -> str | None:
+def _stop_reason(context: RunContext, tally: Tally, budget: int) -> str | None:
     if budget <= 0:
         return "max_pages reached; the rest waits for the next run"
     # Every run finishes at least one page per site, however slow discovery was: a budget
@@ -255,11 +116,11 @@ def _stop_reason(context: _RunContext, tally: _Tally, budget: int) -> str | None
     return None
 
 
-async def _run_site(site: SiteConfig, context: _RunContext) -> SiteReport:
-    tally = _Tally(site.name)
+async def _run_site(site: SiteConfig, context: RunContext) -> SiteReport:
+    tally = Tally(site.name)
     store = context.store
     context.reporter.site_started(site.name)
-    feed = _Feed(site, context, tally)
+    feed = SiteFeed(site, context, tally)
     discovery = asyncio.create_task(feed.run())
     window = max(1, context.config.fetch.concurrency * 2)
     inflight: dict[asyncio.Task[None], str] = {}
@@ -271,11 +132,16 @@ async def _run_site(site: SiteConfig, context: _RunContext) -> SiteReport:
             capacity = min(window, budget)  # pages in flight count against max_pages
             if stopped is None and len(inflight) < capacity:
                 taken = set(inflight.values())
+                # New posts (queued in the frontier) first, then the known posts due again.
                 for url, _kind in store.frontier_pending(site.name, capacity):
                     if url not in taken and len(inflight) < capacity:
                         task = asyncio.create_task(_process(url, site, context, tally, feed))
                         inflight[task] = url
-            if not inflight and (stopped is not None or feed.finished):
+                while feed.revisits and len(inflight) < capacity:
+                    url = feed.take_revisit()
+                    work = _process(url, site, context, tally, feed, queued=False)
+                    inflight[asyncio.create_task(work)] = url
+            if not inflight and (stopped is not None or (feed.finished and not feed.revisits)):
                 break
             feed.hungry = len(inflight) < window // 2
             feed.wake.clear()
@@ -291,6 +157,7 @@ async def _run_site(site: SiteConfig, context: _RunContext) -> SiteReport:
             task.cancel()
         discovery.cancel()
         await asyncio.gather(discovery, *inflight, return_exceptions=True)
+    feed.queue_unreached_revisits()  # stopped early: they keep the site due
     if store.frontier_pending(site.name, 1) or not feed.finished:
         # Left queued on purpose: the site stays due, and the next run goes on from here.
         tally.errors.append(stopped or "stopped early; the rest waits for the next run")
@@ -301,14 +168,14 @@ async def _run_site(site: SiteConfig, context: _RunContext) -> SiteReport:
     return report
 
 
-async def _parse(context: _RunContext, outcome: FetchOutcome, site: SiteConfig) -> ParsedPage:
+async def _parse(context: RunContext, outcome: FetchOutcome, site: SiteConfig) -> ParsedPage:
     page = outcome.page
     assert page is not None
     return await _parse_body(context, site, page.body, page.final_url, page.content_type or None)
 
 
 async def _parse_body(
-    context: _RunContext, site: SiteConfig, body: bytes, url: str, content_type: str | None = None
+    context: RunContext, site: SiteConfig, body: bytes, url: str, content_type: str | None = None
 ) -> ParsedPage:
     """Parse in the pool when there is one: post pages and their further comment pages alike."""
     args = (body, url, content_type, site.platform)
@@ -319,14 +186,20 @@ async def _parse_body(
 
 
 async def _process(
-    url: str, site: SiteConfig, context: _RunContext, tally: _Tally, feed: _Feed
+    url: str,
+    site: SiteConfig,
+    context: RunContext,
+    tally: Tally,
+    feed: SiteFeed,
+    *,
+    queued: bool = True,
 ) -> None:
     """Fetch, parse and store one post page; every failure becomes a recorded outcome.
 
-    What a page changes in the archive, its `fetches` row and its frontier entry commit in one
-    transaction (shared with the pages done just before and after it, see `GroupCommit`): a
-    run killed at any instant either archived the page (and the next run does not fetch it
-    again) or left it queued.
+    What a page changes in the archive, its `fetches` row and its frontier entry (`queued`:
+    a new post; revisits have none) commit in one transaction (shared with the pages done just
+    before and after it, see `GroupCommit`): a run killed at any instant either archived the
+    page (and the next run does not fetch it again) or left it to the next run.
     """
     store = context.store
     etag, last_modified = store.validators(url)
@@ -334,14 +207,15 @@ async def _process(
     tally.bytes_received += outcome.bytes_received
     observed = outcome.fetched_at or datetime.now(UTC)
     try:
-        await _archive(url, outcome, site, context, tally, feed, observed)
+        await _archive(url, outcome, site, context, tally, feed, observed, queued=queued)
     except Exception as error:  # a parser or store bug on one page: record, go on
         log.exception("could not archive %s", url)
         outcome = replace(outcome, status="failed", reason=f"{type(error).__name__}: {error}")
         context.commits.begin()
         with store.batch():
             store.record_fetch(context.run_id, site.name, outcome)
-            store.frontier_done(site.name, url, outcome.status)
+            if queued:
+                store.frontier_done(site.name, url, outcome.status)
         context.commits.page_done()
     if outcome.status == "ok":
         tally.fetched += 1
@@ -362,10 +236,12 @@ async def _archive(
     url: str,
     outcome: FetchOutcome,
     site: SiteConfig,
-    context: _RunContext,
-    tally: _Tally,
-    feed: _Feed,
+    context: RunContext,
+    tally: Tally,
+    feed: SiteFeed,
     observed: datetime,
+    *,
+    queued: bool,
 ) -> None:
     store = context.store
     page = outcome.page
@@ -392,7 +268,8 @@ async def _archive(
         elif outcome.status == "not_modified":
             store.mark_not_modified(url, observed)
         store.record_fetch(context.run_id, site.name, outcome)
-        store.frontier_done(site.name, url, outcome.status)
+        if queued:
+            store.frontier_done(site.name, url, outcome.status)
     context.commits.page_done()
     if stored is not None:
         tally.posts_new += int(stored.post_new)

@@ -186,6 +186,33 @@ def test_max_pages_and_time_budget_continue_next_run(tmp_path: Path) -> None:
         assert fetched == [(expected, expected)]  # each page once, across all the runs
 
 
+def test_revisits_cut_short_by_max_pages_keep_the_site_due(
+    server: DemoServer, tmp_path: Path
+) -> None:
+    """Revisits live in memory, not the frontier; a run that stops before it reaches them all
+    queues the rest there, so the next (unforced) run is due at once and finishes them."""
+    write_config(server, tmp_path, every="6h")
+    config = load_config(tmp_path / "config.toml")
+    db = tmp_path / "archive.db"
+    _run(config, db)
+    known = query(db, "SELECT count(*) FROM posts")[0][0]
+    assert query(db, "SELECT count(*) FROM frontier") == [(0,)]
+
+    later = datetime.now(UTC) + timedelta(hours=1)  # not due by `every`
+    limited = replace(config, sites=tuple(replace(s, max_pages=5) for s in config.sites))
+    start = server.request_count()
+    first = _run(limited, db, now=later, force=True)
+    assert sum(site.pages_not_modified for site in first.sites) == 10
+    left = query(db, "SELECT count(*) FROM frontier WHERE status = 'pending'")[0][0]
+    assert left == known - 10
+    second = _run(config, db, now=later)  # due because of the queued revisits
+    assert sum(site.pages_not_modified for site in second.sites) == known - 10
+    assert query(db, "SELECT count(*) FROM frontier") == [(0,)]
+    revisited = post_paths(server.request_log()[start:])
+    assert len(revisited) == len(set(revisited)) == known  # each post once across both runs
+    assert _run(config, db, now=later).sites == ()  # now nothing is due
+
+
 def test_repeated_failures_stop_a_site_and_exit_1(tmp_path: Path) -> None:
     with DemoServer(extra_posts=30) as doomed:
         write_config(
