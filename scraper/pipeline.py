@@ -157,9 +157,9 @@ async def _run_site(site: SiteConfig, context: RunContext) -> SiteReport:
             task.cancel()
         discovery.cancel()
         await asyncio.gather(discovery, *inflight, return_exceptions=True)
-    feed.queue_unreached_revisits()  # stopped early: they keep the site due
-    if store.frontier_pending(site.name, 1) or not feed.finished:
-        # Left queued on purpose: the site stays due, and the next run goes on from here.
+    if not feed.finished or feed.revisits or store.frontier_pending(site.name, 1):
+        # Left for the next run on purpose: the site stays due, and that run goes on from here.
+        feed.leave_for_next_run()
         tally.errors.append(stopped or "stopped early; the rest waits for the next run")
     else:
         store.frontier_reset(site.name)

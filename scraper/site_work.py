@@ -88,8 +88,8 @@ class SiteFeed:
     a revisit wait in memory instead: what a revisit needs to survive a kill is already in the
     archive (each post's last fetch, which the next run's plan reads again), and keeping them
     out of the frontier saves three writes per post per run (queue, mark done, clear). If the
-    run stops early, the revisits it did not reach are queued in the frontier then, which
-    keeps the site due for the next run.
+    run stops before the site is done, its revisits go to the frontier then (those made as
+    done, the rest as pending), which keeps the site due and lets the next run carry on.
     """
 
     def __init__(self, site: SiteConfig, context: RunContext, tally: Tally) -> None:
@@ -138,16 +138,16 @@ class SiteFeed:
         self._revisited.append(url)
         return url
 
-    def queue_unreached_revisits(self) -> None:
-        """The run stopped early: the revisits it did not reach wait in the frontier for the
-        next run, beside those it did (marked done), so that run carries on where this one
-        stopped instead of planning again from the start."""
-        if not self.revisits:
-            return
-        store, site = self.context.store, self.site.name
-        store.frontier_add(site, [(url, "post") for url in self._revisited], self.context.run_id)
-        for url in self._revisited:
-            store.frontier_done(site, url, "done")
+    def leave_for_next_run(self) -> None:
+        """The run stops before the site is done: the revisits it made are marked done in the
+        frontier and those it did not reach are queued there, so the next run carries on where
+        this one stopped instead of planning again from the start."""
+        store, site, run_id = self.context.store, self.site.name, self.context.run_id
+        if self._revisited:
+            store.frontier_add(site, [(url, "post") for url in self._revisited], run_id)
+            for url in self._revisited:
+                store.frontier_done(site, url, "done")
+            self._revisited.clear()
         self._buffer.extend((url, "post") for url in self.revisits)
         self.revisits.clear()
         self._flush()
