@@ -51,7 +51,7 @@ def own_peak_rss_mb() -> float:
     return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
 
 
-def compile_sources() -> None:
+def compile_sources(root: Path = ROOT) -> None:
     """Byte-compile our packages, as `pip install` does, before timing processes that load them.
 
     Scrapes run from this checkout; where PYTHONDONTWRITEBYTECODE is set (it is on our shared
@@ -59,7 +59,7 @@ def compile_sources() -> None:
     installed copy pays: it is a tenth of a run that only gets 304s.
     """
     for package in ("scraper", "archive"):
-        compileall.compile_dir(ROOT / package, quiet=1)
+        compileall.compile_dir(root / package, quiet=1)
 
 
 def become_subreaper() -> None:
@@ -97,8 +97,9 @@ def write_config(
     return path
 
 
-def measure(command: Sequence[str]) -> Measured:
-    """Run a command to the end; CPU covers it and every descendant (reaped here as orphans).
+def measure(command: Sequence[str], root: Path = ROOT) -> Measured:
+    """Run a command in checkout `root` to the end; CPU covers it and every descendant (reaped
+    here as orphans).
 
     The child prints one JSON object as its last stdout line, if it has something to report;
     its `peak_rss_mb` (see `own_peak_rss_mb`) wins over wait4's ru_maxrss, which includes our
@@ -108,8 +109,8 @@ def measure(command: Sequence[str]) -> Measured:
     started = time.perf_counter()
     process = subprocess.Popen(
         list(command),
-        cwd=ROOT,
-        env={**os.environ, "PYTHONPATH": str(ROOT)},
+        cwd=root,
+        env={**os.environ, "PYTHONPATH": str(root)},
         stdin=subprocess.DEVNULL,
         stdout=subprocess.PIPE,
         stderr=None,

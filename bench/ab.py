@@ -11,27 +11,29 @@ Make a baseline with `git worktree add /tmp/base HEAD~1`. Both are byte-compiled
 from __future__ import annotations
 
 import argparse
-import compileall
-import os
-import resource
 import statistics
-import subprocess
 import sys
 import tempfile
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from bench._common import ROOT, become_subreaper, scraper_run, write_config
+from bench._common import (
+    ROOT,
+    become_subreaper,
+    compile_sources,
+    measure,
+    scraper_run,
+    write_config,
+)
 from scraper.demo import DemoServer
 
 
 def _cpu(checkout: Path, command: list[str]) -> float:
-    before = resource.getrusage(resource.RUSAGE_CHILDREN)
-    env = {**os.environ, "PYTHONPATH": str(checkout)}
-    subprocess.run(command, cwd=checkout, env=env, stdout=subprocess.DEVNULL, check=True)
-    after = resource.getrusage(resource.RUSAGE_CHILDREN)
-    return (after.ru_utime - before.ru_utime) + (after.ru_stime - before.ru_stime)
+    run = measure(command, root=checkout)
+    if run.code != 0:
+        raise SystemExit(f"the scrape in {checkout} exited {run.code}")
+    return run.cpu
 
 
 def main() -> int:
@@ -43,8 +45,7 @@ def main() -> int:
     args = parser.parse_args()
     checkouts = {"baseline": args.baseline.resolve(), "candidate": args.candidate.resolve()}
     for checkout in checkouts.values():
-        for package in ("scraper", "archive"):
-            compileall.compile_dir(checkout / package, quiet=1)
+        compile_sources(checkout)
     become_subreaper()
     with DemoServer(extra_posts=args.posts // 2) as server, tempfile.TemporaryDirectory() as tmp:
         sites = [(site.name, site.base_url) for site in server.sites]

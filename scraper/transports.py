@@ -6,7 +6,7 @@ import importlib
 import os
 import ssl
 from collections.abc import Callable
-from typing import TYPE_CHECKING, Any, Literal
+from typing import TYPE_CHECKING, Literal
 
 import httpx
 
@@ -65,7 +65,7 @@ def _session_factory(limits: httpx.Limits) -> Callable[[], ClientSession]:
     return make_session
 
 
-def tls_verification() -> Any:
+def tls_verification() -> ssl.SSLContext | bool:
     """How the aiohttp transport verifies certificates: always, against the system's store.
 
     aiohttp builds a context from the system store when it is imported; using it saves
