@@ -33,6 +33,8 @@ class CommentBatch:
     total: int | None = None
     total_pages: int | None = None
     next_url: str | None = None
+    # The post ids the items themselves name, to prove the answer is the asked post's.
+    post_ids: frozenset[str] = frozenset()
 
 
 def html_to_text(fragment: str) -> str:
@@ -63,9 +65,15 @@ def parse_blogger_comments(body: bytes) -> CommentBatch:
     """Parse `/feeds/POSTID/comments/default?alt=json`: parents from each `related` link."""
     feed = load_blogger_json(body)
     comments: list[Comment] = []
+    post_ids: set[str] = set()
     for item in feed.get("entry", []) or []:
         if not isinstance(item, dict):
             continue
+        reply_to = item.get("thr$in-reply-to")
+        if isinstance(reply_to, dict):
+            named = POST_ID.search(str(reply_to.get("ref") or ""))
+            if named:
+                post_ids.add(named.group(1))
         match = POST_ID.search(gd_text(item.get("id")))
         if not match:
             continue
@@ -95,6 +103,7 @@ def parse_blogger_comments(body: bytes) -> CommentBatch:
         comments=tuple(comments),
         total=to_int(gd_text(feed.get("openSearch$totalResults"))),
         next_url=next_link,
+        post_ids=frozenset(post_ids),
     )
 
 
@@ -102,9 +111,12 @@ def parse_wp_rest_comments(body: bytes, headers: Mapping[str, str]) -> CommentBa
     """Parse `/wp-json/wp/v2/comments` (a JSON array) and its X-WP-Total* headers."""
     data = load_json_array(body, "REST comments")
     comments: list[Comment] = []
+    post_ids: set[str] = set()
     for item in data:
         if not isinstance(item, dict) or item.get("id") is None:
             continue
+        if item.get("post") not in (None, "", 0):
+            post_ids.add(str(item["post"]))
         content = item.get("content")
         rendered = content.get("rendered", "") if isinstance(content, dict) else ""
         parent = item.get("parent")
@@ -126,4 +138,5 @@ def parse_wp_rest_comments(body: bytes, headers: Mapping[str, str]) -> CommentBa
         comments=tuple(comments),
         total=to_int(lowered.get("x-wp-total")),
         total_pages=to_int(lowered.get("x-wp-totalpages")),
+        post_ids=frozenset(post_ids),
     )

@@ -19,6 +19,7 @@ from scraper.parse_pool import make_executor
 from scraper.progress import Reporter
 from scraper.revisit import RevisitPlan
 from scraper.store import ArchiveStore
+from scraper.urls import normalise_url
 
 log = logging.getLogger("blogarchive.run")
 
@@ -112,6 +113,7 @@ class SiteFeed:
         self.finished = False
         self.hungry = False  # the fetch loop is waiting for work: flush at once
         self.revisits: deque[str] = deque()
+        self._fetched: set[str] = set()
         self._revisited: list[str] = []
         # A run that did not finish left its work in the frontier: what it did is not done
         # again, and what it left pending is done from the frontier, not twice.
@@ -121,6 +123,12 @@ class SiteFeed:
     async def fetch(self, url: str, **options: Any) -> FetchOutcome:
         """The fetcher for discovery and thread completion: every outcome is a `fetches` row,
         and a host that cannot be reached counts as a failure of the run."""
+        # One request per URL per run: a second ask (two posts linking one comment page, a
+        # feed listed twice) gets a recorded refusal instead of a second request.
+        key = normalise_url(url) or url
+        if key in self._fetched:
+            return FetchOutcome(url, "skipped", reason="already fetched in this run")
+        self._fetched.add(key)
         outcome = await self.context.fetcher.fetch(url, **options)
         self.tally.bytes_received += outcome.bytes_received
         self.context.store.record_fetch(

@@ -13,7 +13,7 @@ from scraper.errors import BlogArchiveError
 from scraper.models import Comment, FetchedPage, FetchOutcome, ParsedPage
 from scraper.responses import unusable_reason
 from scraper.thread_merge import merge_comments
-from scraper.urls import classify_url, normalise_url
+from scraper.urls import classify_url, normalise_url, thread_url
 
 log = logging.getLogger("blogarchive.discover")
 
@@ -39,19 +39,63 @@ class ThreadResult:
     note: str | None
 
 
-class _Gathered:
-    """Comments collected from each source, in the order sources were read, plus problems."""
+@dataclass(frozen=True, slots=True)
+class Source:
+    """Where a batch of comments came from, and what it says about which post they are of."""
 
-    def __init__(self, page: Sequence[Comment]) -> None:
+    label: str  # the URL read, for notes
+    # A page's own post: the thread URL it was read at and the post id its markup names.
+    thread: str | None = None
+    post_id: str | None = None
+    # An API's answer: the post id it was asked for, and the ids its items name.
+    asked_for: str | None = None
+    named: frozenset[str] = frozenset()
+
+
+class _Gathered:
+    """Comments collected from each source, in the order sources were read, plus problems.
+
+    The one rule that keeps every comment under its own post lives in `refusal`: a batch is
+    merged only when its source is proven to be this post, else it is dropped with a note.
+    """
+
+    def __init__(self, page: Sequence[Comment], thread: str | None, post_id: str | None) -> None:
+        self.thread = thread
+        self.post_id = post_id
         self.groups: list[tuple[Sequence[Comment], bool]] = [(page, False)]
         self.problems: list[str] = []
         # Reasons that matter only if the other sources do not make up for them (API off).
         self.soft: list[str] = []
+        # Sources refused because they are not proven to be this post: always reported.
+        self.dropped: list[str] = []
         self.succeeded = 0
 
-    def add(self, comments: Sequence[Comment], *, from_api: bool) -> None:
+    def refusal(self, source: Source) -> str | None:
+        """Why `source` is not proven to hold this post's comments, or None when it is."""
+        if source.asked_for is not None:  # an API answer
+            if self.post_id is None or source.asked_for != self.post_id:
+                return f"{source.label}: asked for post {source.asked_for}, not this post"
+            foreign = source.named - {source.asked_for}
+            if foreign:
+                return f"{source.label}: answer names other posts ({', '.join(sorted(foreign))})"
+            return None
+        if source.thread is None or source.thread != self.thread:
+            return f"{source.label}: a page of another post"
+        if self.post_id is not None and source.post_id != self.post_id:
+            named = source.post_id or "no post id"
+            return f"{source.label}: names {named}, this post is {self.post_id}"
+        return None
+
+    def add(self, comments: Sequence[Comment], source: Source, *, from_api: bool) -> bool:
+        """Merge a batch when its source is proven to be this post; False when dropped."""
+        refused = self.refusal(source)
+        if refused is not None:
+            self.dropped.append(f"dropped {len(comments)} comments from {refused}")
+            log.warning("thread source refused: %s", refused)
+            return False
         self.groups.append((comments, from_api))
         self.succeeded += 1
+        return True
 
     def count(self) -> int:
         return len({c.id for group, _ in self.groups for c in group})
@@ -86,9 +130,12 @@ def _with_query(url: str, query: str) -> str:
 async def _blogger_feed(feed_base: str, fetch: FetchFn, got: _Gathered) -> bool:
     """Read every page of a Blogger comments feed; True when it was read to its end."""
     start, seen_first = 1, set[str]()
+    match = _BLOGGER_FEED.match(feed_base)
+    asked = match.group(2) if match else None
     for _ in range(MAX_API_PAGES):
         query = f"alt=json&max-results={BLOGGER_PAGE_SIZE}&start-index={start}"
-        page, problem = await _get(fetch, _with_query(feed_base, query), "feed")
+        url = _with_query(feed_base, query)
+        page, problem = await _get(fetch, url, "feed")
         if page is None:
             got.problems.append(problem or "comments feed unavailable")
             return False
@@ -100,7 +147,9 @@ async def _blogger_feed(feed_base: str, fetch: FetchFn, got: _Gathered) -> bool:
         if not batch.comments or batch.comments[0].id in seen_first:
             return True
         seen_first.add(batch.comments[0].id)
-        got.add(batch.comments, from_api=True)
+        source = Source(url, asked_for=asked or "", named=batch.post_ids)
+        if not got.add(batch.comments, source, from_api=True):
+            return False
         start += len(batch.comments)
         if batch.total is not None and start > batch.total:
             return True
@@ -127,7 +176,10 @@ async def _wp_rest(api_base: str, post_id: str, fetch: FetchFn, got: _Gathered) 
         except BlogArchiveError as error:
             (got.soft if number == 1 else got.problems).append(f"API off ({error})")
             return None if number == 1 else False
-        got.add(batch.comments, from_api=True)
+        if not got.add(
+            batch.comments, Source(url, asked_for=post_id, named=batch.post_ids), from_api=True
+        ):
+            return False
         total_pages = batch.total_pages if batch.total_pages is not None else number
         if not batch.comments:
             break
@@ -138,7 +190,11 @@ async def _wp_rest(api_base: str, post_id: str, fetch: FetchFn, got: _Gathered) 
 async def _comment_pages(
     start: Sequence[str], page_url: str, fetch: FetchFn, parse: ParseFn, got: _Gathered
 ) -> None:
-    """Follow comment pages (and the pages they link to) breadth first, each parsed once."""
+    """Follow this post's comment pages (and those they link to) breadth first, each once.
+
+    A link to another post's page is not fetched at all; a page that turns out to be another
+    post's (a redirect, a different post id) is not merged (see `_Gathered.refusal`).
+    """
     seen = {normalise_url(page_url) or page_url}
     queue = [u for u in start if u]
     fetched = 0
@@ -148,6 +204,9 @@ async def _comment_pages(
         if key in seen:
             continue
         seen.add(key)
+        if thread_url(url) != got.thread:
+            got.dropped.append(f"not fetched: {url} is a page of another post")
+            continue
         fetched += 1
         page, problem = await _get(fetch, url, "html")
         if page is None:
@@ -158,8 +217,13 @@ async def _comment_pages(
         except BlogArchiveError as error:
             got.problems.append(f"comment page unreadable: {url}: {error}")
             continue
-        got.add(parsed.comments, from_api=False)
-        queue.extend(u for u in parsed.more_comments if _is_comment_page(u))
+        named = parsed.post.platform_id
+        if got.add(
+            parsed.comments,
+            Source(page.final_url, thread_url(page.final_url), named),
+            from_api=False,
+        ):
+            queue.extend(u for u in parsed.more_comments if _is_comment_page(u))
     if queue:
         got.problems.append(f"more than {MAX_COMMENT_PAGES} comment pages")
 
@@ -184,24 +248,26 @@ def _wp_api_base(page_url: str, more: Sequence[str]) -> str:
     return urlunsplit((parts.scheme, parts.netloc, prefix + "wp-json/", "", ""))
 
 
-def _wp_post_id(parsed: ParsedPage, page_url: str) -> str | None:
+def _post_id(parsed: ParsedPage, page_url: str) -> str | None:
+    """The platform's id of this post: from its own markup, else its own `?p=N` URL.
+
+    Never from links elsewhere on the page: a sidebar names other posts' ids too.
+    """
     if parsed.post.platform_id and parsed.post.platform_id.isdigit():
         return parsed.post.platform_id
-    for url in (*parsed.more_comments, page_url):
-        match = re.search(r"[?&](?:post|p)=(\d+)", url)
-        if match:
-            return match.group(1)
-    return None
+    match = re.search(r"[?&](?:post|p)=(\d+)", page_url)
+    return match.group(1) if match else None
 
 
-def _blogger_feed_base(parsed: ParsedPage, page_url: str) -> str | None:
+def _blogger_feed_base(parsed: ParsedPage, page_url: str, post_id: str | None) -> str | None:
+    """This post's comments feed: the page's link to it when it names this post, else built."""
     for url in parsed.more_comments:
         match = _BLOGGER_FEED.match(url)
-        if match:
+        if match and (post_id is None or match.group(2) == post_id):
             return match.group(1)
-    if parsed.post.platform_id and parsed.post.platform_id.isdigit():
+    if post_id is not None:
         parts = urlsplit(page_url)
-        path = f"/feeds/{parsed.post.platform_id}/comments/default"
+        path = f"/feeds/{post_id}/comments/default"
         return urlunsplit((parts.scheme, parts.netloc, path, "", ""))
     return None
 
@@ -222,22 +288,25 @@ async def complete_thread(
             return ThreadResult(parsed.comments, False, shown, f"JS-only widget: {js_notes[0]}")
         return ThreadResult(parsed.comments, True, shown, None)
     parse = parse or _parse_here
-    got = _Gathered(parsed.comments)
+    post_id = _post_id(parsed, page_url)
+    got = _Gathered(parsed.comments, thread_url(page_url), post_id)
     others = [
         u for u in parsed.more_comments if not _BLOGGER_FEED.match(u) and "/wp-json/" not in u
     ]
     done = False
-    blogger_feed = _blogger_feed_base(parsed, page_url)
+    blogger_feed = _blogger_feed_base(parsed, page_url, post_id)
     if parsed.platform == "blogger" or (blogger_feed and parsed.platform != "wordpress"):
         done = blogger_feed is not None and await _blogger_feed(blogger_feed, fetch, got)
     elif parsed.platform == "wordpress":
         # Comment pages first: they show what REST leaves out (pingbacks, the bypostauthor
-        # flag); REST fills whatever they could not.
+        # flag); REST fills whatever they could not. Without a count shown, the pages'
+        # own pagination read to its end is the measure.
         if others:
             await _comment_pages(others, page_url, fetch, parse, got)
             others = []
-            done = not got.problems and (shown is None or got.count() >= shown)
-        post_id = _wp_post_id(parsed, page_url)
+            done = not got.problems and (
+                got.count() >= shown if shown is not None else not got.dropped
+            )
         if not done and post_id is not None:
             api = _wp_api_base(page_url, parsed.more_comments)
             rest = await _wp_rest(api, post_id, fetch, got)
@@ -252,9 +321,10 @@ async def complete_thread(
     short = shown is not None and len(comments) < shown
     hard = list(dict.fromkeys(got.problems))
     complete = not short and not hard and (done or got.succeeded > 0)
+    dropped = list(dict.fromkeys(got.dropped))
     if complete:
-        return ThreadResult(comments, True, shown, None)
-    reasons = list(dict.fromkeys(got.soft + hard))
+        return ThreadResult(comments, True, shown, "; ".join(dropped) or None)
+    reasons = list(dict.fromkeys(got.soft + hard + dropped))
     if short:
         reasons.append(f"{len(comments)} of {shown} shown comments found")
     note = "; ".join(reasons) or "no readable source for the comments the page does not show"

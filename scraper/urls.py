@@ -97,6 +97,7 @@ _BLOGGER_POST = re.compile(r"/\d{4}/\d{2}/[^/]+\.html?$")
 _BLOGGER_LEGACY_ARCHIVE = re.compile(r"/\d{4}_\d{2}(?:_\d{2})?_archive\.html$")
 _WP_DATED_POST = re.compile(r"/\d{4}/\d{2}(?:/\d{2})?/[^/]+/?$")
 _COMMENT_PAGE = re.compile(r"/comment-page-\d+/?$")
+_COMMENT_PAGE_ANYWHERE = re.compile(r"/comment-page-\d+(?:/|$)")
 _BLOGGER_COMMENT_FEED = re.compile(r"/feeds/\d+/comments/")
 _PAGINATION = re.compile(r"/page/\d+/?$")
 _LISTING_SEGMENTS = frozenset(
@@ -157,6 +158,29 @@ def normalise_url(url: str, base: str | None = None) -> str | None:
     query = [(k, v) for k, v in parse_qsl(parts.query, keep_blank_values=True) if _keep_param(k, v)]
     query.sort()
     return urlunsplit((scheme, netloc, path, urlencode(query), ""))
+
+
+# Query parameters that pick a page *within* one post's comments, not another post.
+_COMMENT_PAGING_PARAMS = frozenset({"cpage", "page", "replytocom", "showcomment"})
+
+
+def thread_url(url: str) -> str | None:
+    """The post whose comments a URL shows: its normal form minus the comment-paging part.
+
+    `/post/comment-page-2/`, `/post/?cpage=2` and `/post/` all give the same answer, so a
+    comment page can be proven to belong to a post (or not) by its URL alone.
+    """
+    normal = normalise_url(url)
+    if normal is None:
+        return None
+    parts = urlsplit(normal)
+    path = _COMMENT_PAGE_ANYWHERE.sub("/", parts.path).rstrip("/") or "/"
+    query = [
+        (k, v)
+        for k, v in parse_qsl(parts.query, keep_blank_values=True)
+        if k.lower() not in _COMMENT_PAGING_PARAMS
+    ]
+    return urlunsplit((parts.scheme, parts.netloc, path, urlencode(query), ""))
 
 
 def _keep_param(key: str, value: str) -> bool:

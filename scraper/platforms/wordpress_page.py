@@ -20,6 +20,7 @@ from scraper.platforms.common import (
     text_of,
 )
 from scraper.platforms.postmeta import build_post, clean_byline
+from scraper.urls import thread_url
 
 _POST_ID_CLASS = re.compile(r"^postid-(\d+)$")
 _POST_ARTICLE = re.compile(r"^post-(\d+)$")
@@ -52,13 +53,43 @@ def count_shown(index: PageIndex) -> int | None:
     return None
 
 
+# Where WordPress themes put a post's comments and their pagination (classic `#comments` /
+# `.comments-area` with `comment-navigation`, block themes' `wp-block-comments` and
+# `wp-block-comments-pagination`). Links elsewhere (a "Recent Comments" widget) are other posts'.
+_COMMENT_AREA_IDS = ("comments",)
+_COMMENT_AREA_CLASSES = (
+    "comments-area",
+    "wp-block-comments",
+    "wp-block-comments-query-loop",
+    "comment-navigation",
+    "comments-pagination",
+    "wp-block-comments-pagination",
+)
+
+
+def _comment_area_links(index: PageIndex) -> list[Tag]:
+    """Links inside the comment area and its pagination; every link when the page has none."""
+    areas = [index.by_id[name] for name in _COMMENT_AREA_IDS if name in index.by_id]
+    areas += _classes(index, *_COMMENT_AREA_CLASSES)
+    links = index.names("a")
+    if not areas:
+        return links
+    found: dict[int, Tag] = {}
+    for area in areas:
+        for link in index.inside(area, links):
+            found[id(link)] = link
+    return sorted(found.values(), key=index.position)
+
+
 def comment_pages(doc: Document, index: PageIndex) -> tuple[str, ...]:
+    """This post's other comment pages, as its comment area links to them."""
     if "comment-page-" not in doc.text and "cpage=" not in doc.text:
         return ()
     current = _COMMENT_PAGE.search(doc.url or "")
     current_page = (current.group(1) or current.group(2)) if current else None
+    own_thread = thread_url(doc.url) if doc.url else None
     found: dict[str, None] = {}
-    for link in index.names("a"):
+    for link in _comment_area_links(index):
         href = attr(link, "href")
         if not href or "replytocom" in href:
             continue
@@ -69,8 +100,11 @@ def comment_pages(doc: Document, index: PageIndex) -> tuple[str, ...]:
         if page == current_page:
             continue
         absolute = doc.absolute(urldefrag(href)[0])
-        if absolute and absolute != (urldefrag(doc.url)[0] if doc.url else None):
-            found[absolute] = None
+        if not absolute or absolute == (urldefrag(doc.url)[0] if doc.url else None):
+            continue
+        if own_thread is not None and thread_url(absolute) != own_thread:
+            continue  # a link into another post's comments
+        found[absolute] = None
     return tuple(found)
 
 
