@@ -195,7 +195,7 @@ async def _comment_pages(
     A link to another post's page is not fetched at all; a page that turns out to be another
     post's (a redirect, a different post id) is not merged (see `_Gathered.refusal`).
     """
-    seen = {normalise_url(page_url) or page_url}
+    seen = {normalise_url(page_url) or page_url} | _pages_shown(got.groups[0][0], got.thread)
     queue = [u for u in start if u]
     fetched = 0
     while queue and fetched < MAX_COMMENT_PAGES:
@@ -218,6 +218,7 @@ async def _comment_pages(
             got.problems.append(f"comment page unreadable: {url}: {error}")
             continue
         named = parsed.post.platform_id
+        seen |= _pages_shown(parsed.comments, got.thread)
         if got.add(
             parsed.comments,
             Source(page.final_url, thread_url(page.final_url), named),
@@ -226,6 +227,17 @@ async def _comment_pages(
             queue.extend(u for u in parsed.more_comments if _is_comment_page(u))
     if queue:
         got.problems.append(f"more than {MAX_COMMENT_PAGES} comment pages")
+
+
+def _pages_shown(comments: Sequence[Comment], thread: str | None) -> set[str]:
+    """The URLs of the comment pages these comments live on, by their own permalinks: the page
+    that shows them needs no second request under another URL (`/post/` is `/comment-page-1/`
+    when the blog shows the oldest page first)."""
+    pages = set()
+    for comment in comments:
+        if comment.permalink and thread_url(comment.permalink) == thread:
+            pages.add(normalise_url(comment.permalink) or comment.permalink)
+    return pages
 
 
 async def _parse_here(body: bytes, url: str) -> ParsedPage:

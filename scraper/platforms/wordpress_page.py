@@ -40,6 +40,10 @@ def count_shown(index: PageIndex) -> int | None:
         candidates.extend(index.classes(name)[:1])
     if "comments-title" in index.by_id:
         candidates.append(index.by_id["comments-title"])
+    # The legacy comments template titles the thread with a heading that is `#comments` itself.
+    titled = index.by_id.get("comments")
+    if titled is not None and titled.name in ("h2", "h3", "h4"):
+        candidates.append(titled)
     for tag in candidates:
         count = comment_count_from_text(text_of(tag))
         if count is not None:
@@ -54,23 +58,29 @@ def count_shown(index: PageIndex) -> int | None:
 
 
 # Where WordPress themes put a post's comments and their pagination (classic `#comments` /
-# `.comments-area` with `comment-navigation`, block themes' `wp-block-comments` and
-# `wp-block-comments-pagination`). Links elsewhere (a "Recent Comments" widget) are other posts'.
+# `.comments-area` with `comment-navigation`, the legacy template in `wp-block-post-comments`,
+# block themes' `wp-block-comments` and `wp-block-comments-pagination`), and the lists that hold
+# the comments themselves, whose container also holds the pagination. Links elsewhere (a
+# "Recent Comments" widget) are other posts'.
 _COMMENT_AREA_IDS = ("comments",)
 _COMMENT_AREA_CLASSES = (
     "comments-area",
     "wp-block-comments",
-    "wp-block-comments-query-loop",
+    "wp-block-post-comments",
     "comment-navigation",
     "comments-pagination",
     "wp-block-comments-pagination",
 )
+_COMMENT_LISTS = ("comment-list", "commentlist", "wp-block-comment-template")
+# A link to one comment (`#comment-12`) is its permalink, not a way to further comments.
+_PERMALINK_FRAGMENT = re.compile(r"#comment-\d+$")
 
 
 def _comment_area_links(index: PageIndex) -> list[Tag]:
     """Links inside the comment area and its pagination; every link when the page has none."""
     areas = [index.by_id[name] for name in _COMMENT_AREA_IDS if name in index.by_id]
     areas += _classes(index, *_COMMENT_AREA_CLASSES)
+    areas += [lst.parent for lst in _classes(index, *_COMMENT_LISTS) if isinstance(lst.parent, Tag)]
     links = index.names("a")
     if not areas:
         return links
@@ -91,7 +101,7 @@ def comment_pages(doc: Document, index: PageIndex) -> tuple[str, ...]:
     found: dict[str, None] = {}
     for link in _comment_area_links(index):
         href = attr(link, "href")
-        if not href or "replytocom" in href:
+        if not href or "replytocom" in href or _PERMALINK_FRAGMENT.search(href):
             continue
         match = _COMMENT_PAGE.search(href)
         if not match:
