@@ -6,12 +6,14 @@ import sqlite3
 from collections.abc import Callable
 from typing import TYPE_CHECKING
 
+from scraper.urls import thread_url
+
 if TYPE_CHECKING:
     from sqlite_utils import Database
     from sqlite_utils.migrations import Migrations
 
 # Bumped with every migration; mirrored into PRAGMA user_version for plain `sqlite3` users.
-SCHEMA_VERSION = 3
+SCHEMA_VERSION = 4
 MIGRATIONS_NAME = "blogarchive"
 
 # `seq` is an explicit INTEGER PRIMARY KEY on posts and comments because external-content FTS5
@@ -249,6 +251,42 @@ def _fetch_kind(db: Database) -> None:
     db.execute("ALTER TABLE fetches ADD COLUMN kind TEXT NOT NULL DEFAULT 'post'")
 
 
+def _heal_misplaced_comments(db: Database) -> None:
+    # Before 0.1.1 a comment page linked from a "Recent Comments" widget could be merged into
+    # the wrong post's thread, so one platform comment was stored under several posts. Its own
+    # permalink names the post it was written on: the copies under any other post are removed
+    # (with their versions) when that post's copy exists, so nothing is lost; a comment whose
+    # owner cannot be proven is left as it is.
+    conn = db.conn
+    rows = conn.execute(
+        "SELECT c.id, c.site, c.platform_id, c.permalink, p.id, p.url, p.source_url"
+        " FROM comments c JOIN posts p ON p.id = c.post_id"
+        " WHERE (c.site, c.platform_id) IN (SELECT site, platform_id FROM comments"
+        "  GROUP BY site, platform_id HAVING count(DISTINCT post_id) > 1)"
+    ).fetchall()
+    groups: dict[tuple[str, str], list[tuple[str, bool, str]]] = {}
+    for cid, site, platform_id, permalink, pid, url, source_url in rows:
+        named = thread_url(permalink) if permalink else None
+        owns = named is not None and named in (thread_url(url), thread_url(source_url))
+        groups.setdefault((site, platform_id), []).append((cid, owns, pid))
+    misplaced = [
+        (cid, pid)
+        for copies in groups.values()
+        if any(owns for _, owns, _ in copies)
+        for cid, owns, pid in copies
+        if not owns
+    ]
+    for cid, _ in misplaced:
+        conn.execute("DELETE FROM comment_versions WHERE comment_id = ?", (cid,))
+        conn.execute("DELETE FROM comments WHERE id = ?", (cid,))
+    for pid in {pid for _, pid in misplaced}:
+        conn.execute(
+            "UPDATE posts SET comments_archived = (SELECT count(*) FROM comments"
+            " WHERE post_id = ? AND removed_at IS NULL) WHERE id = ?",
+            (pid, pid),
+        )
+
+
 def _split(script: str) -> list[str]:
     """Split a DDL script on statement boundaries, keeping trigger bodies whole."""
     statements: list[str] = []
@@ -270,6 +308,7 @@ _STEPS: tuple[tuple[str, Callable[[Database], None]], ...] = (
     ("0001_initial", _initial),
     ("0002_site_discovered_at", _site_discovered_at),
     ("0003_fetch_kind", _fetch_kind),
+    ("0004_heal_misplaced_comments", _heal_misplaced_comments),
 )
 assert len(_STEPS) == SCHEMA_VERSION
 
