@@ -12,6 +12,7 @@ import os
 import shutil
 import socket
 import subprocess
+import sys
 import tempfile
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -19,7 +20,6 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-
 from wp_truth import load_truth
 
 HARNESS = Path(__file__).resolve().parents[3] / "shared" / "realsites" / "wordpress"
@@ -56,6 +56,38 @@ class RunningSite:
         """Request lines ("GET /path HTTP/1.1") Apache logged since the last `forget_requests`."""
         lines = self.access_log.read_text(encoding="utf-8", errors="replace").splitlines()
         return [line.split('"')[1] for line in lines if line.count('"') >= 2]
+
+    def crawl(self, workdir: Path) -> tuple[Path, subprocess.CompletedProcess[str]]:
+        """One `blogarchive run` of this site into workdir/archive.db, as cron would start it."""
+        db = workdir / "archive.db"
+        config = workdir / "config.toml"
+        config.write_text(
+            f"""
+    [archive]
+    path = "{db}"
+    [fetch]
+    delay = 0.0                 # our own server on loopback
+    per_host_concurrency = 4
+    [revisit]                   # every post again on every run: the second run re-reads them all
+    recent_every = "0s"
+    middle_every = "0s"
+    old_every = "0s"
+    rediscover_every = "0s"
+    [[sites]]
+    name = "wp"
+    url = "{self.base_url}/"
+    every = "0s"
+    """,
+            encoding="utf-8",
+        )
+        done = subprocess.run(
+            [sys.executable, "-m", "scraper", "run", "--config", str(config)],
+            capture_output=True,
+            text=True,
+            timeout=600,
+            check=False,
+        )
+        return db, done
 
     def forget_requests(self) -> None:
         # Apache appends through its own descriptor: truncating in place keeps it writing here.

@@ -3,14 +3,11 @@
 from __future__ import annotations
 
 import sqlite3
-import subprocess
-import sys
 from collections import Counter
 from pathlib import Path
 
 import pytest
-
-from conftest import RealWordPress, RunningSite
+from conftest import RealWordPress
 from wp_truth import FIELDS, compare
 
 pytestmark = [pytest.mark.realsite, pytest.mark.slow]
@@ -29,47 +26,17 @@ SETUPS = [
 DISCOVERY_ALLOWANCE = 12
 
 
-def _crawl(site: RunningSite, workdir: Path) -> tuple[Path, subprocess.CompletedProcess[str]]:
-    db = workdir / "archive.db"
-    config = workdir / "config.toml"
-    config.write_text(
-        f"""
-[archive]
-path = "{db}"
-[fetch]
-delay = 0.0                 # our own server on loopback
-per_host_concurrency = 4
-[revisit]                   # every post again on every run: the second run re-reads them all
-recent_every = "0s"
-middle_every = "0s"
-old_every = "0s"
-rediscover_every = "0s"
-[[sites]]
-name = "wp"
-url = "{site.base_url}/"
-every = "0s"
-""",
-        encoding="utf-8",
-    )
-    done = subprocess.run(
-        [sys.executable, "-m", "scraper", "run", "--config", str(config)],
-        capture_output=True,
-        text=True,
-        timeout=600,
-        check=False,
-    )
-    return db, done
-
-
 def _rows(db: Path, table: str, leave_out: set[str]) -> dict[str, dict[str, object]]:
     """Each row of `table` by id, as {column: value}, without the columns in `leave_out`."""
     with sqlite3.connect(db) as conn:
         conn.row_factory = sqlite3.Row
         rows = conn.execute(f"SELECT * FROM {table}").fetchall()
-    return {str(r["id"]): {k: r[k] for k in r.keys() if k not in leave_out} for r in rows}
+    return {str(r["id"]): {k: v for k, v in dict(r).items() if k not in leave_out} for r in rows}
 
 
-def _changes(before: dict[str, dict[str, object]], after: dict[str, dict[str, object]]) -> list[str]:
+def _changes(
+    before: dict[str, dict[str, object]], after: dict[str, dict[str, object]]
+) -> list[str]:
     """What differs between two snapshots: added/removed ids and changed columns."""
     found = [f"new {key}" for key in after.keys() - before.keys()]
     found += [f"gone {key}" for key in before.keys() - after.keys()]
@@ -89,7 +56,7 @@ def test_archive_equals_wordpress_truth(
     site = real_wordpress.start(seed, theme)
     truth = site.truth
     site.forget_requests()
-    db, done = _crawl(site, tmp_path)
+    db, done = site.crawl(tmp_path)
     assert done.returncode == 0, done.stderr[-3000:]
 
     result = compare(db, truth)
@@ -98,7 +65,8 @@ def test_archive_equals_wordpress_truth(
     assert result.duplicates == [], report
     assert result.hidden == [], report
     assert result.missing == [], report
-    assert result.posts_missing == [] and result.posts_extra == [], report
+    assert result.posts_missing == [], report
+    assert result.posts_extra == [], report
     assert result.comment_rows == len(truth["comments"]), report
     assert result.mismatches.get("parent", []) == [], report
     for name in FIELDS:
@@ -115,7 +83,7 @@ def test_archive_equals_wordpress_truth(
     posts_before, comments_before = _rows(db, "posts", moving), _rows(db, "comments", moving)
     versions_before = _rows(db, "comment_versions", set())
     site.forget_requests()
-    _, again = _crawl(site, tmp_path)
+    _, again = site.crawl(tmp_path)
     assert again.returncode == 0, again.stderr[-3000:]
     assert _changes(posts_before, _rows(db, "posts", moving)) == []
     assert _changes(comments_before, _rows(db, "comments", moving)) == []
