@@ -1,0 +1,163 @@
+"""Comment text and article body on the Dragnet 2012 training split, ours beside trafilatura.
+
+Run: python bench/comments_text.py [--limit N] [--markdown]   (needs the `bench` extra)
+
+Reads ../shared/dragnet (the tarballs are unpacked once into a cache under /tmp) and scores with
+its own `dragnet_gold.py` metric: token F1 of all extracted comment texts joined against the gold
+comments, macro and micro over the pages that have comments; how many no-comment pages we claim
+comments on; and the article body against the gold's article part. trafilatura runs with
+`include_comments=True` in the same process pool, on the same bytes.
+"""
+
+from __future__ import annotations
+
+import argparse
+import importlib.util
+import json
+import os
+import sys
+import tarfile
+import tempfile
+from concurrent.futures import ProcessPoolExecutor
+from pathlib import Path
+from typing import Any
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+DRAGNET = ROOT.parent / "shared" / "dragnet"
+CACHE = Path(tempfile.gettempdir()) / "blogarchive-dragnet"
+
+
+def _gold_module() -> Any:
+    spec = importlib.util.spec_from_file_location("dragnet_gold", DRAGNET / "dragnet_gold.py")
+    assert spec is not None
+    assert spec.loader is not None
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+def _unpacked() -> Path:
+    for name in ("dragnet_comments", "dragnet_nocomments"):
+        target = CACHE / name
+        if not (target / "html").is_dir():
+            target.mkdir(parents=True, exist_ok=True)
+            with tarfile.open(DRAGNET / f"{name}.tar.xz") as archive:
+                archive.extractall(target, filter="data")
+    return CACHE
+
+
+def _pages(limit: int | None) -> list[tuple[str, Path, Path, bool]]:
+    manifest = json.loads((DRAGNET / "manifest.json").read_text(encoding="utf-8"))
+    root = _unpacked()
+    found = []
+    for page in manifest["pages"]:
+        folder = root / ("dragnet_comments" if page["has_comments"] else "dragnet_nocomments")
+        html = next(folder.glob(f"**/html/{page['id']}.html"), None)
+        gold = next(folder.glob(f"**/corrected/{page['id']}.html.corrected.txt"), None)
+        if html is not None and gold is not None:
+            found.append((page["id"], html, gold, bool(page["has_comments"])))
+    return found[:limit] if limit else found
+
+
+def _ours(body: bytes) -> tuple[str, str]:
+    from scraper import parse_page
+
+    try:
+        parsed = parse_page(body, None)
+    except Exception:  # a page we cannot read scores zero, as trafilatura's failures do
+        return "", ""
+    comments = "\n".join(f"{c.author or ''} {c.text}" for c in parsed.comments)
+    return parsed.post.text, comments
+
+
+def _trafilatura(body: bytes) -> tuple[str, str]:
+    import trafilatura
+
+    try:
+        doc = trafilatura.bare_extraction(body, include_comments=True, with_metadata=False)
+    except Exception:
+        return "", ""
+    if doc is None:
+        return "", ""
+    return getattr(doc, "text", "") or "", getattr(doc, "comments", "") or ""
+
+
+def _score_page(item: tuple[str, Path, Path, bool]) -> dict[str, Any]:
+    gold_module = _gold_module()
+    page_id, html, gold_path, has_comments = item
+    body = html.read_bytes()
+    gold = gold_module.read_gold(gold_path.read_bytes())
+    result: dict[str, Any] = {"id": page_id, "has_comments": has_comments}
+    for name, extract in (("ours", _ours), ("trafilatura", _trafilatura)):
+        article, comments = extract(body)
+        tokens = gold_module.tokens
+        result[name] = {
+            "comments": gold_module.counts(tokens(gold.comments), tokens(comments)),
+            "article": gold_module.counts(tokens(gold.content), tokens(article)),
+            "claimed": bool(comments.strip()),
+        }
+    return result
+
+
+def _table(results: list[dict[str, Any]]) -> list[tuple[str, ...]]:
+    gold_module = _gold_module()
+    rows = []
+    for name in ("ours", "trafilatura"):
+        with_comments = [r[name] for r in results if r["has_comments"]]
+        without = [r[name] for r in results if not r["has_comments"]]
+
+        def macro(key: str, pages: list[dict[str, Any]]) -> float:
+            scores = [gold_module.prf(*p[key])[2] for p in pages]
+            return sum(scores) / len(scores) if scores else 0.0
+
+        def micro(key: str, pages: list[dict[str, Any]]) -> float:
+            tp = sum(p[key][0] for p in pages)
+            return float(
+                gold_module.prf(tp, sum(p[key][1] for p in pages), sum(p[key][2] for p in pages))[2]
+            )
+
+        rows.append(
+            (
+                name,
+                f"{macro('comments', with_comments):.3f}",
+                f"{micro('comments', with_comments):.3f}",
+                f"{sum(not p['claimed'] for p in with_comments)} / {len(with_comments)}",
+                f"{sum(p['claimed'] for p in without)} / {len(without)}",
+                f"{macro('article', with_comments + without):.3f}",
+                f"{micro('article', with_comments + without):.3f}",
+            )
+        )
+    return rows
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--limit", type=int, default=None, help="only the first N pages")
+    parser.add_argument("--markdown", action="store_true", help="print a table for RESULTS.md")
+    args = parser.parse_args()
+    pages = _pages(args.limit)
+    with ProcessPoolExecutor(max_workers=os.cpu_count() or 2) as pool:
+        results = list(pool.map(_score_page, pages, chunksize=8))
+    header = (
+        "extractor",
+        "comments macro F1",
+        "comments micro F1",
+        "comment pages with nothing found",
+        "no-comment pages with comments claimed",
+        "article macro F1",
+        "article micro F1",
+    )
+    rows = _table(results)
+    if args.markdown:
+        print("| " + " | ".join(header) + " |")
+        print("|" + "---|" * len(header))
+        for row in rows:
+            print("| " + " | ".join(row) + " |")
+    else:
+        for row in rows:
+            print(dict(zip(header, row, strict=True)))
+
+
+if __name__ == "__main__":
+    main()
