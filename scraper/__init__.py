@@ -2,11 +2,8 @@
 
 from typing import TYPE_CHECKING, Any
 
-from scraper import httpx_cli_stub
 from scraper.errors import BlogArchiveError, ConfigError, FetchError, ParseError
 from scraper.models import Comment, FetchedPage, FetchOutcome, ParsedPage, Post, RunReport
-
-httpx_cli_stub.install()  # before any of our modules imports httpx (the lines above do not)
 
 if TYPE_CHECKING:
     from scraper.parse import parse_page

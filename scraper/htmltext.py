@@ -5,17 +5,9 @@ from __future__ import annotations
 import re
 from collections.abc import Callable, Iterable
 from html import escape
-from typing import cast
 
 import nh3
 from bs4 import NavigableString, Tag
-from bs4.element import (  # type: ignore[attr-defined]  # the installed stubs predate Ruby*
-    Comment,
-    RubyParenthesisString,
-    RubyTextString,
-    Script,
-    Stylesheet,
-)
 
 _BLOCK_TAGS = frozenset(
     [
@@ -163,22 +155,32 @@ def _collect(node: Tag, parts: list[str], skip: Callable[[Tag], bool] | None) ->
             parts.append("\n\n")
 
 
+# Elements removed with their content (nh3 keeps the text of other disallowed tags).
+_DROPPED_WITH_CONTENT = {
+    "script",
+    "style",
+    "noscript",
+    "template",
+    "iframe",
+    "button",
+    "form",
+    "select",
+    "textarea",
+}
+
+
 def sanitise_html(fragment: str | Tag | None, *, inner: bool = True) -> str:
     """Sanitised HTML of a node (its inner HTML by default): no scripts, styles or handlers."""
     if fragment is None:
         return ""
     if isinstance(fragment, Tag):
-        parts: list[str] = []
-        if inner:
-            _serialise_children(fragment, parts)
-        else:
-            _serialise(fragment, parts)
-        raw = "".join(parts)
+        raw = fragment.decode_contents() if inner else str(fragment)
     else:
         raw = fragment
     cleaned: str = nh3.clean(
         raw,
         tags=_ALLOWED_TAGS,
+        clean_content_tags=_DROPPED_WITH_CONTENT,
         attributes=_ALLOWED_ATTRIBUTES,
         url_schemes={"http", "https", "mailto"},
         link_rel="nofollow noopener",
@@ -186,115 +188,11 @@ def sanitise_html(fragment: str | Tag | None, *, inner: bool = True) -> str:
     return cleaned.strip()
 
 
-_VOID_TAGS = frozenset(
-    [
-        "area",
-        "base",
-        "br",
-        "col",
-        "embed",
-        "hr",
-        "img",
-        "input",
-        "link",
-        "meta",
-        "source",
-        "track",
-        "wbr",
-    ]
-)
-_KEPT_ATTRIBUTES = frozenset({"href", "src", "alt", "title", "width", "height"})
-
-
-def _serialise_children(node: Tag, parts: list[str]) -> None:
-    for child in node.children:
-        if isinstance(child, Tag):
-            _serialise(child, parts)
-        elif type(child) is NavigableString:
-            parts.append(escape(str(child), quote=False))
-
-
-def _serialise(node: Tag, parts: list[str]) -> None:
-    """Minimal HTML for nh3: far cheaper than bs4's formatter, and nh3 drops the rest anyway."""
-    name = node.name
-    if name in _SKIP_TAGS:
-        return
-    attrs = "".join(
-        f' {key}="{escape(value if isinstance(value, str) else " ".join(value))}"'
-        for key, value in node.attrs.items()
-        if key in _KEPT_ATTRIBUTES
-    )
-    parts.append(f"<{name}{attrs}>")
-    if name in _VOID_TAGS:
-        return
-    _serialise_children(node, parts)
-    parts.append(f"</{name}>")
-
-
-# What nh3 reads from bs4's own serialisation, minus what it throws away anyway (comments,
-# script and style with their content). Markup whose re-parse could differ from bs4's output
-# in more than that (templates, foreign content, CDATA, tags bs4 writes as `<x/>` that HTML
-# does not treat as void) is left to bs4's serialiser.
-_HTML_VOID = frozenset(
-    ["area", "base", "br", "col", "embed", "hr", "img", "input", "link", "meta", "source", "track",
-     "wbr", "param", "keygen", "basefont", "bgsound", "frame"]
-)  # fmt: skip
-_NOT_FAITHFUL = frozenset(
-    ["template", "svg", "math", "image", "isindex", "nextid", "spacer", "textarea", "title", "xmp",
-     "iframe", "noembed", "noframes", "noscript", "plaintext", "select", "option"]
-)  # fmt: skip
-_TEXT_TYPES = (NavigableString, RubyTextString, RubyParenthesisString)
-
-
-class _NeedsBs4(Exception):
-    """A fragment the plain serialiser does not reproduce for nh3; bs4 serialises it."""
-
-
 def fragment_html(parts: Iterable[Tag | NavigableString]) -> str:
-    """Sanitised HTML of sibling pieces: what nh3 makes of bs4's serialisation, but faster."""
-    out: list[str] = []
-    try:
-        for part in parts:
-            if isinstance(part, Tag):
-                _faithful(part, out)
-            elif type(part) is NavigableString:
-                # Escaped, so a comment that talks about "<html>" keeps those words.
-                out.append(escape(str(part), quote=False))
-    except _NeedsBs4:
-        out = [
-            str(part) if isinstance(part, Tag) else escape(str(part), quote=False)
-            for part in parts
-            if isinstance(part, Tag) or type(part) is NavigableString
-        ]
-    return sanitise_html("".join(out))
-
-
-def _faithful(node: Tag, out: list[str]) -> None:
-    name = node.name
-    if name in _CLEANED_WITH_CONTENT:
-        return
-    if name in _NOT_FAITHFUL or (node.can_be_empty_element and name not in _HTML_VOID):
-        raise _NeedsBs4(name)
-    attrs = "".join(
-        f' {key}="{escape(value if isinstance(value, str) else " ".join(value))}"'
-        for key, value in sorted(node.attrs.items())  # bs4's formatter sorts them too
+    """Sanitised HTML of sibling pieces (elements and the text between them)."""
+    raw = "".join(
+        str(part) if isinstance(part, Tag) else escape(str(part), quote=False)
+        for part in parts
+        if isinstance(part, Tag) or type(part) is NavigableString
     )
-    if name in _HTML_VOID and not node.contents:
-        out.append(f"<{name}{attrs}/>")
-        return
-    out.append(f"<{name}{attrs}>")
-    for child in node.contents:
-        kind = type(child)
-        if kind is Tag:
-            _faithful(cast(Tag, child), out)
-        elif kind in _TEXT_TYPES:
-            out.append(escape(cast(str, child), quote=False))
-        elif kind is Comment:
-            if "--" in cast(str, child):
-                raise _NeedsBs4("comment")
-        elif kind not in (Script, Stylesheet):
-            raise _NeedsBs4(kind.__name__)
-    out.append(f"</{name}>")
-
-
-_CLEANED_WITH_CONTENT = frozenset(["script", "style"])
+    return sanitise_html(raw)

@@ -4,7 +4,10 @@ from __future__ import annotations
 
 import codecs
 import re
+import warnings
 from dataclasses import replace
+
+from bs4 import BeautifulSoup, MarkupResemblesLocatorWarning, XMLParsedAsHTMLWarning
 
 from scraper.errors import ParseError
 
@@ -15,7 +18,6 @@ except ImportError:  # pragma: no cover - depends on the environment
 from scraper.models import Comment, ParsedPage
 from scraper.platforms import PARSERS, Document, PlatformParser
 from scraper.platforms.common import stable_comment_id, thread
-from scraper.soupbuild import build_soup
 
 _HEADER_CHARSET = re.compile(r"charset\s*=\s*[\"']?([\w.:-]+)", re.IGNORECASE)
 _META_CHARSET = re.compile(
@@ -50,6 +52,15 @@ _ALIASES = {
 }
 _NOT_HTML_TYPES = ("image/", "audio/", "video/", "font/", "application/pdf", "application/zip")
 _META_SCAN_BYTES = 16384
+
+
+def _soup(text: str) -> BeautifulSoup:
+    """The page's tree, built once by bs4's lxml builder and shared by every parser."""
+    with warnings.catch_warnings():
+        # XHTML-looking pages and tiny inputs make bs4 warn; the HTML parser is what we want.
+        warnings.simplefilter("ignore", XMLParsedAsHTMLWarning)
+        warnings.simplefilter("ignore", MarkupResemblesLocatorWarning)
+        return BeautifulSoup(text, "lxml")
 
 
 def _codec(label: str | None) -> str | None:
@@ -135,7 +146,7 @@ def build_document(html: bytes | str, url: str | None, content_type: str | None)
     text = decode_html(html, content_type)
     if "<" not in text:
         raise ParseError("input is not HTML (no markup found)")
-    return Document(soup=build_soup(text), url=url, text=text)
+    return Document(soup=_soup(text), url=url, text=text)
 
 
 def _candidates(platform: str) -> list[PlatformParser]:

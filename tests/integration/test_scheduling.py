@@ -4,8 +4,6 @@ from __future__ import annotations
 
 import asyncio
 import json
-import os
-import subprocess
 from collections.abc import Iterator
 from dataclasses import replace
 from datetime import UTC, datetime, timedelta
@@ -22,10 +20,8 @@ from scraper.models import RunReport
 from scraper.pipeline import run_once
 from scraper.progress import QuietReporter
 from tests.integration.scheduled_runs import (
-    REPO,
     post_paths,
     query,
-    run_command,
     run_to_end,
     write_config,
 )
@@ -259,28 +255,3 @@ def test_log_json_lines_and_quiet_success(server: DemoServer, tmp_path: Path) ->
     code, _out, err = run_to_end(config, db, "--force")
     assert code == 0
     assert err == ""
-
-
-def test_a_cron_run_over_a_current_archive_loads_only_what_it_uses(
-    server: DemoServer, tmp_path: Path
-) -> None:
-    """Start-up is most of an hourly run's cost when nothing changed: the query commands, the
-    progress display, httpx's own command-line client and the migration machinery stay out."""
-    config = write_config(server, tmp_path)
-    db = tmp_path / "archive.db"
-    assert run_to_end(config, db)[0] == 0  # creates and migrates the archive
-    unwanted = ("archive.commands", "rich", "pygments", "sqlite_utils", "bs4", "feedparser")
-    probe = (
-        "import atexit, sys\n"
-        f"atexit.register(lambda: print([m for m in {unwanted!r} if m in sys.modules]))\n"
-        "from scraper.cli import main\n"
-        "main(sys.argv[1:])\n"
-    )
-    command = run_command(config, db, "--force")
-    command[1:3] = ["-c", probe]
-    env = {**os.environ, "PYTHONPATH": str(REPO)}
-    result = subprocess.run(
-        command, check=False, cwd=REPO, env=env, capture_output=True, text=True, timeout=60
-    )
-    assert result.returncode == 0, result.stderr
-    assert result.stdout.strip().splitlines()[-1] == "[]"
