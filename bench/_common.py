@@ -76,11 +76,9 @@ def write_config(
     concurrency: int,
     per_host: int,
     revisit_all: bool = True,
-    transport: str = "aiohttp",
 ) -> Path:
     lines = [
         "[fetch]",
-        f'transport = "{transport}"',
         'user_agent = "blogarchive-bench/0.1"',
         f"delay = {delay}",
         f"concurrency = {concurrency}",

@@ -5,14 +5,10 @@ from __future__ import annotations
 import zlib
 from collections.abc import AsyncIterator
 
-from scraper.errors import FetchError, TooLargeError
+from scraper.errors import BodyError, TooLargeError
 
 # The only codings we advertise in Accept-Encoding, so the only ones we must undo ourselves.
 ACCEPT_ENCODING = "gzip, deflate"
-
-
-class BodyError(FetchError):
-    """The body arrived but cannot be used (bad compression, unknown coding)."""
 
 
 class _Inflater:

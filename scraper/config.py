@@ -10,7 +10,6 @@ from pathlib import Path
 from typing import Any
 
 from scraper.errors import ConfigError
-from scraper.transports import TRANSPORTS
 
 PLATFORMS = ("auto", "blogger", "wordpress", "generic")
 _DURATION = re.compile(r"^\s*(\d+(?:\.\d+)?)\s*([smhdw])\s*$")
@@ -34,7 +33,6 @@ class FetchConfig:
     respect_robots: bool = True
     max_redirects: int = 10
     # "aiohttp": httpx's API over aiohttp, ~5x less CPU per request; "httpx": httpx's own.
-    transport: str = "aiohttp"
 
 
 @dataclass(frozen=True, slots=True)
@@ -216,13 +214,6 @@ def _platform(value: object, key: str) -> str:
     return name
 
 
-def _transport(value: object, key: str) -> str:
-    name: str = _expect(value, str, key, "a transport name")
-    if name not in TRANSPORTS:
-        raise ConfigError(key, f"expected one of {', '.join(TRANSPORTS)}, got {name!r}")
-    return name
-
-
 _REVISIT_DURATIONS = {"recent_every", "middle_every", "old_every", "rediscover_every"}
 
 
@@ -235,10 +226,14 @@ def config_from_dict(data: dict[str, Any], source: Path | None = None) -> Config
             config, archive=_scalar_table(data["archive"], ArchiveConfig, "archive", {})
         )
     if "fetch" in data:
-        converters: dict[str, Any] = {"transport": _transport}
-        config = replace(
-            config, fetch=_scalar_table(data["fetch"], FetchConfig, "fetch", converters)
-        )
+        fetch = _expect(data["fetch"], dict, "fetch", "a table")
+        if "transport" in fetch:
+            raise ConfigError(
+                "fetch.transport",
+                "no longer a setting: blogarchive always uses httpx's own transport; "
+                "delete this line",
+            )
+        config = replace(config, fetch=_scalar_table(fetch, FetchConfig, "fetch", {}))
     if "revisit" in data:
         converters = dict.fromkeys(_REVISIT_DURATIONS, parse_duration)
         config = replace(

@@ -5,7 +5,8 @@ BlogArchiveError
 ├── FetchError         a URL could not be fetched (recorded as data inside a run)
 │   ├── RobotsDisallowed
 │   ├── UnsafeURLError  scheme or address we refuse to request
-│   └── TooLargeError   body over the size cap
+│   ├── TooLargeError   body over the size cap
+│   └── BodyError       body arrived but cannot be used (bad compression, unknown coding)
 ├── ParseError         input is not an HTML page we can read (exit 1 for `parse`)
 ├── ArchiveError       the SQLite archive cannot be opened or written
 │   └── LockedError    another run holds the archive's lock (exit 3)
@@ -42,6 +43,10 @@ class UnsafeURLError(FetchError):
 
 class TooLargeError(FetchError):
     """The response body exceeds the configured size cap."""
+
+
+class BodyError(FetchError):
+    """The body arrived but cannot be used (bad compression, unknown coding)."""
 
 
 class ParseError(BlogArchiveError):

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import asyncio
-import contextlib
 import logging
 import time
 from collections.abc import AsyncIterator, Awaitable, Callable, Iterable
@@ -29,7 +28,6 @@ from scraper.responses import (
     transient_reason,
 )
 from scraper.retrying import RetryPolicy, with_attempts
-from scraper.transports import make_transport
 
 log = logging.getLogger(__name__)
 
@@ -48,11 +46,19 @@ class Fetcher:
         transport: httpx.AsyncBaseTransport | None = None,
         sleep: Callable[[float], Awaitable[None]] = asyncio.sleep,
     ) -> None:
+        """`transport` is the one seam for tests (an `httpx.MockTransport`); by default httpx's
+        own, pooling as many connections as requests may be in flight."""
         self.config = config
-        self._transport = (
-            transport
-            if transport is not None
-            else make_transport(config.transport, config.concurrency)
+        limits = httpx.Limits(
+            max_connections=config.concurrency, max_keepalive_connections=config.concurrency
+        )
+        # Redirects are followed by hand (every hop is checked against robots.txt and the
+        # address guard); retries and pacing are ours; the client keeps cookies per host.
+        self._client = httpx.AsyncClient(
+            transport=transport or httpx.AsyncHTTPTransport(limits=limits),
+            follow_redirects=False,
+            timeout=httpx.Timeout(config.timeout),
+            headers={"User-Agent": config.user_agent, "Accept-Encoding": ACCEPT_ENCODING},
         )
         self._sleep = sleep
         self._guard = AddressGuard(allow_private_hosts)
@@ -60,13 +66,11 @@ class Fetcher:
         self._robots = RobotsCache(self._load_robots, on_loaded=self._apply_crawl_delay)
         self._policy = RetryPolicy(retries=config.retries)
         self._global = asyncio.Semaphore(config.concurrency)
-        self._base_headers = {"User-Agent": config.user_agent, "Accept-Encoding": ACCEPT_ENCODING}
-        self._timeouts = httpx.Timeout(config.timeout).as_dict()
-        self._cookies = httpx.Cookies()
-        self._open: httpx.AsyncBaseTransport | None = None  # between __aenter__ and __aexit__
+        self._open = False  # between __aenter__ and __aexit__
 
     async def __aenter__(self) -> Fetcher:
-        self._open = self._transport
+        await self._client.__aenter__()
+        self._open = True
         return self
 
     async def __aexit__(
@@ -76,9 +80,9 @@ class Fetcher:
         traceback: TracebackType | None,
     ) -> None:
         await self._robots.aclose()
-        if self._open is not None:
-            await self._open.aclose()
-            self._open = None
+        if self._open:
+            self._open = False
+            await self._client.__aexit__(exc_type, exc, traceback)
 
     async def fetch(
         self,
@@ -199,37 +203,8 @@ class Fetcher:
                 else:
                     await self._sleep(decision.delay)
 
-    @contextlib.asynccontextmanager
-    async def _exchange(
-        self, transport: httpx.AsyncBaseTransport, url: str, headers: dict[str, str]
-    ) -> AsyncIterator[httpx.Response]:
-        """One GET straight on the transport, its response open until the block ends.
-
-        httpx's client layer is skipped on purpose: redirects, retries, timeouts and headers
-        are all the Fetcher's own, and the client's per-request work (URL merging, cookie
-        extraction through urllib) cost more CPU than the transport itself on a run of 304s.
-        Cookies are still kept per host, as a client would.
-        """
-        request = httpx.Request(
-            "GET",
-            url,
-            headers={**self._base_headers, **headers},
-            extensions={"timeout": self._timeouts},
-        )
-        if self._cookies:
-            self._cookies.set_cookie_header(request)
-        response = await transport.handle_async_request(request)
-        response.request = request  # as the client does: cookies are matched against it
-        try:
-            if "set-cookie" in response.headers:
-                self._cookies.extract_cookies(response)
-            yield response
-        finally:
-            await response.aclose()
-
     async def _attempt(self, job: Job, current: str, key: str) -> FetchOutcome | Redirect:
-        transport = self._open
-        if transport is None:
+        if not self._open:
             raise RuntimeError("use `async with Fetcher(...)` before fetching")
         # Host slot (and its pacing wait) first, global slot second: waiting for one slow
         # host must not hold a global slot that another host could use.
@@ -239,7 +214,7 @@ class Fetcher:
             try:
                 async with (
                     asyncio.timeout(self.config.timeout),
-                    self._exchange(transport, current, job.headers) as response,
+                    self._client.stream("GET", current, headers=job.headers) as response,
                 ):
                     return await read_response(job, current, response, started)
             except (TimeoutError, httpx.TimeoutException, httpx.NetworkError) as error:

@@ -10,8 +10,8 @@ from typing import Literal
 
 import httpx
 
-from scraper.bodyread import BodyError, CappedReader
-from scraper.errors import FetchError
+from scraper.bodyread import CappedReader
+from scraper.errors import BodyError, FetchError
 from scraper.models import FetchedPage, FetchOutcome
 from scraper.retrying import RETRY_STATUSES
 
@@ -97,42 +97,32 @@ class RetryableStatus(Exception):
 
 
 def transient_reason(error: Exception) -> str:
-    """A short, specific reason for a timeout or connection failure.
-
-    Judged by the original OS-level error where there is one: transports wrap errors
-    differently (httpx-aiohttp reports a refused connection as ConnectTimeout, for instance).
-    """
+    """A short, specific reason for a timeout or connection failure (httpx's documented
+    exception classes, and the OS error a connection failure was raised from)."""
+    if isinstance(error, (TimeoutError, httpx.TimeoutException)):
+        return "timeout"
+    if isinstance(error, httpx.RemoteProtocolError):
+        return "connection closed early"
     if _caused_by(error, ConnectionRefusedError):
         return "connection refused"
     if _caused_by(error, ConnectionResetError, BrokenPipeError):
         return "connection reset"
-    if _caused_by(error, TimeoutError):
-        return "timeout"
-    if isinstance(error, httpx.RemoteProtocolError) or _caused_by_name(
-        error, "ServerDisconnectedError", "ClientPayloadError", "ContentLengthError"
-    ):
-        return "connection closed early"
-    if isinstance(error, httpx.TimeoutException) and not _caused_by_name(error, "ClientOSError"):
-        return "timeout"
     return "connection failed"
 
 
 def certificate_problem(error: Exception) -> str | None:
     """Why the server's TLS certificate was refused, if that is what failed.
 
-    Not transient: retrying cannot make an untrusted or mismatched certificate trusted, and
-    the reason must say so rather than "timeout" (which is how httpx-aiohttp maps it).
+    Not transient: retrying cannot make an untrusted or mismatched certificate trusted.
     """
     for link in _chain(error):
-        # aiohttp's wrapper subclasses the ssl error without its fields: read the ssl one.
-        message = getattr(link, "verify_message", None)
-        if isinstance(link, ssl.SSLCertVerificationError) and message:
-            return f"TLS certificate refused: {message}"
+        if isinstance(link, ssl.SSLCertVerificationError):
+            return f"TLS certificate refused: {link.verify_message or link}"
     return None
 
 
 def _chain(error: BaseException) -> list[BaseException]:
-    """The error with all its causes, contexts and grouped sub-errors."""
+    """The error with all its causes and contexts."""
     seen: dict[int, BaseException] = {}
     stack: list[BaseException | None] = [error]
     while stack:
@@ -141,17 +131,11 @@ def _chain(error: BaseException) -> list[BaseException]:
             continue
         seen[id(current)] = current
         stack += [current.__cause__, current.__context__]
-        stack += list(getattr(current, "exceptions", ()))
     return list(seen.values())
 
 
 def _caused_by(error: BaseException, *kinds: type[BaseException]) -> bool:
     return any(isinstance(link, kinds) for link in _chain(error))
-
-
-def _caused_by_name(error: BaseException, *names: str) -> bool:
-    # By class name, so that optional transports (aiohttp) need not be importable here.
-    return any(type(link).__name__ in names for link in _chain(error))
 
 
 async def read_response(

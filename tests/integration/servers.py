@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import gzip
-import os
 import socket
 import ssl
 import struct
@@ -14,10 +13,6 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from types import TracebackType
-
-import httpx
-
-from scraper.transports import make_transport
 
 
 @dataclass(frozen=True, slots=True)
@@ -219,12 +214,6 @@ class MisbehavingServer:
         self._server.shutdown()
         self._server.server_close()
         self._thread.join(timeout=5)
-
-
-def fetch_transport() -> httpx.AsyncBaseTransport:
-    """The transport the fetch tests run on: httpx's own, or aiohttp's when
-    BLOGARCHIVE_TEST_TRANSPORT=aiohttp (run the suite both ways before adopting a transport)."""
-    return make_transport(os.environ.get("BLOGARCHIVE_TEST_TRANSPORT", "httpx"), 16)
 
 
 # -- ready-made behaviours ------------------------------------------------------------------

@@ -20,7 +20,6 @@ from tests.integration.servers import (
     Handler,
     Hit,
     MisbehavingServer,
-    fetch_transport,
     first_then,
     gzip_bytes,
     page,
@@ -69,7 +68,6 @@ def fetch(
             config,
             allow_private_hosts=allow,
             sleep=sleep or SleepRecorder(),
-            transport=fetch_transport(),
         ) as f:
             return await f.fetch(url, **kwargs)  # type: ignore[arg-type]
 
@@ -83,9 +81,7 @@ def test_request_headers_and_cookies_a_site_sets(server: MisbehavingServer) -> N
     server.routes["/second"] = page(b"<p>2</p>")
 
     async def go() -> list[FetchOutcome]:
-        async with Fetcher(
-            FAST, allow_private_hosts=LOCAL | {"localhost"}, transport=fetch_transport()
-        ) as fetcher:
+        async with Fetcher(FAST, allow_private_hosts=LOCAL | {"localhost"}) as fetcher:
             first = await fetcher.fetch(server.url("/first"), etag='"e1"')
             second = await fetcher.fetch(server.url("/second"))
             other = await fetcher.fetch(server.url("/second", host="localhost"))

@@ -18,7 +18,6 @@ from tests.integration.servers import (
     Handler,
     Hit,
     MisbehavingServer,
-    fetch_transport,
     page,
     redirect,
     status,
@@ -55,9 +54,7 @@ def fetch_all(
     urls: list[str], config: FetchConfig = FAST, allow: frozenset[str] = LOCAL
 ) -> list[FetchOutcome]:
     async def go() -> list[FetchOutcome]:
-        async with Fetcher(
-            config, allow_private_hosts=allow, transport=fetch_transport()
-        ) as fetcher:
+        async with Fetcher(config, allow_private_hosts=allow) as fetcher:
             return await asyncio.gather(*(fetcher.fetch(url) for url in urls))
 
     return asyncio.run(go())
@@ -121,7 +118,7 @@ def test_sitemaps_for_reads_robots_sitemap_lines(server: MisbehavingServer) -> N
     server.routes["/robots.txt"] = page(ROBOTS, "text/plain")
 
     async def go() -> tuple[tuple[str, ...], FetchOutcome]:
-        async with Fetcher(FAST, allow_private_hosts=LOCAL, transport=fetch_transport()) as fetcher:
+        async with Fetcher(FAST, allow_private_hosts=LOCAL) as fetcher:
             sitemaps = await fetcher.sitemaps_for(server.url("/any/page"))
             return sitemaps, await fetcher.fetch(server.url("/private/x"))
 
@@ -218,9 +215,7 @@ def test_fetch_many_yields_every_outcome(server: MisbehavingServer) -> None:
     urls = [server.url(f"/p{n}") for n in range(30)] + [server.url("/missing")]
 
     async def go() -> list[FetchOutcome]:
-        async with Fetcher(
-            FAST, allow_private_hosts=LOCAL, sleep=_no_sleep, transport=fetch_transport()
-        ) as fetcher:
+        async with Fetcher(FAST, allow_private_hosts=LOCAL, sleep=_no_sleep) as fetcher:
             return [outcome async for outcome in fetcher.fetch_many(urls)]
 
     outcomes = asyncio.run(go())
@@ -233,7 +228,7 @@ def test_fetch_many_stopped_early_cancels_cleanly(server: MisbehavingServer) -> 
         server.routes[f"/p{n}"] = _slow_page
 
     async def go() -> int:
-        async with Fetcher(FAST, allow_private_hosts=LOCAL, transport=fetch_transport()) as fetcher:
+        async with Fetcher(FAST, allow_private_hosts=LOCAL) as fetcher:
             stream = fetcher.fetch_many(server.url(f"/p{n}") for n in range(20))
             async for _ in stream:
                 break

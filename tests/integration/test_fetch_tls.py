@@ -1,4 +1,4 @@
-"""HTTPS against a real TLS server on 127.0.0.1: certificates are verified on both transports."""
+"""HTTPS against a real TLS server on 127.0.0.1: certificates are verified."""
 
 from __future__ import annotations
 
@@ -17,7 +17,6 @@ import trustme
 
 from scraper.fetch import Fetcher
 from scraper.models import FetchOutcome
-from scraper.transports import TRANSPORTS, make_transport, tls_verification
 from tests.integration.servers import MisbehavingServer, page
 from tests.integration.test_fetch_limits import FAST, LOCAL
 
@@ -38,7 +37,7 @@ def server(authority: trustme.CA) -> Iterator[MisbehavingServer]:
         yield running
 
 
-def _fetch(url: str, transport: str, slept: list[float] | None = None) -> FetchOutcome:
+def _fetch(url: str, slept: list[float] | None = None) -> FetchOutcome:
     async def sleep(seconds: float) -> None:
         (slept if slept is not None else []).append(seconds)
 
@@ -46,7 +45,6 @@ def _fetch(url: str, transport: str, slept: list[float] | None = None) -> FetchO
         fetcher = Fetcher(
             replace(FAST, retries=3),
             allow_private_hosts=LOCAL,
-            transport=make_transport(transport, 4),
             sleep=sleep,
         )
         async with fetcher:
@@ -55,12 +53,9 @@ def _fetch(url: str, transport: str, slept: list[float] | None = None) -> FetchO
     return asyncio.run(go())
 
 
-@pytest.mark.parametrize("transport", TRANSPORTS)
-def test_a_certificate_from_an_unknown_authority_is_refused(
-    server: MisbehavingServer, transport: str
-) -> None:
+def test_a_certificate_from_an_unknown_authority_is_refused(server: MisbehavingServer) -> None:
     slept: list[float] = []
-    outcome = _fetch(server.url("/post"), transport, slept)
+    outcome = _fetch(server.url("/post"), slept)
     assert outcome.status == "failed"
     # robots.txt is asked for first; the refusal is final at once, with no retries.
     assert outcome.reason == (
@@ -71,9 +66,8 @@ def test_a_certificate_from_an_unknown_authority_is_refused(
     assert slept == []  # no retry waits
 
 
-@pytest.mark.parametrize("transport", TRANSPORTS)
 def test_a_trusted_certificate_is_accepted_via_ssl_cert_file(
-    server: MisbehavingServer, authority: trustme.CA, transport: str, tmp_path: Path
+    server: MisbehavingServer, authority: trustme.CA, tmp_path: Path
 ) -> None:
     """SSL_CERT_FILE is how an operator adds their own authority; it is read at start-up,
     so the fetch runs in a fresh process."""
@@ -82,11 +76,11 @@ def test_a_trusted_certificate_is_accepted_via_ssl_cert_file(
     code = (
         "import asyncio, json, sys\n"
         "from tests.integration.test_fetch_tls import _fetch\n"
-        "outcome = _fetch(sys.argv[1], sys.argv[2])\n"
+        "outcome = _fetch(sys.argv[1])\n"
         "print(json.dumps([outcome.status, outcome.reason]))\n"
     )
     result = subprocess.run(
-        [sys.executable, "-c", code, server.url("/post"), transport],
+        [sys.executable, "-c", code, server.url("/post")],
         check=False,
         cwd=REPO,
         env={**os.environ, "PYTHONPATH": str(REPO), "SSL_CERT_FILE": str(bundle)},
@@ -97,16 +91,3 @@ def test_a_trusted_certificate_is_accepted_via_ssl_cert_file(
     assert result.returncode == 0, result.stderr
     assert json.loads(result.stdout.splitlines()[-1]) == ["ok", None]
     assert len(server.hits_for("/post")) == 1
-
-
-def test_without_a_system_store_certifi_is_the_authority(
-    monkeypatch: pytest.MonkeyPatch, tmp_path: Path
-) -> None:
-    assert tls_verification() is True  # this machine has a system store
-    empty = ssl.DefaultVerifyPaths(None, str(tmp_path), "", "", "", "")  # type: ignore[arg-type]
-    monkeypatch.setattr(ssl, "get_default_verify_paths", lambda: empty)
-    context = tls_verification()
-    assert isinstance(context, ssl.SSLContext)
-    assert context.verify_mode == ssl.CERT_REQUIRED
-    assert context.check_hostname
-    assert context.cert_store_stats()["x509_ca"] > 50  # certifi's bundle

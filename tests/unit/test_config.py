@@ -76,6 +76,7 @@ def test_file_overrides_only_what_it_sets() -> None:
         ),
         ({"sites": {"name": "a"}}, "sites", "array"),
         ({"revisit": {"old_every": "monthly"}}, "revisit.old_every", "duration"),
+        ({"fetch": {"transport": "aiohttp"}}, "fetch.transport", "no longer a setting"),
     ],
 )
 def test_each_kind_of_error_names_its_key(data: dict[str, object], key: str, phrase: str) -> None:
