@@ -15,7 +15,6 @@ from urllib.parse import urlsplit
 from scraper.config import Config, SiteConfig
 from scraper.discover import complete_thread
 from scraper.fetch import Fetcher
-from scraper.group_commit import GroupCommit
 from scraper.models import FetchOutcome, ParsedPage, RunReport, SiteReport
 from scraper.parse_pool import parse_job
 from scraper.progress import Reporter
@@ -82,19 +81,14 @@ async def run_once(
             config.fetch,
             allow_private_hosts=site_hosts(config) if allow_private is None else allow_private,
         ) as fetcher:
-            commits = GroupCommit(store)
-            context = RunContext(
-                config, store, fetcher, workers, reporter, run_id, deadline, clock, commits
-            )
+            context = RunContext(config, store, fetcher, workers, reporter, run_id, deadline, clock)
             reports = list(await asyncio.gather(*(_run_site(site, context) for site in sites)))
     except BaseException:
         status = "interrupted"
         raise
     finally:
-        if context is not None:
-            context.commits.commit()  # pages done before an interruption are kept too
-            if context.executor is not None:
-                context.executor.shutdown(wait=True, cancel_futures=True)
+        if context is not None and context.executor is not None:
+            context.executor.shutdown(wait=True, cancel_futures=True)
         report = RunReport(run_id, started, datetime.now(UTC), tuple(reports))
         if status == "ok" and report.pages_failed:
             status = "partial"
@@ -132,16 +126,13 @@ async def _run_site(site: SiteConfig, context: RunContext) -> SiteReport:
             capacity = min(window, budget)  # pages in flight count against max_pages
             if stopped is None and len(inflight) < capacity:
                 taken = set(inflight.values())
-                # New posts (queued in the frontier) first, then the known posts due again.
                 for url, _kind in store.frontier_pending(site.name, capacity):
                     if url not in taken and len(inflight) < capacity:
                         task = asyncio.create_task(_process(url, site, context, tally, feed))
                         inflight[task] = url
-                while feed.revisits and len(inflight) < capacity:
-                    url = feed.take_revisit()
-                    work = _process(url, site, context, tally, feed, queued=False)
-                    inflight[asyncio.create_task(work)] = url
-            if not inflight and (stopped is not None or (feed.finished and not feed.revisits)):
+            if not inflight and (
+                stopped is not None or (feed.finished and not store.frontier_pending(site.name, 1))
+            ):
                 break
             feed.hungry = len(inflight) < window // 2
             feed.wake.clear()
@@ -157,7 +148,7 @@ async def _run_site(site: SiteConfig, context: RunContext) -> SiteReport:
             task.cancel()
         discovery.cancel()
         await asyncio.gather(discovery, *inflight, return_exceptions=True)
-    if not feed.finished or feed.revisits or store.frontier_pending(site.name, 1):
+    if not feed.finished or store.frontier_pending(site.name, 1):
         # Left for the next run on purpose: the site stays due, and that run goes on from here.
         feed.leave_for_next_run()
         tally.errors.append(stopped or "stopped early; the rest waits for the next run")
@@ -191,15 +182,13 @@ async def _process(
     context: RunContext,
     tally: Tally,
     feed: SiteFeed,
-    *,
-    queued: bool = True,
 ) -> None:
     """Fetch, parse and store one post page; every failure becomes a recorded outcome.
 
-    What a page changes in the archive, its `fetches` row and its frontier entry (`queued`:
-    a new post; revisits have none) commit in one transaction (shared with the pages done just
-    before and after it, see `GroupCommit`): a run killed at any instant either archived the
-    page (and the next run does not fetch it again) or left it to the next run.
+    What a page changes in the archive, its `fetches` row and its frontier entry commit in one
+    transaction: a run killed at any instant
+    either archived the page (and the next run does not fetch it again) or left it to the next
+    run.
     """
     store = context.store
     etag, last_modified = store.validators(url)
@@ -207,16 +196,13 @@ async def _process(
     tally.bytes_received += outcome.bytes_received
     observed = outcome.fetched_at or datetime.now(UTC)
     try:
-        await _archive(url, outcome, site, context, tally, feed, observed, queued=queued)
+        await _archive(url, outcome, site, context, tally, feed, observed)
     except Exception as error:  # a parser or store bug on one page: record, go on
         log.exception("could not archive %s", url)
         outcome = replace(outcome, status="failed", reason=f"{type(error).__name__}: {error}")
-        context.commits.begin()
         with store.batch():
             store.record_fetch(context.run_id, site.name, outcome)
-            if queued:
-                store.frontier_done(site.name, url, outcome.status)
-        context.commits.page_done()
+            store.frontier_done(site.name, url, outcome.status)
     if outcome.status == "ok":
         tally.fetched += 1
         tally.consecutive_failures = 0
@@ -240,8 +226,6 @@ async def _archive(
     tally: Tally,
     feed: SiteFeed,
     observed: datetime,
-    *,
-    queued: bool,
 ) -> None:
     store = context.store
     page = outcome.page
@@ -253,8 +237,7 @@ async def _archive(
         if parsed.is_post or parsed.comments:  # else a listing reached by a post-looking URL
             more = partial(_parse_body, context, site)
             thread = await complete_thread(parsed, page.final_url, feed.fetch, parse=more)
-    # The page's writes nest in the run's group transaction; no await until they are done.
-    context.commits.begin()
+    # One transaction per page: the page, its fetch row and its frontier mark commit together.
     with store.batch():
         if parsed is not None and thread is not None and page is not None:
             stored = store.store_page(
@@ -268,9 +251,7 @@ async def _archive(
         elif outcome.status == "not_modified":
             store.mark_not_modified(url, observed)
         store.record_fetch(context.run_id, site.name, outcome)
-        if queued:
-            store.frontier_done(site.name, url, outcome.status)
-    context.commits.page_done()
+        store.frontier_done(site.name, url, outcome.status)
     if stored is not None:
         tally.posts_new += int(stored.post_new)
         tally.posts_changed += int(stored.post_changed)

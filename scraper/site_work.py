@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import asyncio
 import logging
-from collections import deque
 from concurrent.futures import Executor
 from dataclasses import dataclass, field, replace
 from datetime import datetime
@@ -13,7 +12,6 @@ from typing import Any
 from scraper.config import Config, SiteConfig
 from scraper.discover import discover_site
 from scraper.fetch import Fetcher
-from scraper.group_commit import GroupCommit
 from scraper.models import FetchOutcome, SiteReport
 from scraper.parse_pool import make_executor
 from scraper.progress import Reporter
@@ -72,7 +70,6 @@ class RunContext:
     run_id: int
     deadline: float
     now: datetime
-    commits: GroupCommit
     executor: Executor | None = None
 
     def parse_pool(self) -> Executor | None:
@@ -85,12 +82,9 @@ class RunContext:
 class SiteFeed:
     """Discovery running beside the fetch loop, and the posts it hands that loop.
 
-    New posts go to the archive's frontier, so a killed run resumes them. Known posts due for
-    a revisit wait in memory instead: what a revisit needs to survive a kill is already in the
-    archive (each post's last fetch, which the next run's plan reads again), and keeping them
-    out of the frontier saves three writes per post per run (queue, mark done, clear). If the
-    run stops before the site is done, its revisits go to the frontier then (those made as
-    done, the rest as pending), which keeps the site due and lets the next run carry on.
+    Every post due this run, new or known, goes to the archive's frontier: the one work queue.
+    A killed or stopped run leaves the rest there, so the next run carries on from it (what was
+    done is marked done and not fetched again until the site's work is complete).
     """
 
     def __init__(self, site: SiteConfig, context: RunContext, tally: Tally) -> None:
@@ -112,9 +106,7 @@ class SiteFeed:
         self.wake = asyncio.Event()
         self.finished = False
         self.hungry = False  # the fetch loop is waiting for work: flush at once
-        self.revisits: deque[str] = deque()
         self._fetched: set[str] = set()
-        self._revisited: list[str] = []
         # A run that did not finish left its work in the frontier: what it did is not done
         # again, and what it left pending is done from the frontier, not twice.
         self._offered = store.frontier_urls(site.name)
@@ -140,34 +132,16 @@ class SiteFeed:
             self.context.reporter.page_done(self.site.name, url, "failed", outcome.reason)
         return outcome
 
-    def take_revisit(self) -> str:
-        """The next known post to fetch again (call only while `revisits` is not empty)."""
-        url = self.revisits.popleft()
-        self._revisited.append(url)
-        return url
-
     def leave_for_next_run(self) -> None:
-        """The run stops before the site is done: the revisits it made are marked done in the
-        frontier and those it did not reach are queued there, so the next run carries on where
-        this one stopped instead of planning again from the start."""
-        store, site, run_id = self.context.store, self.site.name, self.context.run_id
-        if self._revisited:
-            store.frontier_add(site, [(url, "post") for url in self._revisited], run_id)
-            for url in self._revisited:
-                store.frontier_done(site, url, "done")
-            self._revisited.clear()
-        self._buffer.extend((url, "post") for url in self.revisits)
-        self.revisits.clear()
+        """The run stops before the site is done: what discovery found is queued, so the next
+        run carries on where this one stopped instead of planning again from the start."""
         self._flush()
 
     def _offer(self, url: str) -> None:
         if url in self._offered:
             return
         self._offered.add(url)
-        if url in self.known_urls:
-            self.revisits.append(url)
-        else:
-            self._buffer.append((url, "post"))
+        self._buffer.append((url, "post"))
 
     def _flush(self) -> None:
         if self._buffer:

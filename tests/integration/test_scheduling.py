@@ -185,8 +185,8 @@ def test_max_pages_and_time_budget_continue_next_run(tmp_path: Path) -> None:
 def test_revisits_cut_short_by_max_pages_keep_the_site_due(
     server: DemoServer, tmp_path: Path
 ) -> None:
-    """Revisits live in memory, not the frontier; a run that stops before it reaches them all
-    queues the rest there, so the next (unforced) run is due at once and finishes them."""
+    """Revisits wait in the frontier like new posts; a run that stops before it reaches them
+    all leaves the rest there, so the next (unforced) run is due at once and finishes them."""
     write_config(server, tmp_path, every="6h")
     config = load_config(tmp_path / "config.toml")
     db = tmp_path / "archive.db"
