@@ -11,7 +11,6 @@ from typing import Any
 
 from scraper.errors import ConfigError
 
-PLATFORMS = ("auto", "blogger", "wordpress", "generic")
 _DURATION = re.compile(r"^\s*(\d+(?:\.\d+)?)\s*([smhdw])\s*$")
 _UNIT_SECONDS = {"s": 1, "m": 60, "h": 3600, "d": 86400, "w": 604800}
 
@@ -207,10 +206,18 @@ def _site_url(value: object, key: str) -> str:
     return url
 
 
+def platform_names() -> tuple[str, ...]:
+    """What `platform` accepts: "auto" and every parser in the registry, which is the source."""
+    from scraper.platforms import PARSERS  # loaded only when a site names its platform
+
+    return ("auto", *(parser.name for parser in PARSERS))
+
+
 def _platform(value: object, key: str) -> str:
     name: str = _expect(value, str, key, "a platform name")
-    if name not in PLATFORMS:
-        raise ConfigError(key, f"expected one of {', '.join(PLATFORMS)}, got {name!r}")
+    names = platform_names()
+    if name not in names:
+        raise ConfigError(key, f"expected one of {', '.join(names)}, got {name!r}")
     return name
 
 

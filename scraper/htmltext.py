@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import copy
 import re
 from collections.abc import Callable, Iterable
 from html import escape
@@ -196,3 +197,19 @@ def fragment_html(parts: Iterable[Tag | NavigableString]) -> str:
         if isinstance(part, Tag) or type(part) is NavigableString
     )
     return sanitise_html(raw)
+
+
+def without(node: Tag, doomed: Iterable[Tag]) -> Tag:
+    """`node` minus the `doomed` subtrees inside it, as a copy: the page's tree is shared by
+    every parser and is never changed, so results cannot depend on which parser ran first."""
+    doomed_ids = {id(tag) for tag in doomed if tag is not node}
+    if not doomed_ids:
+        return node
+    marks = [n for n, child in enumerate(node.descendants) if id(child) in doomed_ids]
+    if not marks:
+        return node
+    pruned = copy.copy(node)  # a deep copy, descendants in the same order
+    copies = list(pruned.descendants)
+    for n in reversed(marks):
+        copies[n].extract()  # detached from the copy only
+    return pruned

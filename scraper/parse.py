@@ -146,7 +146,7 @@ def build_document(html: bytes | str, url: str | None, content_type: str | None)
     text = decode_html(html, content_type)
     if "<" not in text:
         raise ParseError("input is not HTML (no markup found)")
-    return Document(soup=_soup(text), url=url, text=text)
+    return Document.of(_soup(text), url, text)
 
 
 def _candidates(platform: str) -> list[PlatformParser]:

@@ -9,7 +9,7 @@ from datetime import datetime, tzinfo
 
 from bs4 import Tag
 
-from scraper.htmltext import normalise_text, sanitise_html, visible_text
+from scraper.htmltext import normalise_text, sanitise_html, visible_text, without
 from scraper.models import Post
 from scraper.platforms.base import Document
 from scraper.platforms.common import page_index
@@ -140,13 +140,15 @@ def find_title(doc: Document, meta: dict[str, str], scope: Tag | None = None) ->
     return page_title or None
 
 
-def find_author(doc: Document, meta: dict[str, str], scope: Tag | None) -> str | None:
-    """The post's byline: meta author, then byline markup near the article."""
+def find_author(
+    doc: Document, meta: dict[str, str], scope: Tag | None, skip: Sequence[Tag] = ()
+) -> str | None:
+    """The post's byline: meta author, then byline markup near the article (not in `skip`)."""
     for key in ("author", "article:author", "dc.creator", "twitter:creator"):
         value = meta.get(key)
         if value and "://" not in value and not value.startswith("@"):
             return value
-    for value, node in _near_article(doc, _BYLINE_KEYS, scope):
+    for value, node in _near_article(doc, _BYLINE_KEYS, scope, skip):
         name = node.find(attrs={"itemprop": "name"}) or node.find(class_="fn") or node
         text = normalise_text(name.get_text(" ", strip=True)).replace("\n", " ")
         if not text or (value in _NEEDS_BY and not has_by_word(text)):
@@ -158,7 +160,7 @@ def find_author(doc: Document, meta: dict[str, str], scope: Tag | None) -> str |
 
 
 def find_published(
-    doc: Document, meta: dict[str, str], scope: Tag | None, zone: tzinfo
+    doc: Document, meta: dict[str, str], scope: Tag | None, zone: tzinfo, skip: Sequence[Tag] = ()
 ) -> datetime | None:
     """The post's date: meta stamps, then date markup near the article, then a byline date."""
     for key in ("article:published_time", "og:published_time", "datepublished", "dc.date"):
@@ -166,7 +168,7 @@ def find_published(
             moment = read_date_text(meta[key], zone)
             if moment is not None:
                 return moment
-    for _value, node in _near_article(doc, _DATE_KEYS, scope):
+    for _value, node in _near_article(doc, _DATE_KEYS, scope, skip):
         moment = read_date(node, zone)
         if moment is not None:
             return moment
@@ -174,15 +176,21 @@ def find_published(
 
 
 def _near_article(
-    doc: Document, keys: Sequence[tuple[str, str]], scope: Tag | None
+    doc: Document, keys: Sequence[tuple[str, str]], scope: Tag | None, skip: Sequence[Tag] = ()
 ) -> Iterator[tuple[str, Tag]]:
-    """(key value, first match) for each key inside `scope`, then page-wide outside asides."""
+    """(key value, first match) for each key inside `scope`, then page-wide outside asides;
+    never inside `skip` (the comment area, whose bylines and dates are the commenters')."""
     index = page_index(doc)
     for root in (scope, None) if scope is not None else (None,):
         for kind, value in keys:
             node = first_of(index, kind, value, root)
-            if node is not None and not (root is None and _in_aside(node)):
-                yield value, node
+            if node is None or _within(node, skip) or (root is None and _in_aside(node)):
+                continue
+            yield value, node
+
+
+def _within(node: Tag, skip: Sequence[Tag]) -> bool:
+    return any(node is other or inside(node, other) for other in skip)
 
 
 def body_post(
@@ -198,22 +206,20 @@ def body_post(
     meta = head_meta(doc)
     body = body if body is not None else find_body(doc)
     scope = _article_scope(body)
-    for node in drop:
-        if body is not None and node is not body and inside(node, body):
-            node.extract()
     labels = (
         hints.labels
         or [value for key, value in meta.items() if key == "article:tag"]
-        or _tag_links(scope)
+        or _tag_links(scope, drop)
     )
+    kept = without(body, drop) if body is not None else None
     return Post(
         title=hints.title or find_title(doc, meta, scope),
-        author=hints.author or find_author(doc, meta, scope),
-        published=hints.published or find_published(doc, meta, scope, zone),
+        author=hints.author or find_author(doc, meta, scope, drop),
+        published=hints.published or find_published(doc, meta, scope, zone, drop),
         updated=hints.updated or read_date_text(meta.get("article:modified_time"), zone),
         labels=tuple(dict.fromkeys(label for label in labels if label)),
-        text=visible_text(body) if body is not None else "",
-        html=sanitise_html(body) if body is not None else "",
+        text=visible_text(kept) if kept is not None else "",
+        html=sanitise_html(kept) if kept is not None else "",
     )
 
 
@@ -243,12 +249,15 @@ def _in_aside(node: Tag) -> bool:
     return False
 
 
-def _tag_links(scope: Tag | None) -> list[str]:
+def _tag_links(scope: Tag | None, skip: Sequence[Tag] = ()) -> list[str]:
     if scope is None:
         return []
     # One plain walk: bs4's find_all filter machinery costs more than the whole check.
     return [
         normalise_text(node.get_text(" ", strip=True))
         for node in scope.descendants
-        if type(node) is Tag and node.name == "a" and "tag" in (node.attrs.get("rel") or [])
+        if type(node) is Tag
+        and node.name == "a"
+        and "tag" in (node.attrs.get("rel") or [])
+        and not _within(node, skip)
     ]

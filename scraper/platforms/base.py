@@ -9,15 +9,26 @@ from urllib.parse import urljoin
 from bs4 import BeautifulSoup
 
 from scraper.models import ParsedPage
+from scraper.platforms.pageindex import PageIndex, build_index
 
 
 @dataclass(frozen=True, slots=True)
 class Document:
-    """One page, parsed once (lxml tree builder), with the URL it came from."""
+    """One page, parsed once (lxml tree builder), with the URL it came from and its index.
+
+    Parsers read it and never change it (no node is detached or added), so the order in which
+    detectors and parsers run cannot change what any of them finds.
+    """
 
     soup: BeautifulSoup
     url: str | None
     text: str  # the decoded HTML, for cheap substring checks before tree searches
+    index: PageIndex
+
+    @classmethod
+    def of(cls, soup: BeautifulSoup, url: str | None, text: str) -> Document:
+        """A Document for `soup`, indexed once."""
+        return cls(soup=soup, url=url, text=text, index=build_index(soup))
 
     def absolute(self, href: str | None) -> str | None:
         """Resolve `href` against the page URL; None for empty or javascript: links."""

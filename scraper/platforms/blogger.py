@@ -23,7 +23,6 @@ from scraper.platforms.bloggerpage import (
     more_comments_url,
 )
 from scraper.platforms.common import (
-    PageIndex,
     attr,
     classes_of,
     comment_count_from_text,
@@ -33,6 +32,7 @@ from scraper.platforms.common import (
     text_of,
     thread,
 )
+from scraper.platforms.pageindex import PageIndex
 
 
 def _id_of(item: Tag) -> str | None:

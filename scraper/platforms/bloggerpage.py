@@ -11,13 +11,13 @@ from scraper.dates import from_epoch_ms, parse_human, parse_iso
 from scraper.models import Post
 from scraper.platforms.base import Document
 from scraper.platforms.common import (
-    PageIndex,
     attr,
     blog_timezone,
     classes_of,
     meta_content,
     text_of,
 )
+from scraper.platforms.pageindex import PageIndex
 from scraper.platforms.postmeta import build_post, clean_byline
 
 _FEED = re.compile(r"/feeds/(\d+)/comments/default")

@@ -8,12 +8,11 @@ from datetime import datetime, tzinfo
 from bs4 import Tag
 
 from scraper.dates import from_epoch_ms
-from scraper.htmltext import sanitise_html, visible_text
+from scraper.htmltext import sanitise_html, visible_text, without
 from scraper.models import Comment, ParsedPage
 from scraper.platforms.article import PostHints, body_post, find_body
 from scraper.platforms.base import Document
 from scraper.platforms.common import (
-    PageIndex,
     blog_timezone,
     classes_of,
     comment_count_from_text,
@@ -23,6 +22,7 @@ from scraper.platforms.common import (
     strip_chrome,
     thread,
 )
+from scraper.platforms.pageindex import PageIndex
 from scraper.platforms.pieces import (
     attr,
     find_tag,
@@ -155,9 +155,8 @@ def _read(doc: Document, block: Tag, zone: tzinfo) -> Comment:
     body = next(
         (node for name in _BODY_CLASSES if isinstance(node := block.find(class_=name), Tag)), None
     )
-    if body is not None:
-        for chrome in body.find_all(class_=list(_CHROME)):
-            chrome.extract()
+    if body is not None:  # links and buttons inside the body are left out of its text
+        body = without(body, body.find_all(class_=list(_CHROME)))
     text = strip_chrome(visible_text(body))
     published = _published(block, zone)
     comment_id = _comment_id(block) or stable_comment_id(doc.url, author, published, text)

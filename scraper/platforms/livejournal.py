@@ -12,13 +12,13 @@ from scraper.models import Comment, ParsedPage
 from scraper.platforms.article import PostHints, body_post
 from scraper.platforms.base import Document
 from scraper.platforms.common import (
-    PageIndex,
     blog_timezone,
     classes_of,
     page_index,
     strip_chrome,
     thread,
 )
+from scraper.platforms.pageindex import PageIndex
 from scraper.platforms.pieces import attr, looks_deleted, read_date
 from scraper.platforms.widgets import detect_widgets
 

@@ -11,7 +11,7 @@ from bs4 import NavigableString, Tag
 
 from scraper.dates import parse_human, parse_iso
 from scraper.htmltext import normalise_text, visible_text
-from scraper.platforms.common import PageIndex
+from scraper.platforms.pageindex import PageIndex
 
 _ISO_START = re.compile(r"^\s*\d{4}-\d\d-\d\d")
 _ID_DIGITS = re.compile(

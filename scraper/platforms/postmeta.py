@@ -8,16 +8,16 @@ from datetime import datetime
 from bs4 import Tag
 
 from scraper.dates import parse_iso
-from scraper.htmltext import sanitise_html, visible_text
+from scraper.htmltext import sanitise_html, visible_text, without
 from scraper.models import Post
 from scraper.platforms.base import Document
 from scraper.platforms.common import (
-    PageIndex,
     json_ld_article,
     json_ld_author,
     meta_content,
     text_of,
 )
+from scraper.platforms.pageindex import PageIndex
 
 # Class fragments of share bars, related-post boxes and similar chrome inside an article body.
 _CHROME_CLASS = re.compile(
@@ -40,21 +40,15 @@ def clean_byline(text: str | None) -> str | None:
     return value or None
 
 
-def strip_body_chrome(body: Tag, index: PageIndex) -> None:
-    """Detach share bars, related-post boxes and scripts from an article body (mutates the tree).
-
-    Call it last: comments and links must be read before the tree is changed.
-    """
+def body_chrome(body: Tag, index: PageIndex) -> list[Tag]:
+    """Share bars, related-post boxes and scripts inside an article body: left out of its text."""
     doomed: list[Tag] = []
     for name in ("script", "style", "noscript", "form", "iframe"):
         doomed.extend(index.inside(body, index.names(name)))
     for name, tags in index.by_class.items():
         if _CHROME_CLASS.search(name):
             doomed.extend(index.inside(body, tags))
-    # extract(), not decompose(): the page index still refers to these tags.
-    for node in doomed:
-        if node.parent is not None:
-            node.extract()
+    return doomed
 
 
 def build_post(
@@ -96,9 +90,9 @@ def build_post(
         updated = parse_iso(stamp) if stamp else None
     text = html = ""
     if body is not None:
-        strip_body_chrome(body, index)
-        text = visible_text(body)
-        html = sanitise_html(body)
+        kept = without(body, body_chrome(body, index))
+        text = visible_text(kept)
+        html = sanitise_html(kept)
     return Post(
         title=" ".join(title.split()) if title else None,
         author=" ".join(author.split()) if author else None,

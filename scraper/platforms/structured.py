@@ -15,13 +15,13 @@ from scraper.models import Comment
 from scraper.platforms.article import PostHints
 from scraper.platforms.base import Document
 from scraper.platforms.common import (
-    PageIndex,
     classes_of,
     json_ld,
     page_index,
     stable_comment_id,
     thread,
 )
+from scraper.platforms.pageindex import PageIndex
 from scraper.platforms.pieces import (
     attr,
     find_tag,

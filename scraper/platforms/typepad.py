@@ -12,7 +12,6 @@ from scraper.models import Comment, CommentKind, ParsedPage
 from scraper.platforms.article import PostHints, body_post
 from scraper.platforms.base import Document
 from scraper.platforms.common import (
-    PageIndex,
     blog_timezone,
     classes_of,
     comment_count_from_text,
@@ -21,6 +20,7 @@ from scraper.platforms.common import (
     strip_chrome,
     thread,
 )
+from scraper.platforms.pageindex import PageIndex
 from scraper.platforms.pieces import (
     attr,
     find_date_text,

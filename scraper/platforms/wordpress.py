@@ -14,7 +14,6 @@ from scraper.htmltext import sanitise_html, visible_text
 from scraper.models import Comment, CommentKind, ParsedPage
 from scraper.platforms.base import Document
 from scraper.platforms.common import (
-    PageIndex,
     attr,
     blog_timezone,
     classes_of,
@@ -23,6 +22,7 @@ from scraper.platforms.common import (
     text_of,
     thread,
 )
+from scraper.platforms.pageindex import PageIndex
 from scraper.platforms.wordpress_page import (
     comment_pages,
     count_shown,

@@ -12,13 +12,13 @@ from scraper.dates import parse_human, parse_iso
 from scraper.models import Post
 from scraper.platforms.base import Document
 from scraper.platforms.common import (
-    PageIndex,
     attr,
     classes_of,
     comment_count_from_text,
     meta_content,
     text_of,
 )
+from scraper.platforms.pageindex import PageIndex
 from scraper.platforms.postmeta import build_post, clean_byline
 from scraper.urls import thread_url
 
