@@ -23,16 +23,18 @@ import json
 import re
 import sys
 from dataclasses import dataclass, field
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, timedelta
 from pathlib import Path
 from typing import Any
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 sys.path.insert(0, str(Path(__file__).resolve().parent))
+sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "tests" / "support"))
 
 from _common import write_section
+from corpus_time import blog_offset, time_verdict
 
-from scraper.dates import parse_human, parse_iso
+from scraper.dates import parse_iso
 from scraper.models import Comment, ParsedPage
 from scraper.parse import parse_page
 
@@ -85,45 +87,6 @@ class Score:
 
 def collapse(text: str | None) -> str:
     return " ".join((text or "").split())
-
-
-def blog_offset(truth: dict[str, Any], pairs: dict[int, Comment]) -> timedelta:
-    """The UTC offset the truth's post stamp states, else the one fixed offset that fits best."""
-    iso = ((truth.get("published") or {}).get("iso")) or ""
-    match = _OFFSET.search(iso)
-    if not match:
-        return best_offset(truth, pairs)
-    sign = -1 if match.group(1) == "-" else 1
-    return sign * timedelta(hours=int(match.group(2)), minutes=int(match.group(3)))
-
-
-def best_offset(truth: dict[str, Any], pairs: dict[int, Comment]) -> timedelta:
-    """The offset (15-minute steps, ±14 h) under which most matched comments show their time."""
-    samples = [
-        (truth["comments"][i]["date_text"], c.published)
-        for i, c in pairs.items()
-        if truth["comments"][i].get("date_text") and c.published is not None
-    ]
-    best, best_hits = timedelta(0), -1
-    for quarter in sorted(range(-56, 57), key=abs):
-        offset = timedelta(minutes=15 * quarter)
-        hits = sum(time_verdict(text, ours, offset) == (True, False) for text, ours in samples)
-        if hits > best_hits:
-            best, best_hits = offset, hits
-    return best
-
-
-def time_verdict(date_text: str, ours: datetime | None, offset: timedelta) -> tuple[bool, bool]:
-    """(right, right only with the one-hour daylight-saving allowance)."""
-    shown = parse_human(date_text, UTC)
-    if shown is None or ours is None:
-        return False, False
-    local = (ours.astimezone(UTC) + offset).replace(second=0, microsecond=0)
-    if not _CLOCK.search(date_text):
-        return local.date() == shown.date(), False
-    if local == shown:
-        return True, False
-    return abs(local - shown) == timedelta(hours=1), True
 
 
 def match(truth: list[dict[str, Any]], ours: tuple[Comment, ...]) -> dict[int, Comment]:

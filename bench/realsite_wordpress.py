@@ -17,9 +17,9 @@ from collections import Counter
 from pathlib import Path
 
 HERE = Path(__file__).resolve().parent
-sys.path.insert(0, str(HERE.parent / "tests" / "realsite"))
+sys.path.insert(0, str(HERE.parent / "tests" / "support"))
 
-from conftest import RealWordPress  # noqa: E402
+from wp_real import RealWordPress  # noqa: E402
 from wp_truth import FIELDS, compare  # noqa: E402
 
 DEFAULT = (

@@ -37,7 +37,11 @@ class Document:
         href = href.strip()
         if not href or href.lower().startswith(("javascript:", "mailto:", "data:")):
             return None
-        return urljoin(self.url, href) if self.url else href
+        # A malformed link (an unclosed "[" in a commenter's URL) costs that link, not the page.
+        try:
+            return urljoin(self.url, href) if self.url else href
+        except ValueError:
+            return None
 
 
 class PlatformParser(Protocol):

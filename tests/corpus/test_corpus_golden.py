@@ -7,16 +7,38 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from corpus_time import blog_offset, time_verdict
 
 from scraper.models import ParsedPage
 from scraper.parse import parse_page
 
 CORPUS = Path(__file__).resolve().parents[3] / "shared" / "corpus"
-SLUGS = sorted(
+# Pages whose markup today's parsers do not read right yet (the extraction issue): each case
+# fails strictly, so the day a fix makes it pass the mark must go.
+_GOLFPOST = "custom WordPress callback: author is a bare text node, id on div.comment-wrap"
+_NOT_YET = {
+    ("wp-golfpost-tv", "authors"): _GOLFPOST,
+    ("wp-golfpost-tv", "text"): _GOLFPOST,
+    ("wp-golfpost-tv", "time"): _GOLFPOST,
+}
+_ALL = sorted(
     path.name.removesuffix(".truth.json")
     for path in (CORPUS.glob("*.truth.json") if CORPUS.is_dir() else [])
     if path.name.startswith(("blogger", "bt-", "wp-"))
 )
+SLUGS = _ALL
+
+
+def _slugs(check: str) -> list[Any]:
+    """Every page, those this check does not pass yet marked as strict expected failures."""
+    return [
+        pytest.param(slug, marks=pytest.mark.xfail(strict=True, reason=_NOT_YET[slug, check]))
+        if (slug, check) in _NOT_YET
+        else slug
+        for slug in _ALL
+    ]
+
+
 _CACHE: dict[str, tuple[ParsedPage, dict[str, Any]]] = {}
 
 pytestmark = pytest.mark.skipif(not SLUGS, reason="../shared/corpus is not present")
@@ -40,7 +62,7 @@ def test_comment_ids_in_page_order(slug: str) -> None:
     assert [c.id for c in page.comments] == [c["id"] for c in truth["comments"]]
 
 
-@pytest.mark.parametrize("slug", SLUGS)
+@pytest.mark.parametrize("slug", _slugs("authors"))
 def test_parents_authors_and_flags(slug: str) -> None:
     page, truth = _load(slug)
     got = {c.id: c for c in page.comments}
@@ -54,7 +76,7 @@ def test_parents_authors_and_flags(slug: str) -> None:
         assert comment.kind == (kind or "comment"), expected["id"]
 
 
-@pytest.mark.parametrize("slug", SLUGS)
+@pytest.mark.parametrize("slug", _slugs("text"))
 def test_text_starts(slug: str) -> None:
     page, truth = _load(slug)
     got = {c.id: c for c in page.comments}
@@ -63,13 +85,19 @@ def test_text_starts(slug: str) -> None:
         assert _collapse(got[expected["id"]].text).startswith(start), expected["id"]
 
 
-@pytest.mark.parametrize("slug", SLUGS)
-def test_dated_comments_have_a_time(slug: str) -> None:
+@pytest.mark.parametrize("slug", _slugs("time"))
+def test_each_comment_has_the_exact_time_the_page_states(slug: str) -> None:
+    """Our UTC instant, shown at the blog's offset, is the page's clock to the minute (see
+    tests/support/corpus_time.py; exactly one hour off is accepted for daylight saving)."""
     page, truth = _load(slug)
     got = {c.id: c for c in page.comments}
+    pairs = {n: got[item["id"]] for n, item in enumerate(truth["comments"]) if item["id"] in got}
+    offset = blog_offset(truth, pairs)
     for expected in truth["comments"]:
-        if expected["date_text"]:
-            assert got[expected["id"]].published is not None, expected["id"]
+        if not expected["date_text"]:
+            continue
+        right, _by_dst = time_verdict(expected["date_text"], got[expected["id"]].published, offset)
+        assert right, (expected["id"], expected["date_text"], got[expected["id"]].published)
 
 
 @pytest.mark.parametrize("slug", SLUGS)

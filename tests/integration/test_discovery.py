@@ -11,6 +11,8 @@ from typing import Any
 
 import httpx
 import pytest
+from blogger_standin import BloggerSite
+from wp_standin import WordPressSite, make_fetch, serve
 
 from scraper.config import SiteConfig
 from scraper.discover import Discovered, DiscoveryLimits, discover_site
@@ -18,8 +20,6 @@ from scraper.errors import ParseError
 from scraper.models import Comment, ParsedPage, Post
 from scraper.parse import parse_page
 from scraper.threads import complete_thread
-from tests.integration.blogger_standin import BloggerSite
-from tests.integration.wp_standin import WordPressSite, make_fetch, serve
 
 
 @pytest.fixture

@@ -12,11 +12,7 @@ from datetime import UTC, datetime, timedelta
 from email.utils import format_datetime
 
 import pytest
-
-from scraper.config import FetchConfig
-from scraper.fetch import Fetcher
-from scraper.models import FetchOutcome
-from tests.integration.servers import (
+from servers import (
     Handler,
     Hit,
     MisbehavingServer,
@@ -26,6 +22,10 @@ from tests.integration.servers import (
     redirect,
     status,
 )
+
+from scraper.config import FetchConfig
+from scraper.fetch import Fetcher
+from scraper.models import FetchOutcome
 
 LOCAL = frozenset({"127.0.0.1"})
 FAST = FetchConfig(

@@ -9,11 +9,9 @@ from collections.abc import Iterator
 from dataclasses import replace
 
 import pytest
-
-from scraper.config import FetchConfig
-from scraper.fetch import Fetcher
-from scraper.models import FetchOutcome
-from tests.integration.servers import (
+from servers import (
+    FAST,
+    LOCAL,
     ConcurrencyGauge,
     Handler,
     Hit,
@@ -23,15 +21,10 @@ from tests.integration.servers import (
     status,
 )
 
-LOCAL = frozenset({"127.0.0.1"})
-FAST = FetchConfig(
-    user_agent="blogarchive/0.1 (+https://example.org/contact)",
-    concurrency=8,
-    per_host_concurrency=2,
-    delay=0.0,
-    timeout=2.0,
-    retries=0,
-)
+from scraper.config import FetchConfig
+from scraper.fetch import Fetcher
+from scraper.models import FetchOutcome
+
 ROBOTS = b"""User-agent: *
 Disallow: /private
 Crawl-delay: 0.15

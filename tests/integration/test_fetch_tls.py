@@ -14,11 +14,10 @@ from pathlib import Path
 
 import pytest
 import trustme
+from servers import FAST, LOCAL, MisbehavingServer, page
 
 from scraper.fetch import Fetcher
 from scraper.models import FetchOutcome
-from tests.integration.servers import MisbehavingServer, page
-from tests.integration.test_fetch_limits import FAST, LOCAL
 
 REPO = Path(__file__).resolve().parents[2]
 
@@ -75,7 +74,7 @@ def test_a_trusted_certificate_is_accepted_via_ssl_cert_file(
     authority.cert_pem.write_to_path(str(bundle))
     code = (
         "import asyncio, json, sys\n"
-        "from tests.integration.test_fetch_tls import _fetch\n"
+        "from test_fetch_tls import _fetch\n"
         "outcome = _fetch(sys.argv[1])\n"
         "print(json.dumps([outcome.status, outcome.reason]))\n"
     )
@@ -83,7 +82,13 @@ def test_a_trusted_certificate_is_accepted_via_ssl_cert_file(
         [sys.executable, "-c", code, server.url("/post")],
         check=False,
         cwd=REPO,
-        env={**os.environ, "PYTHONPATH": str(REPO), "SSL_CERT_FILE": str(bundle)},
+        env={
+            **os.environ,
+            "PYTHONPATH": os.pathsep.join(
+                str(REPO / d) for d in (".", "tests/support", "tests/integration")
+            ),
+            "SSL_CERT_FILE": str(bundle),
+        },
         capture_output=True,
         text=True,
         timeout=60,

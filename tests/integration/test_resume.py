@@ -11,9 +11,7 @@ from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pytest
-
-from scraper.demo import DemoServer
-from tests.integration.scheduled_runs import (
+from scheduled_runs import (
     archive_dump,
     post_paths,
     query,
@@ -21,6 +19,8 @@ from tests.integration.scheduled_runs import (
     start_run,
     write_config,
 )
+
+from scraper.demo import DemoServer
 
 EXTRA_POSTS = 45  # per site: about 100 posts in all
 

@@ -11,6 +11,12 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from scheduled_runs import (
+    post_paths,
+    query,
+    run_to_end,
+    write_config,
+)
 
 from archive.db import Archive
 from scraper.config import Config, RevisitConfig, load_config
@@ -19,12 +25,6 @@ from scraper.demo.content import DemoBlog
 from scraper.models import RunReport
 from scraper.pipeline import run_once
 from scraper.progress import QuietReporter
-from tests.integration.scheduled_runs import (
-    post_paths,
-    query,
-    run_to_end,
-    write_config,
-)
 
 
 @pytest.fixture

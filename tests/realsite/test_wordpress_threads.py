@@ -7,7 +7,7 @@ from collections import Counter
 from pathlib import Path
 
 import pytest
-from conftest import RealWordPress
+from wp_real import RealWordPress
 from wp_truth import FIELDS, compare
 
 pytestmark = [pytest.mark.realsite, pytest.mark.slow]

@@ -8,12 +8,12 @@ import textwrap
 from pathlib import Path
 
 import pytest
+from archive_builders import SITE, URL, at, fetched, open_archive
 
 from archive.db import Archive
 from archive.queries import last_failures
 from scraper.errors import ArchiveError, LockedError
 from scraper.models import FetchOutcome, RunReport, SiteReport
-from tests.unit.test_archive_helpers import SITE, URL, at, fetched, open_archive
 
 REPO = Path(__file__).resolve().parents[2]
 

@@ -5,12 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-
-from archive.db import Archive
-from archive.ids import comment_id, post_id
-from archive.schema import SCHEMA_VERSION
-from scraper.errors import ArchiveError
-from tests.unit.test_archive_helpers import (
+from archive_builders import (
     SITE,
     URL,
     at,
@@ -20,6 +15,11 @@ from tests.unit.test_archive_helpers import (
     parsed,
     store,
 )
+
+from archive.db import Archive
+from archive.ids import comment_id, post_id
+from archive.schema import SCHEMA_VERSION
+from scraper.errors import ArchiveError
 
 
 def count(archive: Archive, table: str) -> int:

@@ -11,6 +11,7 @@ import scraper.parse as parse_module
 from scraper.dates import fixed_offset, from_epoch_ms, parse_human, parse_iso
 from scraper.htmltext import sanitise_html, visible_text
 from scraper.models import Comment, ParsedPage
+from scraper.parse import build_document
 from scraper.platforms.base import Document
 from scraper.platforms.common import (
     blog_timezone,
@@ -141,3 +142,9 @@ def test_a_crashing_parser_falls_through_with_a_note(monkeypatch: pytest.MonkeyP
     page = parse_module.parse_page(b"<html><body><p>x</p></body></html>", "https://x.example/")
     assert page.platform == "generic"
     assert any("broken parser failed" in note for note in page.notes)
+
+
+def test_a_malformed_link_costs_that_link_not_the_page() -> None:
+    doc = build_document(b"<p>x</p>", "https://blog.example/2024/01/post/", None)
+    assert doc.absolute("http://paul[.example/") is None  # urljoin raises on the lone "["
+    assert doc.absolute("/about") == "https://blog.example/about"

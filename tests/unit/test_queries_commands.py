@@ -10,13 +10,13 @@ from pathlib import Path
 
 import click
 import pytest
+from archive_builders import URL, at, comment, fetched, open_archive, parsed, store
 from click.testing import CliRunner
 
 from archive.commands import register
 from archive.db import Archive
 from archive.ids import comment_id
 from scraper.models import RunReport
-from tests.unit.test_archive_helpers import URL, at, comment, fetched, open_archive, parsed, store
 
 WP = "{http://wordpress.org/export/1.2/}"
 

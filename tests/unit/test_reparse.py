@@ -6,6 +6,7 @@ import json
 from dataclasses import replace
 from pathlib import Path
 
+from archive_builders import SITE, T0, fetched, open_archive
 from click.testing import CliRunner
 
 from archive.db import Archive
@@ -13,7 +14,6 @@ from scraper.cli import cli
 from scraper.models import FetchedPage
 from scraper.parse import parse_page
 from scraper.reparse import ReparseCounts, reparse_archive
-from tests.unit.test_archive_helpers import SITE, T0, fetched, open_archive
 
 FIXTURE = Path(__file__).parent.parent / "fixtures" / "pages" / "blogger-threaded"
 

@@ -14,6 +14,8 @@ from dataclasses import dataclass, field
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from types import TracebackType
 
+from scraper.config import FetchConfig
+
 
 @dataclass(frozen=True, slots=True)
 class Hit:
@@ -214,6 +216,18 @@ class MisbehavingServer:
         self._server.shutdown()
         self._server.server_close()
         self._thread.join(timeout=5)
+
+
+# The fetch settings the fault and limit tests use: loopback allowed, no delay, fast timeouts.
+LOCAL = frozenset({"127.0.0.1"})
+FAST = FetchConfig(
+    user_agent="blogarchive/0.1 (+https://example.org/contact)",
+    concurrency=8,
+    per_host_concurrency=2,
+    delay=0.0,
+    timeout=2.0,
+    retries=0,
+)
 
 
 # -- ready-made behaviours ------------------------------------------------------------------

@@ -1,0 +1,60 @@
+"""The corpus's time rule: our UTC instant, shown at the blog's offset, equals the page's clock.
+
+A truth `date_text` is the wall clock the page shows. Our UTC `published` is rendered at the
+blog's UTC offset and compared to the minute (a date without a clock time by day). The offset is
+the one the truth's post stamp states; when it states none (the page never reveals its zone),
+the one fixed offset, in 15-minute steps, that fits most of the page's comments. A result exactly
+one hour off is accepted for daylight saving and reported apart. Shared by tests/corpus and
+bench/extraction.py.
+"""
+
+from __future__ import annotations
+
+import re
+from datetime import UTC, datetime, timedelta
+from typing import Any
+
+from scraper.dates import parse_human
+from scraper.models import Comment
+
+_CLOCK = re.compile(r"\d{1,2}[:.h]\d\d")
+_OFFSET = re.compile(r"T\d\d:\d\d.*([+-])(\d\d):?(\d\d)$")
+
+
+def blog_offset(truth: dict[str, Any], pairs: dict[int, Comment]) -> timedelta:
+    """The UTC offset the truth's post stamp states, else the one fixed offset that fits best."""
+    iso = ((truth.get("published") or {}).get("iso")) or ""
+    match = _OFFSET.search(iso)
+    if not match:
+        return best_offset(truth, pairs)
+    sign = -1 if match.group(1) == "-" else 1
+    return sign * timedelta(hours=int(match.group(2)), minutes=int(match.group(3)))
+
+
+def best_offset(truth: dict[str, Any], pairs: dict[int, Comment]) -> timedelta:
+    """The offset (15-minute steps, ±14 h) under which most matched comments show their time."""
+    samples = [
+        (truth["comments"][i]["date_text"], c.published)
+        for i, c in pairs.items()
+        if truth["comments"][i].get("date_text") and c.published is not None
+    ]
+    best, best_hits = timedelta(0), -1
+    for quarter in sorted(range(-56, 57), key=abs):
+        offset = timedelta(minutes=15 * quarter)
+        hits = sum(time_verdict(text, ours, offset) == (True, False) for text, ours in samples)
+        if hits > best_hits:
+            best, best_hits = offset, hits
+    return best
+
+
+def time_verdict(date_text: str, ours: datetime | None, offset: timedelta) -> tuple[bool, bool]:
+    """(right, right only with the one-hour daylight-saving allowance)."""
+    shown = parse_human(date_text, UTC)
+    if shown is None or ours is None:
+        return False, False
+    local = (ours.astimezone(UTC) + offset).replace(second=0, microsecond=0)
+    if not _CLOCK.search(date_text):
+        return local.date() == shown.date(), False
+    if local == shown:
+        return True, False
+    return abs(local - shown) == timedelta(hours=1), True
