@@ -21,7 +21,7 @@ from archive import queries, render
 from archive.datasette import metadata
 from archive.db import connect
 from archive.search import search as run_search
-from scraper.errors import BlogArchiveError
+from scraper.core.errors import BlogArchiveError
 
 F = TypeVar("F", bound=Callable[..., Any])
 # Authorizer action codes (sqlite3.h): the read-only `sql` command refuses these outright.

@@ -17,8 +17,8 @@ from archive import frontier, lock, store
 from archive.ids import from_iso, now_utc, to_iso
 from archive.schema import migrate, needs_migration
 from archive.store import StoreResult
-from scraper.errors import ArchiveError
-from scraper.models import Comment, FetchedPage, FetchOutcome, ParsedPage, RunReport
+from scraper.core.errors import ArchiveError
+from scraper.core.models import Comment, FetchedPage, FetchOutcome, ParsedPage, RunReport
 
 RUN_STATUSES = frozenset({"ok", "partial", "failed", "interrupted"})
 # Runs that went through their sites; an interrupted run left work in the frontier instead.

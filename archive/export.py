@@ -16,7 +16,7 @@ from urllib.parse import urlsplit
 
 from archive.queries import COMMENT_COLUMNS, POST_COLUMNS, row_dict
 from archive.search import normalise_since
-from scraper.errors import ArchiveError
+from scraper.core.errors import ArchiveError
 
 _XML_INVALID = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
 CSV_COLUMNS = (

@@ -6,7 +6,7 @@ import sqlite3
 from collections.abc import Iterable
 
 from archive.ids import now_utc, to_iso
-from scraper.errors import ArchiveError
+from scraper.core.errors import ArchiveError
 
 KINDS = frozenset({"post", "listing", "comments"})
 PENDING = "pending"

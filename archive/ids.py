@@ -6,7 +6,7 @@ import hashlib
 import json
 from datetime import UTC, datetime
 
-from scraper.models import Comment, Post, iso_utc
+from scraper.core.models import Comment, Post, iso_utc
 
 ID_LENGTH = 16  # hex digits: 64 bits, collision-free in practice for any one archive
 

@@ -9,7 +9,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 from archive.ids import now_utc, to_iso
-from scraper.errors import LockedError
+from scraper.core.errors import LockedError
 
 
 def lock_path(db_path: Path) -> Path:

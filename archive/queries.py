@@ -8,7 +8,7 @@ import sqlite3
 from dataclasses import dataclass, field
 from typing import Any
 
-from scraper.errors import ArchiveError, NotFoundError
+from scraper.core.errors import ArchiveError, NotFoundError
 
 POST_COLUMNS = (
     "id, site, url, source_url, platform, platform_id, title, author, published_at, updated_at,"

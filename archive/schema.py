@@ -6,7 +6,7 @@ import sqlite3
 from collections.abc import Callable
 from typing import TYPE_CHECKING
 
-from scraper.urls import thread_url
+from scraper.core.urls import thread_url
 
 if TYPE_CHECKING:
     from sqlite_utils import Database

@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any, Literal
 
-from scraper.errors import ArchiveError
+from scraper.core.errors import ArchiveError
 
 Where = Literal["posts", "comments", "all"]
 # bm25 costs ~1 µs per matching row; a word in every row of a million would take a second.

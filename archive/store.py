@@ -17,7 +17,7 @@ from archive.ids import (
     post_id,
     to_iso,
 )
-from scraper.models import Comment, FetchedPage, ParsedPage
+from scraper.core.models import Comment, FetchedPage, ParsedPage
 
 COMPRESSION = "zlib"
 

@@ -34,7 +34,7 @@ from archive.ids import (
     post_id,
 )
 from archive.search import search
-from scraper.models import Comment, FetchedPage, ParsedPage, Post
+from scraper.core.models import Comment, FetchedPage, ParsedPage, Post
 
 T0 = datetime(2020, 1, 1, tzinfo=UTC)
 COMMON = ["the", "and", "to", "of", "a", "is", "it", "that", "in", "you"]

@@ -34,9 +34,9 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "tests" / "support"
 from _common import write_section
 from corpus_time import blog_offset, time_verdict
 
-from scraper.dates import parse_iso
-from scraper.models import Comment, ParsedPage
-from scraper.parse import parse_page
+from scraper.core.dates import parse_iso
+from scraper.core.models import Comment, ParsedPage
+from scraper.parse.page import parse_page
 
 ROOT = Path(__file__).resolve().parents[1]
 DEFAULT_CORPUS = ROOT.parent / "shared" / "corpus"

@@ -2,17 +2,17 @@
 
 from typing import TYPE_CHECKING, Any
 
-from scraper.errors import BlogArchiveError, ConfigError, FetchError, ParseError
-from scraper.models import Comment, FetchedPage, FetchOutcome, ParsedPage, Post, RunReport
+from scraper.core.errors import BlogArchiveError, ConfigError, FetchError, ParseError
+from scraper.core.models import Comment, FetchedPage, FetchOutcome, ParsedPage, Post, RunReport
 
 if TYPE_CHECKING:
-    from scraper.parse import parse_page
+    from scraper.parse.page import parse_page
 
 
 def __getattr__(name: str) -> Any:
     # The parsers (bs4, lxml, nh3) load on first use: a cron run of 304s never needs them.
     if name == "parse_page":
-        from scraper.parse import parse_page
+        from scraper.parse.page import parse_page
 
         return parse_page
     raise AttributeError(f"module 'scraper' has no attribute {name!r}")

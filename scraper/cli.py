@@ -16,8 +16,8 @@ import click
 from archive.db import Archive
 from archive.lock import describe as describe_lock
 from scraper import __version__
-from scraper.config import Config, load_config
-from scraper.errors import (
+from scraper.core.config import Config, load_config
+from scraper.core.errors import (
     BlogArchiveError,
     ConfigError,
     FetchError,
@@ -25,7 +25,7 @@ from scraper.errors import (
     NotFoundError,
     ParseError,
 )
-from scraper.models import RunReport
+from scraper.core.models import RunReport
 
 EXIT_OK, EXIT_FAILED_PAGES, EXIT_USAGE, EXIT_LOCKED = 0, 1, 2, 3
 DEFAULT_CONFIG = Path("config.toml")
@@ -106,8 +106,8 @@ def cli() -> None:
 @click.option("--config", "config_path", type=click.Path(path_type=Path), help="Config file.")
 def parse(source: str, page_url: str | None, as_json: bool, config_path: Path | None) -> None:
     """Parse one saved HTML file or one http(s) URL into post and comments."""
-    from scraper.parse import parse_page
-    from scraper.single import load_source
+    from scraper.app.single import load_source
+    from scraper.parse.page import parse_page
 
     with translate_errors():
         body, content_type, url = load_source(source, page_url, _config_for(config_path).fetch)
@@ -115,7 +115,7 @@ def parse(source: str, page_url: str | None, as_json: bool, config_path: Path | 
     if as_json:
         click.echo(json.dumps(parsed.to_dict(), ensure_ascii=False, indent=2))
         return
-    from scraper.render import print_parsed
+    from scraper.app.render import print_parsed
 
     print_parsed(parsed)
 
@@ -156,8 +156,8 @@ def _run_pipeline(
     allow_private: frozenset[str] | None = None,
     summary: bool | None = None,
 ) -> RunReport:
-    from scraper.pipeline import run_once
-    from scraper.progress import make_reporter
+    from scraper.run.pipeline import run_once
+    from scraper.run.progress import make_reporter
 
     reporter = make_reporter(log_json=log_json, quiet=quiet)
     try:
@@ -176,7 +176,7 @@ def _run_pipeline(
         reporter.close()
     # Cron mails whatever a job prints: the summary is for people at a terminal.
     if not quiet and (summary if summary is not None else sys.stdout.isatty()):
-        from scraper.render import print_run_summary
+        from scraper.app.render import print_run_summary
 
         print_run_summary(report, config.archive.path)
     return report
@@ -187,7 +187,7 @@ def _run_pipeline(
 @click.option("--keep-serving", is_flag=True, help="Keep the demo blog up after the scrape.")
 def demo(db_path: str, keep_serving: bool) -> None:
     """Serve the bundled demo blog on 127.0.0.1 and archive it completely."""
-    from scraper.demo_run import run_demo
+    from scraper.app.demo_run import run_demo
 
     with translate_errors():
         report = run_demo(
@@ -233,7 +233,7 @@ def _busiest_post(db_path: str) -> str | None:
 @click.option("--site", "site_name", help="Only this site's pages.")
 def reparse(config_path: Path | None, db_path: str | None, site_name: str | None) -> None:
     """Rebuild posts and comments from the stored raw pages with the current parsers (offline)."""
-    from scraper.reparse import reparse_archive
+    from scraper.app.reparse import reparse_archive
 
     with translate_errors():
         config = _config_for(config_path)
@@ -256,7 +256,7 @@ def reparse(config_path: Path | None, db_path: str | None, site_name: str | None
 def status(config_path: Path | None, db_path: str | None, as_json: bool) -> None:
     """Per site: last run, next due, pages that failed last run, incomplete threads."""
     from archive import queries as archive_queries
-    from scraper.status import print_status, site_status
+    from scraper.app.status import print_status, site_status
 
     with translate_errors():
         config = _config_for(config_path)

@@ -9,9 +9,9 @@ from datetime import UTC, datetime, timedelta
 from typing import Literal
 from zoneinfo import ZoneInfo
 
+from scraper.core.errors import NotFoundError
 from scraper.demo.generated import extra_posts, filler_comments
 from scraper.demo.stories import BLOGGER_POSTS, WORDPRESS_POSTS, PostSpec
-from scraper.errors import NotFoundError
 
 Platform = Literal["blogger", "wordpress"]
 WP_COMMENTS_PER_PAGE = 20  # top-level threads per comment page, as WordPress counts them

@@ -15,9 +15,9 @@ from types import TracebackType
 from typing import Literal
 from urllib.parse import parse_qsl, urlsplit
 
+from scraper.core.errors import NotFoundError
 from scraper.demo.content import DemoBlog, build_blogs, with_comment
 from scraper.demo.routes import Page, route
-from scraper.errors import NotFoundError
 
 
 @dataclass(frozen=True)

@@ -8,9 +8,9 @@ from typing import Any
 
 import pytest
 
-from scraper.models import ParsedPage
-from scraper.parse import build_document
-from scraper.platforms.extra import EXTRA_PARSERS, GENERIC_PARSER
+from scraper.core.models import ParsedPage
+from scraper.parse.page import build_document
+from scraper.parse.platforms.extra import EXTRA_PARSERS, GENERIC_PARSER
 
 CORPUS = Path(__file__).resolve().parents[3] / "shared" / "corpus"
 SLUGS = {

@@ -9,8 +9,8 @@ from typing import Any
 import pytest
 from corpus_time import blog_offset, time_verdict
 
-from scraper.models import ParsedPage
-from scraper.parse import parse_page
+from scraper.core.models import ParsedPage
+from scraper.parse.page import parse_page
 
 CORPUS = Path(__file__).resolve().parents[3] / "shared" / "corpus"
 # Pages whose markup today's parsers do not read right yet (the extraction issue): each case

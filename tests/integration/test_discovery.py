@@ -14,12 +14,12 @@ import pytest
 from blogger_standin import BloggerSite
 from wp_standin import WordPressSite, make_fetch, serve
 
-from scraper.config import SiteConfig
-from scraper.discover import Discovered, DiscoveryLimits, discover_site
-from scraper.errors import ParseError
-from scraper.models import Comment, ParsedPage, Post
-from scraper.parse import parse_page
-from scraper.threads import complete_thread
+from scraper.core.config import SiteConfig
+from scraper.core.errors import ParseError
+from scraper.core.models import Comment, ParsedPage, Post
+from scraper.discover.site import Discovered, DiscoveryLimits, discover_site
+from scraper.parse.page import parse_page
+from scraper.threads.complete import complete_thread
 
 
 @pytest.fixture

@@ -23,9 +23,9 @@ from servers import (
     status,
 )
 
-from scraper.config import FetchConfig
-from scraper.fetch import Fetcher
-from scraper.models import FetchOutcome
+from scraper.core.config import FetchConfig
+from scraper.core.models import FetchOutcome
+from scraper.fetch.fetcher import Fetcher
 
 LOCAL = frozenset({"127.0.0.1"})
 FAST = FetchConfig(

@@ -21,9 +21,9 @@ from servers import (
     status,
 )
 
-from scraper.config import FetchConfig
-from scraper.fetch import Fetcher
-from scraper.models import FetchOutcome
+from scraper.core.config import FetchConfig
+from scraper.core.models import FetchOutcome
+from scraper.fetch.fetcher import Fetcher
 
 ROBOTS = b"""User-agent: *
 Disallow: /private

@@ -16,8 +16,8 @@ import pytest
 import trustme
 from servers import FAST, LOCAL, MisbehavingServer, page
 
-from scraper.fetch import Fetcher
-from scraper.models import FetchOutcome
+from scraper.core.models import FetchOutcome
+from scraper.fetch.fetcher import Fetcher
 
 REPO = Path(__file__).resolve().parents[2]
 

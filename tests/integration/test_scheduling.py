@@ -19,12 +19,12 @@ from scheduled_runs import (
 )
 
 from archive.db import Archive
-from scraper.config import Config, RevisitConfig, load_config
+from scraper.core.config import Config, RevisitConfig, load_config
+from scraper.core.models import RunReport
 from scraper.demo import DemoServer
 from scraper.demo.content import DemoBlog
-from scraper.models import RunReport
-from scraper.pipeline import run_once
-from scraper.progress import QuietReporter
+from scraper.run.pipeline import run_once
+from scraper.run.progress import QuietReporter
 
 
 @pytest.fixture

@@ -13,9 +13,9 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from scraper.errors import ParseError
-from scraper.parse import build_document, parse_page
-from scraper.platforms.extra import EXTRA_PARSERS, GENERIC_PARSER
+from scraper.core.errors import ParseError
+from scraper.parse.page import build_document, parse_page
+from scraper.parse.platforms.extra import EXTRA_PARSERS, GENERIC_PARSER
 
 CORPUS = Path(__file__).resolve().parents[3] / "shared" / "corpus"
 FIXTURES = Path(__file__).resolve().parents[1] / "fixtures" / "pages"

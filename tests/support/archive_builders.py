@@ -7,7 +7,7 @@ from pathlib import Path
 
 from archive.db import Archive
 from archive.store import StoreResult
-from scraper.models import Comment, FetchedPage, ParsedPage, Post
+from scraper.core.models import Comment, FetchedPage, ParsedPage, Post
 
 T0 = datetime(2024, 3, 1, 12, 0, tzinfo=UTC)
 SITE = "demo"

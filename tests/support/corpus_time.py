@@ -14,8 +14,8 @@ import re
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
-from scraper.dates import parse_human
-from scraper.models import Comment
+from scraper.core.dates import parse_human
+from scraper.core.models import Comment
 
 _CLOCK = re.compile(r"\d{1,2}[:.h]\d\d")
 _OFFSET = re.compile(r"T\d\d:\d\d.*([+-])(\d\d):?(\d\d)$")

@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from types import TracebackType
 
-from scraper.config import FetchConfig
+from scraper.core.config import FetchConfig
 
 
 @dataclass(frozen=True, slots=True)

@@ -17,7 +17,7 @@ from urllib.parse import parse_qs, urlsplit
 
 import httpx
 
-from scraper.models import FetchedPage, FetchOutcome
+from scraper.core.models import FetchedPage, FetchOutcome
 
 Response = tuple[int, dict[str, str], bytes]
 PER_PAGE = 10  # posts per listing page and per feed page (WordPress's default)

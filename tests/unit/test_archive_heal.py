@@ -10,7 +10,7 @@ from click.testing import CliRunner
 
 from archive.db import Archive
 from scraper.cli import cli
-from scraper.models import Comment, FetchedPage, ParsedPage, Post
+from scraper.core.models import Comment, FetchedPage, ParsedPage, Post
 
 SITE = "wp"
 T0 = datetime(2024, 3, 1, 12, 0, tzinfo=UTC)

@@ -12,8 +12,8 @@ from archive_builders import SITE, URL, at, fetched, open_archive
 
 from archive.db import Archive
 from archive.queries import last_failures
-from scraper.errors import ArchiveError, LockedError
-from scraper.models import FetchOutcome, RunReport, SiteReport
+from scraper.core.errors import ArchiveError, LockedError
+from scraper.core.models import FetchOutcome, RunReport, SiteReport
 
 REPO = Path(__file__).resolve().parents[2]
 

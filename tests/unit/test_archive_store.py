@@ -19,7 +19,7 @@ from archive_builders import (
 from archive.db import Archive
 from archive.ids import comment_id, post_id
 from archive.schema import SCHEMA_VERSION
-from scraper.errors import ArchiveError
+from scraper.core.errors import ArchiveError
 
 
 def count(archive: Archive, table: str) -> int:

@@ -7,8 +7,8 @@ from pathlib import Path
 
 import pytest
 
-from scraper.config import Config, config_from_dict, load_config, parse_duration
-from scraper.errors import ConfigError
+from scraper.core.config import Config, config_from_dict, load_config, parse_duration
+from scraper.core.errors import ConfigError
 
 REPO = Path(__file__).resolve().parents[2]
 

@@ -10,7 +10,7 @@ import click
 import pytest
 
 from scraper.cli import cli
-from scraper.config import (
+from scraper.core.config import (
     ArchiveConfig,
     FetchConfig,
     RevisitConfig,

@@ -7,8 +7,8 @@ from pathlib import Path
 import pytest
 
 from scraper.demo import DemoServer
-from scraper.feedxml import fast_feed
-from scraper.sources import feedparser_feed, parse_feed
+from scraper.discover.feedxml import fast_feed
+from scraper.discover.sources import feedparser_feed, parse_feed
 
 FIXTURES = Path(__file__).resolve().parents[1] / "fixtures" / "discovery"
 BASE = "https://example.org/"

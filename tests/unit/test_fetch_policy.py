@@ -13,12 +13,12 @@ from email.utils import format_datetime
 
 import pytest
 
-from scraper.bodyread import BodyError, CappedReader, content_codings
-from scraper.errors import TooLargeError, UnsafeURLError
-from scraper.models import FetchedPage, FetchOutcome
-from scraper.netsafety import AddressGuard, is_public_address, split_http_url
-from scraper.responses import content_type_problem, unusable_reason
-from scraper.retrying import RetryPolicy, parse_retry_after, with_attempts
+from scraper.core.errors import TooLargeError, UnsafeURLError
+from scraper.core.models import FetchedPage, FetchOutcome, unusable_reason
+from scraper.fetch.bodyread import BodyError, CappedReader, content_codings
+from scraper.fetch.netsafety import AddressGuard, is_public_address, split_http_url
+from scraper.fetch.responses import content_type_problem
+from scraper.fetch.retrying import RetryPolicy, parse_retry_after, with_attempts
 
 NOW = datetime(2024, 5, 1, 12, 0, tzinfo=UTC)
 

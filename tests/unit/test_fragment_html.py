@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 from bs4 import BeautifulSoup, NavigableString, Tag
 
-from scraper.htmltext import fragment_html, sanitise_html
+from scraper.parse.htmltext import fragment_html, sanitise_html
 
 
 def _tag(markup: str) -> Tag:

@@ -4,10 +4,10 @@ from __future__ import annotations
 
 import pytest
 
-from scraper.parse import build_document
-from scraper.platforms.extra import GENERIC_PARSER
-from scraper.platforms.pieces import id_from_attr, split_byline
-from scraper.platforms.widgets import detect_widgets
+from scraper.parse.page import build_document
+from scraper.parse.platforms.extra import GENERIC_PARSER
+from scraper.parse.platforms.pieces import id_from_attr, split_byline
+from scraper.parse.platforms.widgets import detect_widgets
 
 URL = "https://blog.example/a-post/"
 

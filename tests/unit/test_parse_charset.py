@@ -6,9 +6,9 @@ from pathlib import Path
 
 import pytest
 
-import scraper.parse as parse_module
-from scraper.errors import ParseError
-from scraper.parse import decode_html, parse_page
+import scraper.parse.page as parse_module
+from scraper.core.errors import ParseError
+from scraper.parse.page import decode_html, parse_page
 
 PAGES = Path(__file__).resolve().parent.parent / "fixtures" / "pages"
 TEXT = "Grüße – café € “quoted”"

@@ -6,9 +6,9 @@ from dataclasses import dataclass, field
 
 import pytest
 
-import scraper.parse as parse_module
-from scraper.models import ParsedPage
-from scraper.platforms.base import Document
+import scraper.parse.page as parse_module
+from scraper.core.models import ParsedPage
+from scraper.parse.platforms.base import Document
 
 PAGE = b"<html><body><p>x</p></body></html>"
 

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from scraper.parse import parse_page
+from scraper.parse.page import parse_page
 
 PAGES = Path(__file__).resolve().parent.parent / "fixtures" / "pages"
 

@@ -7,13 +7,13 @@ from datetime import UTC, datetime, timedelta, timezone
 import pytest
 from bs4 import BeautifulSoup
 
-import scraper.parse as parse_module
-from scraper.dates import fixed_offset, from_epoch_ms, parse_human, parse_iso
-from scraper.htmltext import sanitise_html, visible_text
-from scraper.models import Comment, ParsedPage
-from scraper.parse import build_document
-from scraper.platforms.base import Document
-from scraper.platforms.common import (
+import scraper.parse.page as parse_module
+from scraper.core.dates import fixed_offset, from_epoch_ms, parse_human, parse_iso
+from scraper.core.models import Comment, ParsedPage
+from scraper.parse.htmltext import sanitise_html, visible_text
+from scraper.parse.page import build_document
+from scraper.parse.platforms.base import Document
+from scraper.parse.platforms.common import (
     blog_timezone,
     comment_count_from_text,
     page_index,

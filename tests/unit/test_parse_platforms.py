@@ -5,8 +5,8 @@ from __future__ import annotations
 from datetime import UTC, datetime
 from pathlib import Path
 
-from scraper.models import ParsedPage
-from scraper.parse import parse_page
+from scraper.core.models import ParsedPage
+from scraper.parse.page import parse_page
 
 PAGES = Path(__file__).resolve().parent.parent / "fixtures" / "pages"
 

@@ -7,10 +7,10 @@ from pathlib import Path
 
 import pytest
 
-from scraper.config import config_from_dict, platform_names
-from scraper.errors import ConfigError
-from scraper.parse import build_document, parse_page
-from scraper.platforms import PARSERS
+from scraper.core.config import config_from_dict, platform_names
+from scraper.core.errors import ConfigError
+from scraper.parse.page import build_document, parse_page
+from scraper.parse.platforms import PARSERS
 
 ROOT = Path(__file__).resolve().parents[2]
 FIXTURES = sorted((ROOT / "tests" / "fixtures").rglob("*.html"))

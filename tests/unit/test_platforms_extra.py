@@ -8,12 +8,12 @@ from typing import Any
 
 import pytest
 
-from scraper.models import ParsedPage
-from scraper.parse import build_document
-from scraper.platforms.drupal import PARSER as DRUPAL
-from scraper.platforms.extra import EXTRA_PARSERS, GENERIC_PARSER
-from scraper.platforms.livejournal import PARSER as LIVEJOURNAL
-from scraper.platforms.typepad import PARSER as TYPEPAD
+from scraper.core.models import ParsedPage
+from scraper.parse.page import build_document
+from scraper.parse.platforms.drupal import PARSER as DRUPAL
+from scraper.parse.platforms.extra import EXTRA_PARSERS, GENERIC_PARSER
+from scraper.parse.platforms.livejournal import PARSER as LIVEJOURNAL
+from scraper.parse.platforms.typepad import PARSER as TYPEPAD
 
 PAGES = Path(__file__).resolve().parents[1] / "fixtures" / "pages_extra"
 CASES = sorted(path.stem for path in PAGES.glob("*.html"))

@@ -7,8 +7,8 @@ from datetime import UTC, datetime
 
 import pytest
 
-from scraper.models import FetchedPage, FetchOutcome
-from scraper.politeness import (
+from scraper.core.models import FetchedPage, FetchOutcome
+from scraper.fetch.politeness import (
     MAX_CRAWL_DELAY,
     HostPacer,
     RobotsCache,

@@ -8,8 +8,8 @@ from datetime import datetime
 
 import pytest
 
-from scraper.models import SiteReport
-from scraper.progress import JsonLogReporter, QuietReporter, RichReporter, make_reporter
+from scraper.core.models import SiteReport
+from scraper.run.progress import JsonLogReporter, QuietReporter, RichReporter, make_reporter
 
 REPORT = SiteReport(
     site="garden",

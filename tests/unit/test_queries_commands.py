@@ -16,7 +16,7 @@ from click.testing import CliRunner
 from archive.commands import register
 from archive.db import Archive
 from archive.ids import comment_id
-from scraper.models import RunReport
+from scraper.core.models import RunReport
 
 WP = "{http://wordpress.org/export/1.2/}"
 

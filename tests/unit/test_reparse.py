@@ -10,10 +10,10 @@ from archive_builders import SITE, T0, fetched, open_archive
 from click.testing import CliRunner
 
 from archive.db import Archive
+from scraper.app.reparse import ReparseCounts, reparse_archive
 from scraper.cli import cli
-from scraper.models import FetchedPage
-from scraper.parse import parse_page
-from scraper.reparse import ReparseCounts, reparse_archive
+from scraper.core.models import FetchedPage
+from scraper.parse.page import parse_page
 
 FIXTURE = Path(__file__).parent.parent / "fixtures" / "pages" / "blogger-threaded"
 

@@ -8,9 +8,8 @@ from pathlib import Path
 
 import pytest
 
-from scraper.comment_feeds import html_to_text, parse_blogger_comments, parse_wp_rest_comments
-from scraper.errors import ParseError
-from scraper.sources import (
+from scraper.core.errors import ParseError
+from scraper.discover.sources import (
     links_from_page,
     parse_datetime,
     parse_feed,
@@ -18,6 +17,11 @@ from scraper.sources import (
     parse_wp_rest_posts,
     read_listing,
     sitemaps_from_robots,
+)
+from scraper.threads.comment_feeds import (
+    html_to_text,
+    parse_blogger_comments,
+    parse_wp_rest_comments,
 )
 
 FIXTURES = Path(__file__).resolve().parents[1] / "fixtures" / "discovery"

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from datetime import UTC, datetime
 
-from scraper.models import Comment
-from scraper.thread_merge import merge_comments
+from scraper.core.models import Comment
+from scraper.threads.merge import merge_comments
 
 
 def at(hour: int, minute: int = 0, second: int = 0) -> datetime:

@@ -9,9 +9,9 @@ from dataclasses import replace
 from datetime import UTC, datetime
 from typing import Any
 
-from scraper.models import Comment, FetchedPage, FetchOutcome, ParsedPage, Post
-from scraper.threads import ThreadResult, complete_thread
-from scraper.urls import thread_url
+from scraper.core.models import Comment, FetchedPage, FetchOutcome, ParsedPage, Post
+from scraper.core.urls import thread_url
+from scraper.threads.complete import ThreadResult, complete_thread
 
 POST = "https://blog.example/2024/05/own-post/"
 OTHER = "https://blog.example/2024/04/other-post/"

@@ -6,7 +6,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from scraper.urls import classify_url, in_scope, normalise_url, site_root
+from scraper.core.urls import classify_url, in_scope, normalise_url, site_root
 
 
 @pytest.mark.parametrize(

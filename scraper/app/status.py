@@ -1,0 +1,93 @@
+"""`blogarchive status`: what each configured site's schedule and last run look like."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+from typing import Any
+
+from rich.console import Console
+from rich.markup import escape
+from rich.table import Table
+
+from scraper.core.config import Config
+from scraper.core.models import iso_utc
+
+
+def site_status(
+    config: Config,
+    stats: dict[str, dict[str, Any]],
+    failures: dict[str, list[tuple[str, str | None]]],
+    last_runs: dict[str, datetime | None],
+    now: datetime | None = None,
+) -> list[dict[str, Any]]:
+    """One record per configured site (and per archived site no longer configured)."""
+    now = now or datetime.now(UTC)
+    rows: list[dict[str, Any]] = []
+    for site in config.sites:
+        last = last_runs.get(site.name)
+        next_due = last + site.every if last else None
+        archived = stats.get(site.name, {})
+        rows.append(
+            {
+                "site": site.name,
+                "url": site.url,
+                "last_run": iso_utc(last),
+                "last_run_status": archived.get("last_run_status"),
+                "next_due": iso_utc(next_due) if next_due and next_due > now else "now",
+                "posts": archived.get("posts", 0),
+                "comments": archived.get("comments", 0),
+                "incomplete_threads": archived.get("incomplete_threads", 0),
+                "failed_last_run": [
+                    {"url": url, "reason": reason} for url, reason in failures.get(site.name, [])
+                ],
+            }
+        )
+    configured = {site.name for site in config.sites}
+    for name, archived in stats.items():
+        if name not in configured:
+            rows.append(
+                {
+                    "site": name,
+                    "url": archived.get("url"),
+                    "configured": False,
+                    "posts": archived.get("posts", 0),
+                    "comments": archived.get("comments", 0),
+                }
+            )
+    return rows
+
+
+def _minute(stamp: str | None) -> str | None:
+    """An ISO stamp shortened to the minute, for narrow terminals ("now" stays "now")."""
+    if not stamp or stamp == "now":
+        return stamp
+    return stamp[:16].replace("T", " ")
+
+
+def print_status(rows: list[dict[str, Any]], lock_holder: str | None) -> None:
+    console = Console(highlight=False)
+    if lock_holder:
+        console.print(f"A run is in progress ({escape(lock_holder)}).")
+    table = Table()
+    widest = max((len(str(row["site"])) for row in rows), default=4)
+    table.add_column("site", no_wrap=True, min_width=widest)
+    for heading in ("last run", "status", "next due", "posts", "comments", "incomplete", "failed"):
+        table.add_column(heading)
+    for row in rows:
+        table.add_row(
+            escape(str(row["site"])),
+            _minute(row.get("last_run")) or "never",
+            str(row.get("last_run_status") or "-"),
+            _minute(row.get("next_due")) or "-",
+            str(row.get("posts", 0)),
+            str(row.get("comments", 0)),
+            str(row.get("incomplete_threads", 0)),
+            str(len(row.get("failed_last_run", []))),
+        )
+    console.print(table)
+    for row in rows:
+        for failure in row.get("failed_last_run", [])[:10]:
+            console.print(
+                f"[red]{escape(row['site'])}[/red] {escape(failure['url'])}: "
+                f"{escape(str(failure['reason']))}"
+            )

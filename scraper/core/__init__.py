@@ -1,0 +1,1 @@
+"""Shared vocabulary of the pipeline: models, errors, config, URLs, dates, the archive port."""

@@ -1,0 +1,1 @@
+"""Discover: find a site's posts in feeds, sitemaps, REST and listings."""

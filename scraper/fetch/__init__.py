@@ -1,0 +1,1 @@
+"""Fetch: the only network I/O (polite, bounded, failures as data)."""

@@ -1,0 +1,222 @@
+"""Bytes to ParsedPage: decode, build the soup once (lxml), pick the platform, run its parser."""
+
+from __future__ import annotations
+
+import codecs
+import re
+import warnings
+from dataclasses import replace
+
+from bs4 import BeautifulSoup, MarkupResemblesLocatorWarning, XMLParsedAsHTMLWarning
+
+from scraper.core.errors import ParseError
+
+try:  # optional: without it, undeclared non-UTF-8 pages fall back to cp1252
+    from charset_normalizer import from_bytes
+except ImportError:  # pragma: no cover - depends on the environment
+    from_bytes = None  # type: ignore[assignment]
+from scraper.core.models import Comment, ParsedPage
+from scraper.parse.platforms import PARSERS, Document, PlatformParser
+from scraper.parse.platforms.common import stable_comment_id, thread
+
+_HEADER_CHARSET = re.compile(r"charset\s*=\s*[\"']?([\w.:-]+)", re.IGNORECASE)
+_META_CHARSET = re.compile(
+    rb"<meta[^>]+charset\s*=\s*[\"']?\s*([\w.:-]+)|<\?xml[^>]+encoding\s*=\s*[\"']([\w.:-]+)",
+    re.IGNORECASE,
+)
+_BOMS = (
+    (codecs.BOM_UTF8, "utf-8"),
+    (codecs.BOM_UTF32_LE, "utf-32-le"),
+    (codecs.BOM_UTF32_BE, "utf-32-be"),
+    (codecs.BOM_UTF16_LE, "utf-16-le"),
+    (codecs.BOM_UTF16_BE, "utf-16-be"),
+)
+# Labels browsers treat as another encoding (WHATWG): latin-1 and ASCII pages are really cp1252.
+_ALIASES = {
+    "latin1": "cp1252",
+    "latin-1": "cp1252",
+    "iso-8859-1": "cp1252",
+    "iso8859-1": "cp1252",
+    "l1": "cp1252",
+    "us-ascii": "cp1252",
+    "ascii": "cp1252",
+    "iso-8859-9": "cp1254",
+    "tis-620": "cp874",
+    "x-sjis": "shift_jis",
+    "shift-jis": "shift_jis",
+    "sjis": "shift_jis",
+    "gb2312": "gb18030",
+    "gbk": "gb18030",
+    "utf8": "utf-8",
+    "unicode": "utf-16",
+}
+_NOT_HTML_TYPES = ("image/", "audio/", "video/", "font/", "application/pdf", "application/zip")
+_META_SCAN_BYTES = 16384
+
+
+def _soup(text: str) -> BeautifulSoup:
+    """The page's tree, built once by bs4's lxml builder and shared by every parser."""
+    with warnings.catch_warnings():
+        # XHTML-looking pages and tiny inputs make bs4 warn; the HTML parser is what we want.
+        warnings.simplefilter("ignore", XMLParsedAsHTMLWarning)
+        warnings.simplefilter("ignore", MarkupResemblesLocatorWarning)
+        return BeautifulSoup(text, "lxml")
+
+
+def _codec(label: str | None) -> str | None:
+    """A Python codec name for a charset label, or None when unknown."""
+    if not label:
+        return None
+    label = label.strip().strip("\"'").lower()
+    label = _ALIASES.get(label, label)
+    try:
+        return codecs.lookup(label).name
+    except LookupError:
+        return None
+
+
+def _declared(html: bytes, content_type: str | None) -> list[str]:
+    """Charsets the response declares: header first, then the page's meta / XML declaration."""
+    found: list[str] = []
+    if content_type and (header := _HEADER_CHARSET.search(content_type)):
+        found.append(header.group(1))
+    meta = _META_CHARSET.search(html[:_META_SCAN_BYTES])
+    if meta:
+        raw: bytes = meta.group(1) or meta.group(2)
+        found.append(raw.decode("ascii", "ignore"))
+    codecs_found: list[str] = []
+    for label in found:
+        name = _codec(label)
+        # A page cannot declare itself UTF-16 inside an ASCII-compatible meta tag.
+        if name and not name.startswith("utf-16") and name not in codecs_found:
+            codecs_found.append(name)
+    return codecs_found
+
+
+def _detect(html: bytes) -> str | None:
+    if from_bytes is None:
+        return None
+    best = from_bytes(html[:200_000]).best()
+    return best.encoding if best is not None else None
+
+
+def decode_html(html: bytes | str, content_type: str | None = None) -> str:
+    """Decode page bytes: BOM, then the header's charset, then the page's meta, then detection.
+
+    Declared charsets are tried strictly; UTF-8 is tried whenever a declaration fails (pages
+    often lie), then detection, then cp1252, which never leaves mojibake of ASCII text.
+    """
+    if isinstance(html, str):
+        return html
+    for bom, name in _BOMS:
+        if html.startswith(bom):
+            return html[len(bom) :].decode(name, errors="replace")
+    declared = _declared(html, content_type)
+    for name in dict.fromkeys([*declared, "utf-8"]):
+        try:
+            return html.decode(name)
+        except (UnicodeDecodeError, LookupError):
+            continue
+    detected = _codec(_detect(html))
+    if detected:
+        try:
+            return html.decode(detected)
+        except (UnicodeDecodeError, LookupError):
+            pass
+    return html.decode(declared[0] if declared else "cp1252", errors="replace")
+
+
+def _check_input(html: bytes | str, content_type: str | None) -> None:
+    if content_type and content_type.split(";")[0].strip().lower().startswith(_NOT_HTML_TYPES):
+        raise ParseError(f"not an HTML page (content type {content_type.split(';')[0]})")
+    head = html[:2048]
+    if isinstance(head, str):
+        head = head.encode("utf-8", "ignore")
+    if not head.strip():
+        raise ParseError("empty input")
+    if head.startswith((b"%PDF", b"\x89PNG", b"GIF8", b"\xff\xd8\xff", b"PK\x03\x04", b"\x1f\x8b")):
+        raise ParseError("not an HTML page (binary file)")
+    if head.count(b"\x00") > len(head) // 4 and not head.startswith((b"\xff\xfe", b"\xfe\xff")):
+        raise ParseError("not an HTML page (binary data)")
+
+
+def build_document(html: bytes | str, url: str | None, content_type: str | None) -> Document:
+    """Decode and parse the page once with the lxml tree builder."""
+    _check_input(html, content_type)
+    text = decode_html(html, content_type)
+    if "<" not in text:
+        raise ParseError("input is not HTML (no markup found)")
+    return Document.of(_soup(text), url, text)
+
+
+def _candidates(platform: str) -> list[PlatformParser]:
+    if platform == "auto":
+        return list(PARSERS)
+    named = [p for p in PARSERS if p.name == platform or p.name.startswith(platform + "-")]
+    if not named:
+        return list(PARSERS)
+    # A named platform's variants first (blogger, blogger-legacy), detector-approved one wins.
+    return named + [p for p in PARSERS if p not in named and p.name == "generic"]
+
+
+def _consistent(page: ParsedPage) -> ParsedPage:
+    """Give id-less comments a stable hash id, dedupe by id, make parent/depth agree."""
+    fixed: list[Comment] = []
+    for comment in page.comments:
+        if comment.id:
+            fixed.append(comment)
+            continue
+        ident = stable_comment_id(page.url, comment.author, comment.published, comment.text)
+        fixed.append(replace(comment, id=ident))
+    return replace(page, comments=thread(fixed))
+
+
+def parse_page(
+    html: bytes | str,
+    url: str | None = None,
+    *,
+    content_type: str | None = None,
+    platform: str = "auto",
+) -> ParsedPage:
+    """Parse one HTML page into its post, comments and links to more comments. No I/O.
+
+    Raises ParseError only for input that is not a readable HTML page; a parser failing on odd
+    markup falls through to the next candidate and leaves a note.
+    """
+    doc = build_document(html, url, content_type)
+    candidates = _candidates(platform)
+    notes: list[str] = []
+    forced = platform != "auto" and any(p.name == platform for p in candidates)
+    # Detectors run lazily, in order: once a parser has read the page, the later detectors'
+    # verdicts could not change the result (a parser that fails hands on to the next one).
+    detected = False
+    for parser in candidates:
+        if not _detects(parser, doc, notes):
+            continue
+        detected = True
+        page = _run(parser, doc, notes)
+        if page is not None:
+            return page
+    if forced and not detected:
+        for parser in candidates:
+            if parser.name == platform and (page := _run(parser, doc, notes)) is not None:
+                return page
+    return ParsedPage(url=url, platform="generic", notes=tuple(notes))
+
+
+def _run(parser: PlatformParser, doc: Document, notes: list[str]) -> ParsedPage | None:
+    try:
+        page = parser.parse(doc)
+    except Exception as error:  # a parser bug must not lose the page; next one tries
+        notes.append(f"{parser.name} parser failed: {type(error).__name__}: {error}")
+        return None
+    page = _consistent(page)
+    return replace(page, notes=(*page.notes, *notes)) if notes else page
+
+
+def _detects(parser: PlatformParser, doc: Document, notes: list[str]) -> bool:
+    try:
+        return parser.detect(doc)
+    except Exception as error:  # a detector bug must not lose the page
+        notes.append(f"{parser.name} detector failed: {type(error).__name__}: {error}")
+        return False

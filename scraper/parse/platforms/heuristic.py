@@ -1,0 +1,303 @@
+"""Comments found by shape: repeated blocks under a comment-ish container, with author and date."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from datetime import datetime, tzinfo
+from functools import lru_cache
+
+from bs4 import NavigableString, Tag
+
+from scraper.core.models import Comment
+from scraper.parse.htmltext import fragment_html, normalise_text
+from scraper.parse.platforms.base import Document
+from scraper.parse.platforms.common import (
+    classes_of,
+    page_index,
+    stable_comment_id,
+    strip_chrome,
+    thread,
+)
+from scraper.parse.platforms.pieces import (
+    attr,
+    id_from_attr,
+    looks_deleted,
+    read_date,
+    split_byline,
+    text_of,
+)
+
+_CONTAINER = re.compile(
+    r"^(?:[\w-]*[-_])?(?:(?:comments|kommentare|commentlist|responses|discussion|replies|children|indented)"
+    r"(?:[-_](?:list|section|area|container|wrapper|content|block|thread|holder))?"
+    r"|comment[-_](?:list|section|area|container|wrapper|block|thread|holder|replies))$",
+    re.IGNORECASE,
+)
+_NOT_CONTAINER = re.compile(
+    r"recent|widget|sidebar|latest|popular|form|respond|count|rss|feed|nav", re.I
+)
+_AUTHOR_CLASS = re.compile(r"author|user|poster|nick|commenter|\bfn\b|\bname\b|\bby\b", re.I)
+_DATE_CLASS = re.compile(r"date|time|meta|published|posted|when|stamp|ago|submitted", re.I)
+_BODY_CLASS = re.compile(r"content|body|text|message|entry", re.I)
+_CHROME_CLASS = re.compile(
+    r"reply|action|avatar|vote|share|like|report|edit|links|footer|tools|button", re.I
+)
+_OWNER_CLASSES = frozenset(
+    [
+        "bypostauthor",
+        "by-post-author",
+        "comment-by-node-author",
+        "by-node-author",
+        "blog-author",
+        "post-author-comment",
+        "comment-author-admin",
+        "by-author",
+        "is-author",
+    ]
+)
+_SAYS = re.compile(r"\s*(?:says|said|sagt|schrieb|wrote|a écrit|dice|dijo)\s*:?\s*$", re.IGNORECASE)
+_MAX_CONTAINERS = 12
+_PERMALINK = re.compile(r"#(?:comment|c)[-_]?\w+$")
+_HINT = re.compile(r"omment|ommentar|espons|eplies|children|indented|discussion", re.IGNORECASE)
+_NOT_BLOCKS = frozenset(
+    ["script", "style", "form", "h1", "h2", "h3", "h4", "noscript", "input", "textarea"]
+)
+
+
+@dataclass(slots=True)
+class _Fields:
+    author: str | None
+    author_url: str | None
+    published: datetime | None
+    meta_nodes: list[Tag]
+    nested: list[Tag]
+    body: Tag | None
+    permalink: Tag | None
+
+
+def _names(node: Tag) -> str:
+    value = node.attrs.get("class")
+    joined = " ".join(value) if isinstance(value, list) else (value or "")
+    return joined + " " + str(node.attrs.get("id") or "")
+
+
+def is_comment_container(node: Tag) -> bool:
+    """An element whose id or class names a comment list (not a form, counter or sidebar widget)."""
+    return _container_names((*classes_of(node), attr(node, "id") or ""))
+
+
+@lru_cache(maxsize=4096)
+def _container_names(names: tuple[str, ...]) -> bool:
+    # Cached: the same few class names repeat on every comment of a page, and across pages.
+    joined = " ".join(names)
+    if not joined.strip() or _NOT_CONTAINER.search(joined):
+        return False
+    return any(_CONTAINER.match(name) for name in names if name)
+
+
+@lru_cache(maxsize=4096)
+def _name_flags(names: str) -> tuple[bool, bool, bool, bool]:
+    """(comment-list hint, author-like, date-like, body-like) for a stripped "classes id" string."""
+    if not names:
+        return False, False, False, False
+    return (
+        bool(_HINT.search(names)),
+        bool(_AUTHOR_CLASS.search(names)),
+        bool(_DATE_CLASS.search(names)),
+        _is_body_names(names),
+    )
+
+
+def heuristic_comments(doc: Document, zone: tzinfo) -> tuple[tuple[Comment, ...], list[Tag]]:
+    """The best comment container's comments (document order) and the containers used."""
+    if "omment" not in doc.text and "ommentar" not in doc.text and "esponse" not in doc.text:
+        return (), []
+    index = page_index(doc)
+    hinted = [tag for name, tags in index.by_class.items() if _HINT.search(name) for tag in tags]
+    hinted += [tag for name, tag in index.by_id.items() if _HINT.search(name)]
+    hinted = sorted({id(tag): tag for tag in hinted}.values(), key=index.position)
+    candidates = [
+        node
+        for node in hinted
+        if is_comment_container(node)
+        and node.name not in ("h1", "h2", "h3", "h4", "a", "span", "p", "form", "script")
+        and not any(parent.name in ("aside", "nav") for parent in node.parents)
+    ]
+    outermost = [node for node in candidates if not any(p in candidates for p in node.parents)]
+    best: list[Comment] = []
+    best_container: Tag | None = None
+    for container in outermost[:_MAX_CONTAINERS]:
+        found: list[Comment] = []
+        _read_container(doc, container, None, zone, found, 0)
+        if len(found) > len(best):
+            best, best_container = found, container
+    if not best or best_container is None:
+        return (), []
+    return thread(best), [best_container]
+
+
+def _read_container(
+    doc: Document, container: Tag, parent: str | None, zone: tzinfo, out: list[Comment], level: int
+) -> None:
+    """Read the repeated blocks of `container`, descending through wrappers until some qualify."""
+    if level > 5:
+        return
+    children = [child for child in container.children if isinstance(child, Tag)]
+    before = len(out)
+    last_id: str | None = parent
+    for child in children:
+        if is_comment_container(child):
+            # Drupal-style: replies sit in a wrapper right after the comment they answer.
+            _read_container(doc, child, last_id, zone, out, level + 1)
+            continue
+        if child.name not in _NOT_BLOCKS:
+            fields = _fields(doc, child, zone)
+            if fields is not None:
+                last_id = _read_block(doc, child, fields, parent, zone, out)
+    if len(out) == before:
+        for child in children:
+            if child.name not in _NOT_BLOCKS:
+                _read_container(doc, child, parent, zone, out, level + 1)
+
+
+def _read_block(
+    doc: Document, block: Tag, fields: _Fields, parent: str | None, zone: tzinfo, out: list[Comment]
+) -> str:
+    skip = set(map(id, fields.nested)) | set(map(id, fields.meta_nodes))
+    holding = {id(p) for node in (*fields.nested, *fields.meta_nodes) for p in node.parents}
+    body = fields.body
+    if (
+        body is not None
+        and id(body) not in holding
+        and not any(id(p) in skip for p in body.parents)
+    ):
+        parts: list[Tag | NavigableString] = [body]
+    else:
+        parts = [
+            child
+            for child in block.children
+            if (type(child) is NavigableString or isinstance(child, Tag))
+            and id(child) not in skip
+            and id(child) not in holding
+            and not (isinstance(child, Tag) and _CHROME_CLASS.search(_names(child)))
+        ]
+    text = strip_chrome(text_of(parts))
+    comment_id = (
+        id_from_attr(attr(block, "id"))
+        or _anchor_id(block)
+        or stable_comment_id(doc.url, fields.author, fields.published, text)
+    )
+    permalink = (
+        doc.absolute(attr(fields.permalink, "href")) if fields.permalink is not None else None
+    )
+    out.append(
+        Comment(
+            id=comment_id,
+            parent_id=parent,
+            author=fields.author,
+            author_url=fields.author_url,
+            published=fields.published,
+            text=text,
+            html=fragment_html(parts),
+            deleted=looks_deleted(text),
+            by_post_author=bool(_OWNER_CLASSES & set(classes_of(block))),
+            permalink=permalink,
+        )
+    )
+    for container in fields.nested:
+        _read_container(doc, container, comment_id, zone, out, 1)
+    return comment_id
+
+
+def _fields(doc: Document, block: Tag, zone: tzinfo) -> _Fields | None:
+    """Author, date, body and nested reply lists of a candidate block; None if it is no comment.
+
+    One walk over the block's elements that does not enter nested comment lists (their
+    blocks are read on their own).
+    """
+    date_node: Tag | None = None
+    author_node: Tag | None = None
+    body: Tag | None = None
+    permalink: Tag | None = None
+    published: datetime | None = None
+    nested: list[Tag] = []
+    textual: tuple[Tag, datetime] | None = None
+    stack = [child for child in reversed(block.contents) if isinstance(child, Tag)]
+    seen = 0
+    while stack and seen < 1500:
+        node = stack.pop()
+        seen += 1
+        names = _names(node).strip()
+        hint, author_like, date_like, body_like = _name_flags(names)
+        if hint and is_comment_container(node):
+            nested.append(node)
+            continue
+        if author_node is None and (node.name == "cite" or (author_like and not date_like)):
+            author_node = node
+        if date_node is None and (node.name == "time" or date_like):
+            moment = read_date(node, zone) if len(node.get_text()) < 300 else None
+            if moment is not None:
+                date_node, published = node, moment
+        if date_node is None and textual is None and node.string and len(node.string) < 160:
+            # No date class: a short leaf whose words hold a date ("… am 12. März 2019, 18:20").
+            moment = read_date(node, zone)
+            if moment is not None:
+                textual = (node, moment)
+        if body is None and body_like:
+            body = node
+        if permalink is None and node.name == "a":
+            href = node.attrs.get("href")
+            if isinstance(href, str) and _PERMALINK.search(href):
+                permalink = node
+        stack.extend(child for child in reversed(node.contents) if isinstance(child, Tag))
+    if date_node is None and textual is not None:
+        date_node, published = textual
+    author = author_url = None
+    if author_node is not None:
+        author = _SAYS.sub("", normalise_text(author_node.get_text(" ", strip=True))) or None
+        if author is not None and date_node is not None and author_node in date_node.parents:
+            author, _ = split_byline(author)
+        link = author_node if author_node.name == "a" else author_node.find("a", href=True)
+        author_url = doc.absolute(attr(link, "href")) if link is not None else None
+    if date_node is not None and author is None:
+        author, _ = split_byline(date_node.get_text(" ", strip=True))
+    if date_node is None or not author or len(author) > 80:
+        return None
+    meta = [_direct_child(block, node) for node in (author_node, date_node) if node is not None]
+    return _Fields(
+        author,
+        author_url,
+        published,
+        [node for node in meta if node is not None],
+        nested,
+        body,
+        permalink,
+    )
+
+
+def _direct_child(block: Tag, node: Tag) -> Tag | None:
+    current: Tag | None = node
+    while current is not None and current.parent is not block:
+        current = current.parent if isinstance(current.parent, Tag) else None
+    return current
+
+
+def _is_body_names(names: str) -> bool:
+    lowered = names.lower()
+    return (
+        "comment" in lowered
+        and bool(_BODY_CLASS.search(names))
+        and not (_DATE_CLASS.search(names) or _AUTHOR_CLASS.search(names))
+    )
+
+
+def _anchor_id(block: Tag) -> str | None:
+    """An id on a preceding `<a id=…>` anchor or on a heading inside the block."""
+    previous = block.find_previous_sibling()
+    if isinstance(previous, Tag) and previous.name == "a":
+        found = id_from_attr(attr(previous, "id") or attr(previous, "name"))
+        if found:
+            return found
+    inner = block.find(id=re.compile(r"^(?:c|comment)[-_]?\d+$"))
+    return id_from_attr(attr(inner, "id")) if inner is not None else None

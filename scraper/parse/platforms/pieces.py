@@ -1,0 +1,184 @@
+"""Small readers shared by the extra platforms: ids, dates in the page's zone, bylines, text."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable
+from datetime import UTC, datetime, tzinfo
+from typing import Any
+
+from bs4 import NavigableString, Tag
+
+from scraper.core.dates import parse_human, parse_iso
+from scraper.parse.htmltext import normalise_text, visible_text
+from scraper.parse.platforms.pageindex import PageIndex
+
+_ISO_START = re.compile(r"^\s*\d{4}-\d\d-\d\d")
+_ID_DIGITS = re.compile(
+    r"(?:comment|cmt|li-comment|div-comment|trackback|ping|c|t|reply)[-_]?([0-9a-f]{3,}|\d+)$", re.I
+)
+# "by X", "von X", "par X" … before a name; "on", "am", "at", "|" … between a name and its date.
+_BY_WORDS = re.compile(
+    r"(?:^|\s)(?:posted|written|geschrieben|submitted|comment(?:ed)?|publié|escrito|scritto)?\s*"
+    r"(?:by|von|par|door|di|por|av|af|de|from):?\s+",
+    re.IGNORECASE,
+)
+_TRAILING_JOINERS = re.compile(
+    r"[\s,|·•:\-–—@]*"
+    r"(?:\b(?:on|at|am|um|le|el|il|op|den|the|said|says|wrote|schrieb|a écrit)\b[\s,|·•:\-–—]*)*$",
+    re.IGNORECASE,
+)
+_DATE_IN_TEXT = re.compile(
+    r"(?:\d{4}-\d\d-\d\d"
+    r"|\d{1,2}[./]\d{1,2}[./]\d{2,4}"
+    r"|\d{1,2}\.?\s+[^\W\d_]{3,}\.?,?\s+\d{4}"
+    r"|[^\W\d_]{3,}\.?\s+\d{1,2}(?:st|nd|rd|th)?,?\s+\d{4})"
+    r"(?:(?:[T ]|,?\s*(?:at|um|à|a las|alle|om|-|–)?\s*)\d{1,2}[:.h]\d\d(?::\d\d)?"
+    r"\s*(?:[ap]\.?m\.?)?(?:\s*(?:uhr|\(?utc\)?|gmt))?)?",
+    re.IGNORECASE,
+)
+_ANY_DIGIT = re.compile(r"\d")
+DELETED_TEXTS = (
+    "this comment has been removed",
+    "this comment was deleted",
+    "comment deleted",
+    "dieser kommentar wurde",
+    "ce commentaire a été supprimé",
+)
+
+
+def read_date(node: Tag | None, zone: tzinfo) -> datetime | None:
+    """A node's date: machine attributes (datetime, content, title) first, then its shown text."""
+    if node is None:
+        return None
+    for attribute in ("datetime", "content", "title", "data-time", "data-datetime"):
+        value = node.get(attribute)
+        if isinstance(value, str) and _ISO_START.match(value):
+            moment = parse_iso(value, zone)
+            if moment is not None:
+                return moment
+    for seen, inner in enumerate(node.descendants):  # cheaper than find_all on small nodes
+        if seen > 60:
+            break
+        if isinstance(inner, Tag) and inner.name in ("time", "abbr"):
+            moment = read_date(inner, zone)
+            if moment is not None:
+                return moment
+    text = node.get_text(" ", strip=True)
+    if not _ANY_DIGIT.search(text):  # every date pattern holds digits; skip the long regex
+        return None
+    match = find_date_text(text)
+    return read_date_text(match.group(0), zone) if match else None
+
+
+def read_date_text(text: str | None, zone: tzinfo) -> datetime | None:
+    """A shown date (ISO or human) read in `zone`; None when nothing date-like is there."""
+    if not text:
+        return None
+    stripped = text.strip()
+    if _ISO_START.match(stripped) and " " not in stripped:
+        moment = parse_iso(stripped, zone)
+        if moment is not None:
+            return moment
+    if "utc" in text.lower() or "gmt" in text.lower():
+        zone = UTC
+    return parse_human(text, zone)
+
+
+def find_date_text(text: str) -> re.Match[str] | None:
+    """The first date-looking span in running text ("am 21. Jan. 2015, 19:04")."""
+    return _DATE_IN_TEXT.search(text)
+
+
+def split_byline(text: str) -> tuple[str | None, str | None]:
+    """Split "geschrieben von X am 21. Jan. 2015, 19:04" / "Posted by: X | date" into (X, date)."""
+    text = normalise_text(text).replace("\n", " ")
+    match = find_date_text(text)
+    date_text = match.group(0).strip() if match else None
+    before = text[: match.start()] if match else text
+    if match and not before.strip():
+        before = text[match.end() :]
+    before = _TRAILING_JOINERS.sub("", before).strip()
+    by_matches = list(_BY_WORDS.finditer(before))
+    if by_matches:
+        before = before[by_matches[-1].end() :]
+    author = before.strip(" ,|:-–—·") or None
+    return author, date_text
+
+
+def has_by_word(text: str) -> bool:
+    """True when the text names someone with "by"/"von"/"par"… ("Von Jo Kranich, 12. März")."""
+    return _BY_WORDS.search(text) is not None
+
+
+def id_from_attr(value: str | None) -> str | None:
+    """The platform id in an element id like `comment-123`, `c001234`, `cmt42`, `li-comment-9`."""
+    if not value:
+        return None
+    match = _ID_DIGITS.search(value.strip())
+    return match.group(1) if match else None
+
+
+def text_of(parts: Iterable[Tag | NavigableString]) -> str:
+    """Visible text of several sibling pieces (tags or bare text), paragraphs kept."""
+    chunks: list[str] = []
+    for part in parts:
+        if isinstance(part, Tag):
+            chunks.append(visible_text(part))
+        elif type(part) is NavigableString:
+            chunks.append(str(part))
+    return normalise_text("\n\n".join(chunk for chunk in chunks if chunk.strip()))
+
+
+def attr(node: object, name: str) -> str | None:
+    """A string attribute of an element, or None (also for text nodes and None)."""
+    if not isinstance(node, Tag):
+        return None
+    value = node.get(name)
+    if isinstance(value, list):
+        return " ".join(value)
+    return value
+
+
+def find_tag(node: Tag | None, *args: Any, **kwargs: Any) -> Tag | None:
+    """`node.find(…)` narrowed to an element (bs4 may also return text nodes)."""
+    if node is None:
+        return None
+    found = node.find(*args, **kwargs)
+    return found if isinstance(found, Tag) else None
+
+
+def looks_deleted(text: str) -> bool:
+    """True when a comment's whole text is a removal notice."""
+    lowered = text.lower()
+    return len(lowered) < 120 and any(marker in lowered for marker in DELETED_TEXTS)
+
+
+def itemprop_first(index: PageIndex, name: str, within: Tag | None = None) -> Tag | None:
+    """The first element (document order) whose itemprop names `name`, inside `within` if given."""
+    best: Tag | None = None
+    best_pos = -1
+    for tags in index.by_name.values():
+        for tag in tags:
+            prop = tag.attrs.get("itemprop")
+            if isinstance(prop, str) and name in prop.split():
+                pos = index.position(tag)
+                if (best is None or pos < best_pos) and (within is None or inside(tag, within)):
+                    best, best_pos = tag, pos
+    return best
+
+
+def first_of(index: PageIndex, kind: str, value: str, within: Tag | None = None) -> Tag | None:
+    """The first element with class / tag name / itemprop `value`, inside `within` if given."""
+    if kind == "itemprop":
+        return itemprop_first(index, value, within)
+    tags = index.classes(value) if kind == "class" else index.names(value)
+    for tag in tags:
+        if within is None or tag is within or inside(tag, within):
+            return tag
+    return None
+
+
+def inside(node: Tag, ancestor: Tag) -> bool:
+    """True when `ancestor` is one of `node`'s parents."""
+    return any(parent is ancestor for parent in node.parents)

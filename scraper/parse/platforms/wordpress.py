@@ -1,0 +1,279 @@
+"""WordPress comments: classic `ol.commentlist`, modern `ol.comment-list`, block themes."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+from datetime import tzinfo
+from urllib.parse import urldefrag
+
+from bs4 import Tag
+
+from scraper.core.dates import parse_human, parse_iso
+from scraper.core.models import Comment, CommentKind, ParsedPage
+from scraper.parse.htmltext import sanitise_html, visible_text
+from scraper.parse.platforms.base import Document
+from scraper.parse.platforms.common import (
+    attr,
+    blog_timezone,
+    classes_of,
+    page_index,
+    strip_chrome,
+    text_of,
+    thread,
+)
+from scraper.parse.platforms.pageindex import PageIndex
+from scraper.parse.platforms.wordpress_page import (
+    comment_pages,
+    count_shown,
+    wordpress_post,
+    wordpress_post_id,
+)
+
+_COMMENT_ID = re.compile(r"^(?:li-)?comment-(\d+)$")
+_SAYS = re.compile(r"\s*(?:says|sagt|dit|dice|diz|zegt|says:|schreibt|écrit)\s*:?\s*$", re.I)
+
+_LIST_CLASSES = (
+    "comment-list",
+    "commentlist",
+    "wp-block-comment-template",
+    "pinglist",
+    "ping-list",
+    "trackbacklist",
+    "trackback-list",
+    "comments-list",
+)
+_CONTENT_CLASSES = (
+    "comment-content",
+    "wp-block-comment-content",
+    "comment-text",
+    "comment-entry",
+    "commenttext",
+)
+_AUTHOR_CLASSES = ("fn", "wp-block-comment-author-name", "comment-author-name", "comment-author")
+_DATE_CLASSES = (
+    "wp-block-comment-date",
+    "comment-date",
+    "comment-metadata",
+    "commentmetadata",
+    "comment-meta",
+    "comment-time",
+)
+_META_CLASSES = frozenset(
+    _AUTHOR_CLASSES
+    + _DATE_CLASSES
+    + ("reply", "comment-reply-link", "says", "avatar", "comment-awaiting-moderation", "vcard")
+    + (
+        "comment-footer",
+        "comment-header",
+        "comment-actions",
+        "edit-link",
+        "wp-block-comment-reply-link",
+    )
+)
+_KINDS: dict[str, CommentKind] = {"pingback": "pingback", "trackback": "trackback"}
+
+
+def _own_tags(item: Tag, nested: set[int]) -> Iterator[Tag]:
+    """Tags of one comment, not descending into replies (other comments or `.children` lists)."""
+    stack = [child for child in reversed(item.contents) if isinstance(child, Tag)]
+    while stack:
+        node = stack.pop()
+        if id(node) in nested or "children" in classes_of(node):
+            continue
+        yield node
+        stack.extend(child for child in reversed(node.contents) if isinstance(child, Tag))
+
+
+def _class_map(tags: list[Tag]) -> dict[str, Tag]:
+    """First tag per class among a comment's own tags (one pass, then dict lookups)."""
+    found: dict[str, Tag] = {}
+    for tag in tags:
+        for name in classes_of(tag):
+            found.setdefault(name, tag)
+    return found
+
+
+def _first(tags: list[Tag] | dict[str, Tag], classes: tuple[str, ...]) -> Tag | None:
+    by_class = tags if isinstance(tags, dict) else _class_map(tags)
+    for name in classes:
+        if name in by_class:
+            return by_class[name]
+    return None
+
+
+def _author(tags: list[Tag], by_class: dict[str, Tag]) -> tuple[str | None, str | None]:
+    node = _first(by_class, _AUTHOR_CLASSES)
+    if node is None:
+        node = next((tag for tag in tags if tag.name == "cite"), None)
+    if node is None:
+        return None, None
+    if "comment-author" in classes_of(node):
+        name = visible_text(node, skip=lambda t: "says" in classes_of(t) or t.name == "img")
+    else:
+        name = text_of(node) or ""
+    name = _SAYS.sub("", " ".join(name.split())).strip()
+    link = node if node.name == "a" else None
+    for child in node.descendants if link is None else ():
+        if isinstance(child, Tag) and child.name == "a" and attr(child, "href"):
+            link = child
+            break
+    url = attr(link, "href")
+    if url and "#comment-" in url:
+        url = None
+    return name or None, url
+
+
+def _text_only_body(tags: list[Tag]) -> Tag | None:
+    """A `.comment-body` that holds just the text (old themes), not the whole comment."""
+    for tag in tags:
+        if "comment-body" in classes_of(tag):
+            inner = tag.find_all(True)
+            if not any(_is_meta(node) or node.name == "time" for node in inner):
+                return tag
+    return None
+
+
+def _is_meta(tag: Tag) -> bool:
+    return any(name in _META_CLASSES for name in classes_of(tag)) or tag.name in (
+        "footer",
+        "header",
+    )
+
+
+def _parse_item(
+    item: Tag, number: str, parent: str | None, *, nested: set[int], doc: Document, zone: tzinfo
+) -> Comment:
+    tags = list(_own_tags(item, nested))
+    by_class = _class_map(tags)
+    kinds = set(classes_of(item))
+    for tag in tags[:2]:
+        if tag.name in ("article", "div"):
+            kinds.update(classes_of(tag))
+    kind: CommentKind = next(
+        (_KINDS[k] for k in ("pingback", "trackback") if k in kinds), "comment"
+    )
+    author, author_url = _author(tags, by_class)
+    time_tag = next((tag for tag in tags if tag.name == "time"), None)
+    published = parse_iso(attr(time_tag, "datetime"), zone) if time_tag is not None else None
+    date_node = _first(by_class, _DATE_CLASSES)
+    if published is None:
+        shown = text_of(time_tag) or (text_of(date_node) if date_node is not None else None)
+        published = parse_human(shown, zone)
+    permalink = None
+    for tag in tags:
+        href = attr(tag, "href") if tag.name == "a" else None
+        if href and href.endswith(f"#comment-{number}"):
+            permalink = doc.absolute(href)
+            break
+    if permalink is None and doc.url:
+        permalink = f"{urldefrag(doc.url)[0]}#comment-{number}"
+    content = _first(by_class, _CONTENT_CLASSES) or _text_only_body(tags)
+    if content is not None:
+        text = visible_text(content)
+        html = sanitise_html(content)
+    else:
+        # Pingbacks and old themes: the comment's own text minus its header, meta and replies.
+        def skip(tag: Tag) -> bool:
+            return id(tag) in nested or "children" in classes_of(tag) or _is_meta(tag)
+
+        text = strip_chrome(visible_text(item, skip=skip))
+        html = sanitise_html(item)
+    if kind != "comment" and author is None:
+        link = next((tag for tag in tags if tag.name == "a" and attr(tag, "href")), None)
+        author = text_of(link)
+        author_url = attr(link, "href")
+    return Comment(
+        id=number,
+        parent_id=parent,
+        kind=kind,
+        author=author,
+        author_url=doc.absolute(author_url) if author_url else None,
+        published=published,
+        text=text,
+        html=html,
+        deleted=False,
+        by_post_author="bypostauthor" in kinds,
+        permalink=permalink,
+    )
+
+
+def _comment_items(index: PageIndex, roots: list[Tag]) -> list[tuple[Tag, str]]:
+    """Outermost element of each comment (li#comment-N or li#li-comment-N), document order."""
+    candidates = [
+        tag for key, tag in index.by_id.items() if "comment-" in key and _COMMENT_ID.match(key)
+    ]
+    found: list[tuple[Tag, str]] = []
+    seen: set[str] = set()
+    for root in roots:
+        for tag in index.inside(root, candidates):
+            match = _COMMENT_ID.match(attr(tag, "id") or "")
+            if match and match.group(1) not in seen:
+                seen.add(match.group(1))
+                found.append((tag, match.group(1)))
+    found.sort(key=lambda item: index.position(item[0]))
+    return found
+
+
+def _roots(index: PageIndex) -> list[Tag]:
+    roots: list[Tag] = []
+    for name in _LIST_CLASSES:
+        roots.extend(tag for tag in index.classes(name) if tag.name in ("ol", "ul", "div"))
+    # Lists nested in another root would be walked twice.
+    roots = [r for r in roots if not any(o is not r and o in r.parents for o in roots)]
+    if not roots:
+        area = index.by_id.get("comments") or index.first_class("comments-area")
+        if area is not None:
+            roots = [area]
+    roots.sort(key=index.position)
+    return roots
+
+
+class WordPressParser:
+    """WordPress themes: `li#comment-N` (or `li#li-comment-N`) items nested in `.children` lists."""
+
+    name = "wordpress"
+
+    def detect(self, doc: Document) -> bool:
+        text = doc.text
+        return (
+            "/wp-content/" in text
+            or "/wp-includes/" in text
+            or "comment-reply-link" in text
+            or "wp-block-comment-template" in text
+            or 'content="WordPress' in text
+            or "content='WordPress" in text
+        )
+
+    def parse(self, doc: Document) -> ParsedPage:
+        index = page_index(doc)
+        post_id = wordpress_post_id(doc, index)
+        zone = blog_timezone(index)
+        items = _comment_items(index, _roots(index))
+        owners = {id(tag): number for tag, number in items}
+        raw: list[Comment] = []
+        nested = set(owners)
+        for tag, number in items:
+            parent = None
+            for ancestor in tag.parents:
+                if id(ancestor) in owners:
+                    parent = owners[id(ancestor)]
+                    break
+            raw.append(_parse_item(tag, number, parent, nested=nested, doc=doc, zone=zone))
+        bodies = index.names("body")
+        body_classes = set(classes_of(bodies[0])) if bodies else set()
+        count = count_shown(index)
+        more = comment_pages(doc, index)
+        return ParsedPage(
+            url=doc.url,
+            platform=self.name,
+            # Last: building the post detaches share bars from the tree.
+            post=wordpress_post(doc, index, post_id, zone),
+            comment_count_shown=count,
+            comments=thread(raw),
+            more_comments=more,
+            is_post=bool({"single", "single-post"} & body_classes) or bool(raw),
+        )
+
+
+PARSER = WordPressParser()

@@ -1,0 +1,260 @@
+"""One scheduled run: for each due site, discover → fetch → parse (process pool) → archive."""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import os
+from collections.abc import Sequence
+from dataclasses import replace
+from datetime import UTC, datetime
+from functools import partial
+from typing import Any
+from urllib.parse import urlsplit
+
+from scraper.core.config import Config, SiteConfig
+from scraper.core.models import FetchOutcome, ParsedPage, RunReport, SiteReport
+from scraper.core.storage import ArchiveStore
+from scraper.fetch.fetcher import Fetcher
+from scraper.run.parse_pool import parse_job
+from scraper.run.progress import Reporter
+from scraper.run.site_work import RunContext, SiteFeed, Tally
+from scraper.threads.complete import complete_thread
+
+log = logging.getLogger("blogarchive.run")
+
+
+def site_hosts(config: Config) -> frozenset[str]:
+    """Hostnames of the configured sites: the only private addresses we may request."""
+    return frozenset(urlsplit(site.url).hostname or "" for site in config.sites) - {""}
+
+
+def due_sites(
+    config: Config, store: ArchiveStore, only: Sequence[str], force: bool, now: datetime
+) -> list[SiteConfig]:
+    """The sites this run covers: those named (or all), minus those not yet due unless forced.
+
+    A site whose last run stopped early (killed, time budget, max_pages) still has queued work
+    in its frontier: it is due, so the next run finishes what that one started.
+    """
+    chosen = [config.site(name) for name in only] if only else list(config.sites)
+    if force or only:
+        return chosen
+    due = []
+    for site in chosen:
+        last = store.last_run_at(site.name)
+        if last is None or now - last >= site.every or store.frontier_pending(site.name, 1):
+            due.append(site)
+    return due
+
+
+async def run_once(
+    config: Config,
+    store: ArchiveStore,
+    *,
+    only: Sequence[str] = (),
+    force: bool = False,
+    reporter: Reporter,
+    allow_private: frozenset[str] | None = None,
+    parse_workers: int | None = None,
+    now: datetime | None = None,
+) -> RunReport:
+    """Run every due site concurrently; one bad page never ends the run.
+
+    `now` replaces the clock for due-ness and revisit decisions (tests simulate time passing);
+    what is stored keeps the real fetch times.
+    """
+    started = datetime.now(UTC)
+    clock = now or started
+    sites = due_sites(config, store, only, force, clock)
+    for site in sites:
+        store.ensure_site(site.name, site.url, site.platform)
+    run_id = store.start_run([site.name for site in sites], started)
+    workers = parse_workers if parse_workers is not None else (os.cpu_count() or 1)
+    loop = asyncio.get_running_loop()
+    deadline = loop.time() + config.run.time_budget.total_seconds()
+    reports: list[SiteReport] = []
+    status = "ok"
+    context: RunContext | None = None
+    try:
+        async with Fetcher(
+            config.fetch,
+            allow_private_hosts=site_hosts(config) if allow_private is None else allow_private,
+        ) as fetcher:
+            context = RunContext(config, store, fetcher, workers, reporter, run_id, deadline, clock)
+            reports = list(await asyncio.gather(*(_run_site(site, context) for site in sites)))
+    except BaseException:
+        status = "interrupted"
+        raise
+    finally:
+        if context is not None and context.executor is not None:
+            context.executor.shutdown(wait=True, cancel_futures=True)
+        report = RunReport(run_id, started, datetime.now(UTC), tuple(reports))
+        if status == "ok" and report.pages_failed:
+            status = "partial"
+        store.finish_run(run_id, report, status)
+    return report
+
+
+def _stop_reason(context: RunContext, tally: Tally, budget: int) -> str | None:
+    if budget <= 0:
+        return "max_pages reached; the rest waits for the next run"
+    # Every run finishes at least one page per site, however slow discovery was: a budget
+    # that ran out before the first page would leave each later run stuck at the same place.
+    done = tally.fetched + tally.not_modified + tally.failed + tally.robots_blocked
+    if done and asyncio.get_running_loop().time() > context.deadline:
+        return "time budget used up; the rest waits for the next run"
+    limit = context.config.run.max_failures_per_site
+    if tally.consecutive_failures >= limit:
+        return f"stopped after {tally.consecutive_failures} failures in a row; retried next run"
+    return None
+
+
+async def _run_site(site: SiteConfig, context: RunContext) -> SiteReport:
+    tally = Tally(site.name)
+    store = context.store
+    context.reporter.site_started(site.name)
+    feed = SiteFeed(site, context, tally)
+    discovery = asyncio.create_task(feed.run())
+    window = max(1, context.config.fetch.concurrency * 2)
+    inflight: dict[asyncio.Task[None], str] = {}
+    budget = site.max_pages
+    stopped: str | None = None
+    try:
+        while True:
+            stopped = stopped or _stop_reason(context, tally, budget - len(inflight))
+            capacity = min(window, budget)  # pages in flight count against max_pages
+            if stopped is None and len(inflight) < capacity:
+                taken = set(inflight.values())
+                for url, _kind in store.frontier_pending(site.name, capacity):
+                    if url not in taken and len(inflight) < capacity:
+                        task = asyncio.create_task(_process(url, site, context, tally, feed))
+                        inflight[task] = url
+            if not inflight and (
+                stopped is not None or (feed.finished and not store.frontier_pending(site.name, 1))
+            ):
+                break
+            feed.hungry = len(inflight) < window // 2
+            feed.wake.clear()
+            waiter: asyncio.Task[Any] = asyncio.create_task(feed.wake.wait())
+            done, _ = await asyncio.wait({*inflight, waiter}, return_when=asyncio.FIRST_COMPLETED)
+            waiter.cancel()
+            for task in inflight.keys() & done:
+                del inflight[task]
+                budget -= 1
+                task.result()
+    finally:
+        for task in inflight:
+            task.cancel()
+        discovery.cancel()
+        await asyncio.gather(discovery, *inflight, return_exceptions=True)
+    if not feed.finished or store.frontier_pending(site.name, 1):
+        # Left for the next run on purpose: the site stays due, and that run goes on from here.
+        feed.leave_for_next_run()
+        tally.errors.append(stopped or "stopped early; the rest waits for the next run")
+    else:
+        store.frontier_reset(site.name)
+    report = tally.freeze()
+    context.reporter.site_finished(report)
+    return report
+
+
+async def _parse(context: RunContext, outcome: FetchOutcome, site: SiteConfig) -> ParsedPage:
+    page = outcome.page
+    assert page is not None
+    return await _parse_body(context, site, page.body, page.final_url, page.content_type or None)
+
+
+async def _parse_body(
+    context: RunContext, site: SiteConfig, body: bytes, url: str, content_type: str | None = None
+) -> ParsedPage:
+    """Parse in the pool when there is one: post pages and their further comment pages alike."""
+    args = (body, url, content_type, site.platform)
+    pool = context.parse_pool()
+    if pool is None:
+        return parse_job(*args)
+    return await asyncio.get_running_loop().run_in_executor(pool, parse_job, *args)
+
+
+async def _process(
+    url: str,
+    site: SiteConfig,
+    context: RunContext,
+    tally: Tally,
+    feed: SiteFeed,
+) -> None:
+    """Fetch, parse and store one post page; every failure becomes a recorded outcome.
+
+    What a page changes in the archive, its `fetches` row and its frontier entry commit in one
+    transaction: a run killed at any instant
+    either archived the page (and the next run does not fetch it again) or left it to the next
+    run.
+    """
+    store = context.store
+    etag, last_modified = store.validators(url)
+    outcome = await context.fetcher.fetch(url, etag=etag, last_modified=last_modified)
+    tally.bytes_received += outcome.bytes_received
+    observed = outcome.fetched_at or datetime.now(UTC)
+    try:
+        await _archive(url, outcome, site, context, tally, feed, observed)
+    except Exception as error:  # a parser or store bug on one page: record, go on
+        log.exception("could not archive %s", url)
+        outcome = replace(outcome, status="failed", reason=f"{type(error).__name__}: {error}")
+        with store.batch():
+            store.record_fetch(context.run_id, site.name, outcome)
+            store.frontier_done(site.name, url, outcome.status)
+    if outcome.status == "ok":
+        tally.fetched += 1
+        tally.consecutive_failures = 0
+    elif outcome.status == "not_modified":
+        tally.not_modified += 1
+        tally.consecutive_failures = 0
+    elif outcome.status == "robots_blocked":
+        tally.robots_blocked += 1
+    elif outcome.status == "failed":
+        tally.failed += 1
+        tally.consecutive_failures += 1
+        tally.errors.append(f"{url}: {outcome.reason}")
+    context.reporter.page_done(site.name, url, outcome.status, outcome.reason)
+
+
+async def _archive(
+    url: str,
+    outcome: FetchOutcome,
+    site: SiteConfig,
+    context: RunContext,
+    tally: Tally,
+    feed: SiteFeed,
+    observed: datetime,
+) -> None:
+    store = context.store
+    page = outcome.page
+    stored = None
+    thread = None
+    parsed: ParsedPage | None = None
+    if outcome.status == "ok" and page is not None:
+        parsed = await _parse(context, outcome, site)
+        if parsed.is_post or parsed.comments:  # else a listing reached by a post-looking URL
+            more = partial(_parse_body, context, site)
+            thread = await complete_thread(parsed, page.final_url, feed.fetch, parse=more)
+    # One transaction per page: the page, its fetch row and its frontier mark commit together.
+    with store.batch():
+        if parsed is not None and thread is not None and page is not None:
+            stored = store.store_page(
+                site.name,
+                page,
+                replace(parsed, comments=thread.comments),
+                observed_at=observed,
+                thread_complete=thread.complete,
+                completeness_note=thread.note,
+            )
+        elif outcome.status == "not_modified":
+            store.mark_not_modified(url, observed)
+        store.record_fetch(context.run_id, site.name, outcome)
+        store.frontier_done(site.name, url, outcome.status)
+    if stored is not None:
+        tally.posts_new += int(stored.post_new)
+        tally.posts_changed += int(stored.post_changed)
+        tally.comments_new += stored.comments_new
+        tally.comments_changed += stored.comments_changed
+        tally.comments_removed += stored.comments_removed

@@ -1,0 +1,187 @@
+"""One site's work in a run: its tallies, and discovery feeding the fetch loop new and due posts."""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+from concurrent.futures import Executor
+from dataclasses import dataclass, field, replace
+from datetime import datetime
+from typing import Any
+
+from scraper.core.config import Config, SiteConfig
+from scraper.core.models import FetchOutcome, SiteReport
+from scraper.core.storage import ArchiveStore
+from scraper.core.urls import normalise_url
+from scraper.discover.site import discover_site
+from scraper.fetch.fetcher import Fetcher
+from scraper.run.parse_pool import make_executor
+from scraper.run.progress import Reporter
+from scraper.run.revisit import RevisitPlan
+
+log = logging.getLogger("blogarchive.run")
+
+# Discovered posts are queued in small transactions; a hungry fetch loop gets them at once.
+_DISCOVERY_FLUSH = 64
+
+
+@dataclass(slots=True)
+class Tally:
+    """Mutable counts while a site runs; frozen into a SiteReport at the end."""
+
+    site: str
+    fetched: int = 0
+    not_modified: int = 0
+    failed: int = 0
+    robots_blocked: int = 0
+    posts_new: int = 0
+    posts_changed: int = 0
+    comments_new: int = 0
+    comments_changed: int = 0
+    comments_removed: int = 0
+    bytes_received: int = 0
+    consecutive_failures: int = 0
+    errors: list[str] = field(default_factory=list)
+
+    def freeze(self) -> SiteReport:
+        return SiteReport(
+            site=self.site,
+            pages_fetched=self.fetched,
+            pages_not_modified=self.not_modified,
+            pages_failed=self.failed,
+            pages_robots_blocked=self.robots_blocked,
+            posts_new=self.posts_new,
+            posts_changed=self.posts_changed,
+            comments_new=self.comments_new,
+            comments_changed=self.comments_changed,
+            comments_removed=self.comments_removed,
+            bytes_received=self.bytes_received,
+            errors=tuple(self.errors),
+        )
+
+
+@dataclass(slots=True)
+class RunContext:
+    config: Config
+    store: ArchiveStore
+    fetcher: Fetcher
+    workers: int
+    reporter: Reporter
+    run_id: int
+    deadline: float
+    now: datetime
+    executor: Executor | None = None
+
+    def parse_pool(self) -> Executor | None:
+        """The process pool, started on the first page to parse: a run of 304s never pays for it."""
+        if self.executor is None and self.workers > 1:
+            self.executor = make_executor(self.workers)
+        return self.executor
+
+
+class SiteFeed:
+    """Discovery running beside the fetch loop, and the posts it hands that loop.
+
+    Every post due this run, new or known, goes to the archive's frontier: the one work queue.
+    A killed or stopped run leaves the rest there, so the next run carries on from it (what was
+    done is marked done and not fetched again until the site's work is complete).
+    """
+
+    def __init__(self, site: SiteConfig, context: RunContext, tally: Tally) -> None:
+        self.site, self.context, self.tally = site, context, tally
+        store = context.store
+        known = list(store.post_revisit_info(site.name))
+        self.plan = RevisitPlan(context.config.revisit, known, context.now)
+        # Incremental listing (stop a feed at the first page of known posts) is safe only when
+        # an earlier run listed the whole site; a full listing is repeated now and then.
+        listed = store.discovered_at(site.name)
+        self.incremental = listed is not None and (
+            context.now - listed < context.config.revisit.rediscover_every
+        )
+        self.known_urls = frozenset(row[0] for row in known)
+        # max_pages bounds what one run fetches, not what it may list: a listing capped at
+        # max_pages would offer the same posts to every run. Listing beyond what this run can
+        # fetch leaves work queued, which keeps the site due until the backlog is done.
+        self.listing_cap = len(known) + 2 * site.max_pages
+        self.wake = asyncio.Event()
+        self.finished = False
+        self.hungry = False  # the fetch loop is waiting for work: flush at once
+        self._fetched: set[str] = set()
+        # A run that did not finish left its work in the frontier: what it did is not done
+        # again, and what it left pending is done from the frontier, not twice.
+        self._offered = store.frontier_urls(site.name)
+        self._buffer: list[tuple[str, str]] = []
+
+    async def fetch(self, url: str, **options: Any) -> FetchOutcome:
+        """The fetcher for discovery and thread completion: every outcome is a `fetches` row,
+        and a host that cannot be reached counts as a failure of the run."""
+        # One request per URL per run: a second ask (two posts linking one comment page, a
+        # feed listed twice) gets a recorded refusal instead of a second request.
+        key = normalise_url(url) or url
+        if key in self._fetched:
+            return FetchOutcome(url, "skipped", reason="already fetched in this run")
+        self._fetched.add(key)
+        outcome = await self.context.fetcher.fetch(url, **options)
+        self.tally.bytes_received += outcome.bytes_received
+        self.context.store.record_fetch(
+            self.context.run_id, self.site.name, outcome, kind="discovery"
+        )
+        if host_failure(outcome):
+            self.tally.failed += 1
+            self.tally.errors.append(f"{url}: {outcome.reason}")
+            self.context.reporter.page_done(self.site.name, url, "failed", outcome.reason)
+        return outcome
+
+    def leave_for_next_run(self) -> None:
+        """The run stops before the site is done: what discovery found is queued, so the next
+        run carries on where this one stopped instead of planning again from the start."""
+        self._flush()
+
+    def _offer(self, url: str) -> None:
+        if url in self._offered:
+            return
+        self._offered.add(url)
+        self._buffer.append((url, "post"))
+
+    def _flush(self) -> None:
+        if self._buffer:
+            store = self.context.store
+            store.frontier_add(self.site.name, self._buffer, self.context.run_id)
+            self._buffer = []
+        self.wake.set()
+
+    async def run(self) -> None:
+        site = self.site
+        listed = 0
+        try:
+            async for found in discover_site(
+                replace(site, max_pages=self.listing_cap),
+                self.fetch,
+                sitemaps=self.context.fetcher.sitemaps_for,
+                is_known=self.known_urls.__contains__ if self.incremental else None,
+            ):
+                listed += 1
+                if found.kind == "post" and self.plan.is_due(found.url):
+                    self._offer(found.url)
+                    if self.hungry or len(self._buffer) >= _DISCOVERY_FLUSH:
+                        self._flush()
+            if not self.incremental and listed < self.listing_cap:
+                self.context.store.mark_discovered(site.name, self.context.now)
+        except Exception as error:  # discovery trouble must not lose the known posts' revisit
+            log.exception("discovery failed for %s", site.name)
+            self.tally.errors.append(f"discovery: {error}")
+        finally:
+            # Known posts no longer listed (or beyond the listing's reach) are revisited too.
+            for url in self.plan.due_known():
+                self._offer(url)
+            self._flush()
+            self.finished = True
+            self.wake.set()
+
+
+def host_failure(outcome: FetchOutcome) -> bool:
+    """A failure that says the site is unwell (unreachable, timing out, 5xx), unlike the 4xx
+    answers that discovery's probes expect (no feed here, comments API switched off)."""
+    if outcome.status != "failed":
+        return False
+    return outcome.http_status is None or outcome.http_status >= 500
