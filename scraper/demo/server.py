@@ -140,7 +140,7 @@ class _Handler(BaseHTTPRequestHandler):
         ):
             status = 304
         # Logged before answering, so a client that has its response sees it in the log.
-        site.owner.record(self.command, self.path, status)
+        site.owner.record(self.command, self.path, status, site.blog.name)
         self.send_response(status)
         for name, value in page.headers:
             self.send_header(name, value)
@@ -168,6 +168,7 @@ class DemoServer:
     def __init__(self, *, extra_posts: int = 0, seed: int = 7, latency: float = 0.0) -> None:
         self.latency = latency
         self._log: list[tuple[str, str, int]] = []
+        self._per_site: dict[str, int] = {}
         self._log_lock = threading.Lock()
         self._blogs = build_blogs(extra_posts, seed)
         self._sites: list[_Site] = []
@@ -231,9 +232,15 @@ class DemoServer:
                 return
         raise NotFoundError(f"no demo site named {site!r}")
 
-    def record(self, method: str, path: str, status: int) -> None:
+    def record(self, method: str, path: str, status: int, site: str = "") -> None:
         with self._log_lock:
             self._log.append((method, path, status))
+            self._per_site[site] = self._per_site.get(site, 0) + 1
+
+    def requests_by_site(self) -> dict[str, int]:
+        """How many requests each blog (each its own host:port) has answered so far."""
+        with self._log_lock:
+            return dict(self._per_site)
 
     def request_count(self) -> int:
         with self._log_lock:
