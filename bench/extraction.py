@@ -32,7 +32,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "tests" / "support"))
 
 from _common import write_section
-from corpus_time import blog_offset, time_verdict
+from corpus_time import blog_offset, comment_time_verdict
 
 from scraper.core.dates import parse_iso
 from scraper.core.models import Comment, ParsedPage
@@ -137,7 +137,7 @@ def score_page(truth: dict[str, Any], page: ParsedPage) -> Score:
             "text": collapse(comment.text).startswith(collapse(item.get("text_start"))[:50]),
         }
         if item.get("date_text"):
-            right, dst = time_verdict(item["date_text"], comment.published, offset)
+            right, dst = comment_time_verdict(item, comment.published, offset)
             checks["time"] = right
             score.dst += int(right and dst)
         for name, ok in checks.items():
@@ -189,8 +189,10 @@ def fmt(value: float | None) -> str:
     return "–" if value is None else f"{value:.3f}"
 
 
-def run(corpus: Path) -> tuple[list[tuple[str, str, Score]], Score]:
+def run(corpus: Path, group: str | None = None) -> tuple[list[tuple[str, str, Score]], Score]:
+    """Score every page; with `group` (a truth key such as `theme`), one row per group."""
     rows: list[tuple[str, str, Score]] = []
+    groups: dict[str, tuple[str, Score]] = {}
     total = Score()
     for truth_path in sorted(corpus.glob("*.truth.json")):
         slug = truth_path.name.removesuffix(".truth.json")
@@ -198,7 +200,16 @@ def run(corpus: Path) -> tuple[list[tuple[str, str, Score]], Score]:
         page = parse_page((corpus / f"{slug}.html").read_bytes(), truth.get("url"))
         score = score_page(truth, page)
         total.add(score)
-        rows.append((slug, page.platform, score))
+        if group is None:
+            rows.append((slug, page.platform, score))
+            continue
+        key = str(truth.get(group))
+        _platform, into = groups.setdefault(key, (page.platform, Score()))
+        into.add(score)
+        for name, ok in score.post.items():
+            into.post[name] = into.post.get(name, True) and ok
+        into.misses.extend(f"{slug}: {miss}" for miss in score.misses)
+    rows += [(key, platform, score) for key, (platform, score) in groups.items()]
     return rows, total
 
 
@@ -238,11 +249,12 @@ def main() -> int:
     parser.add_argument("--corpus", type=Path, default=DEFAULT_CORPUS)
     parser.add_argument("--markdown", action="store_true", help="write bench/RESULTS.md section")
     parser.add_argument("--misses", action="store_true", help="list every miss per page")
+    parser.add_argument("--group", help="one row per value of this truth key (e.g. theme)")
     args = parser.parse_args()
     if not args.corpus.is_dir():
         print(f"corpus not found: {args.corpus}", file=sys.stderr)
         return 1
-    rows, total = run(args.corpus)
+    rows, total = run(args.corpus, args.group)
     rendered = table(rows, total)
     print(rendered)
     if args.misses:
@@ -259,12 +271,11 @@ def main() -> int:
             "for daylight saving and counted in parentheses. `text`: our comment text starts "
             "with the truth's first 50 characters.\n"
         )
+        section = "extraction" if args.group is None else f"extraction-{args.corpus.name}"
+        command = " ".join(["python bench/extraction.py", *sys.argv[1:]])
         write_section(
-            "extraction",
-            "## Extraction\n\n`python bench/extraction.py --markdown`\n\n"
-            + goals
-            + "\n"
-            + rendered,
+            section,
+            f"## Extraction: {args.corpus.name}\n\n`{command}`\n\n" + goals + "\n" + rendered,
         )
     return 0
 

@@ -7,7 +7,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from corpus_time import blog_offset, time_verdict
+from corpus_time import blog_offset, comment_time_verdict
 
 from scraper.core.models import ParsedPage
 from scraper.parse.page import parse_page
@@ -96,7 +96,7 @@ def test_each_comment_has_the_exact_time_the_page_states(slug: str) -> None:
     for expected in truth["comments"]:
         if not expected["date_text"]:
             continue
-        right, _by_dst = time_verdict(expected["date_text"], got[expected["id"]].published, offset)
+        right, _by_dst = comment_time_verdict(expected, got[expected["id"]].published, offset)
         assert right, (expected["id"], expected["date_text"], got[expected["id"]].published)
 
 

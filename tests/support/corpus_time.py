@@ -58,3 +58,22 @@ def time_verdict(date_text: str, ours: datetime | None, offset: timedelta) -> tu
     if local == shown:
         return True, False
     return abs(local - shown) == timedelta(hours=1), True
+
+
+_STATED_OFFSET = re.compile(r"(?:[+-]\d\d:?\d\d|Z)$")
+
+
+def comment_time_verdict(
+    item: dict[str, Any], ours: datetime | None, offset: timedelta
+) -> tuple[bool, bool]:
+    """A truth comment's time: the exact UTC instant when the truth has one (`date_iso` with an
+    offset) and the page shows a clock, to the minute; otherwise the wall-clock rule above."""
+    iso = item.get("date_iso") or ""
+    if _STATED_OFFSET.search(iso) and _CLOCK.search(item.get("date_text") or ""):
+        stated = datetime.fromisoformat(iso.replace("Z", "+00:00"))
+        if ours is None:
+            return False, False
+        # Pages show minutes: both sides are compared without their seconds.
+        shown = stated.astimezone(UTC).replace(second=0, microsecond=0)
+        return ours.astimezone(UTC).replace(second=0, microsecond=0) == shown, False
+    return time_verdict(item["date_text"], ours, offset)
