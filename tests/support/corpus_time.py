@@ -25,7 +25,9 @@ def blog_offset(truth: dict[str, Any], pairs: dict[int, Comment]) -> timedelta:
     """The UTC offset the truth's post stamp states, else the one fixed offset that fits best."""
     iso = ((truth.get("published") or {}).get("iso")) or ""
     match = _OFFSET.search(iso)
-    if not match:
+    # A truth whose times are all converted to UTC (comments carry `date_iso`) states no zone.
+    converted = iso.endswith("+00:00") and any(c.get("date_iso") for c in truth["comments"])
+    if not match or converted:
         return best_offset(truth, pairs)
     sign = -1 if match.group(1) == "-" else 1
     return sign * timedelta(hours=int(match.group(2)), minutes=int(match.group(3)))

@@ -72,6 +72,9 @@ _META_CLASSES = frozenset(
     )
 )
 _KINDS: dict[str, CommentKind] = {"pingback": "pingback", "trackback": "trackback"}
+_HEADINGS = ("h2", "h3", "h4", "h5", "h6")
+# Class words that mark a comment's chrome in any theme (media-footer, comment-actions, ...).
+_META_WORD = re.compile(r"(?:^|[-_])(?:footer|header|heading|meta|reply|avatar|actions)(?:[-_]|$)")
 
 
 def _own_tags(item: Tag, nested: set[int]) -> Iterator[Tag]:
@@ -102,17 +105,30 @@ def _first(tags: list[Tag] | dict[str, Tag], classes: tuple[str, ...]) -> Tag | 
     return None
 
 
+def _name_in(node: Tag) -> str:
+    """A name element's own words: without "says", avatars, dates, reply links or other meta
+    nested in it (themes put the date and the reply link inside `.comment-author`)."""
+
+    def skip(tag: Tag) -> bool:
+        return "says" in classes_of(tag) or tag.name in ("img", "small", "time") or _is_meta(tag)
+
+    return _SAYS.sub("", " ".join(visible_text(node, skip=skip).split())).strip()
+
+
 def _author(tags: list[Tag], by_class: dict[str, Tag]) -> tuple[str | None, str | None]:
-    node = _first(by_class, _AUTHOR_CLASSES)
-    if node is None:
-        node = next((tag for tag in tags if tag.name == "cite"), None)
+    """The commenter: the first author cue with words in it (class cues, then `cite`, then a
+    heading of the comment), and the link around or inside it."""
+    candidates = [by_class[name] for name in _AUTHOR_CLASSES if name in by_class]
+    candidates += [tag for tag in tags if tag.name == "cite"]
+    candidates += [tag for tag in tags if tag.name in _HEADINGS or "heading" in classes_of(tag)]
+    node, name = None, ""
+    for candidate in candidates:
+        name = _name_in(candidate)
+        if name:
+            node = candidate
+            break
     if node is None:
         return None, None
-    if "comment-author" in classes_of(node):
-        name = visible_text(node, skip=lambda t: "says" in classes_of(t) or t.name == "img")
-    else:
-        name = text_of(node) or ""
-    name = _SAYS.sub("", " ".join(name.split())).strip()
     link = node if node.name == "a" else None
     for child in node.descendants if link is None else ():
         if isinstance(child, Tag) and child.name == "a" and attr(child, "href"):
@@ -122,6 +138,31 @@ def _author(tags: list[Tag], by_class: dict[str, Tag]) -> tuple[str | None, str 
     if url and "#comment-" in url:
         url = None
     return name or None, url
+
+
+def _innermost(tags: list[Tag], classes: tuple[str, ...]) -> Tag | None:
+    """The first element with one of `classes`, or the one inside it that has one too: some
+    themes wrap the header and the text in `.comment-content` and repeat it around the text."""
+    wanted = set(classes)
+    found = [tag for tag in tags if wanted & set(classes_of(tag))]
+    if not found:
+        return None
+    chosen = found[0]
+    for tag in found[1:]:
+        if any(parent is chosen for parent in tag.parents):
+            chosen = tag
+    return chosen
+
+
+def _date_text(tags: list[Tag], by_class: dict[str, Tag]) -> str | None:
+    """Where a comment shows its date as text: a date class, else a `small`/`abbr` in its header."""
+    node = _first(by_class, _DATE_CLASSES)
+    if node is not None:
+        return text_of(node)
+    for tag in tags:
+        if tag.name in ("small", "abbr") and any(p.name in _HEADINGS for p in tag.parents):
+            return attr(tag, "title") or text_of(tag)
+    return None
 
 
 def _text_only_body(tags: list[Tag]) -> Tag | None:
@@ -135,10 +176,10 @@ def _text_only_body(tags: list[Tag]) -> Tag | None:
 
 
 def _is_meta(tag: Tag) -> bool:
-    return any(name in _META_CLASSES for name in classes_of(tag)) or tag.name in (
-        "footer",
-        "header",
-    )
+    """A comment's header, footer, date, avatar or action links: not part of what was said."""
+    if tag.name in ("footer", "header", *_HEADINGS):
+        return True
+    return any(name in _META_CLASSES or _META_WORD.search(name) for name in classes_of(tag))
 
 
 def _parse_item(
@@ -156,10 +197,9 @@ def _parse_item(
     author, author_url = _author(tags, by_class)
     time_tag = next((tag for tag in tags if tag.name == "time"), None)
     published = parse_iso(attr(time_tag, "datetime"), zone) if time_tag is not None else None
-    date_node = _first(by_class, _DATE_CLASSES)
     if published is None:
-        shown = text_of(time_tag) or (text_of(date_node) if date_node is not None else None)
-        published = parse_human(shown, zone)
+        shown = text_of(time_tag) or _date_text(tags, by_class)
+        published = parse_human(shown.strip(" ·•|-") if shown else None, zone)
     permalink = None
     for tag in tags:
         href = attr(tag, "href") if tag.name == "a" else None
@@ -168,7 +208,7 @@ def _parse_item(
             break
     if permalink is None and doc.url:
         permalink = f"{urldefrag(doc.url)[0]}#comment-{number}"
-    content = _first(by_class, _CONTENT_CLASSES) or _text_only_body(tags)
+    content = _innermost(tags, _CONTENT_CLASSES) or _text_only_body(tags)
     if content is not None:
         text = visible_text(content)
         html = sanitise_html(content)
@@ -196,6 +236,14 @@ def _parse_item(
         by_post_author="bypostauthor" in kinds,
         permalink=permalink,
     )
+
+
+def _following_children(item: Tag) -> Tag | None:
+    """The `.children` list right after a comment element, when replies are not inside it."""
+    sibling = item.find_next_sibling()
+    if isinstance(sibling, Tag) and "children" in classes_of(sibling):
+        return sibling
+    return None
 
 
 def _comment_items(index: PageIndex, roots: list[Tag]) -> list[tuple[Tag, str]]:
@@ -251,8 +299,14 @@ class WordPressParser:
         zone = blog_timezone(index)
         items = _comment_items(index, _roots(index))
         owners = {id(tag): number for tag, number in items}
+        # Some themes close a comment before its replies: the `.children` list follows it.
+        owners.update(
+            (id(replies), number)
+            for tag, number in items
+            if (replies := _following_children(tag)) is not None
+        )
         raw: list[Comment] = []
-        nested = set(owners)
+        nested = {id(tag) for tag, _number in items}
         for tag, number in items:
             parent = None
             for ancestor in tag.parents:
@@ -267,7 +321,6 @@ class WordPressParser:
         return ParsedPage(
             url=doc.url,
             platform=self.name,
-            # Last: building the post detaches share bars from the tree.
             post=wordpress_post(doc, index, post_id, zone),
             comment_count_shown=count,
             comments=thread(raw),

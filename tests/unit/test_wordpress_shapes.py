@@ -1,0 +1,72 @@
+"""WordPress comment shapes that real themes print, in markup of our own writing."""
+
+from __future__ import annotations
+
+from scraper.parse import parse_page
+
+HEAD = '<html><head><link rel="stylesheet" href="/wp-content/themes/x/style.css"></head><body>'
+
+# The header and the text both wrapped in `.comment-content`, the text repeated inside it.
+WRAPPED = (
+    HEAD
+    + """
+<ol class="comment-list"><li id="comment-11" class="comment-container">
+ <article class="comment depth-1 comment-body"><div class="comment-content">
+  <div class="comment-author"><span class="comment-link">Ada Byron </span>
+   <span class="comment-meta"><span class="comment-date">March 3, 2024</span>
+   <a class="comment-reply-link" href="?replytocom=11#respond">Reply</a></span></div>
+  <div class="comment-entry"><div class="comment-content"><p>Counting engines.</p></div></div>
+ </div></article>
+ <ol class="children"><li id="comment-12" class="comment-container">
+  <article class="comment bypostauthor depth-2 comment-body"><div class="comment-content">
+   <div class="comment-author"><span class="comment-link">Post Author</span>
+    <span class="comment-meta"><span class="comment-date">March 4, 2024</span></span></div>
+   <div class="comment-entry"><div class="comment-content"><p>Thanks!</p></div></div>
+  </div></article></li></ol>
+</li></ol></body></html>"""
+)
+
+# Flat media blocks: the name in a heading with the date in <small>, replies in the list after.
+FLAT = (
+    HEAD
+    + """
+<div id="comments"><div class="media-area">
+ <div class="comment depth-1 parent media" id="comment-21">
+  <a class="pull-left" href=" "><div class="comment-author avatar vcard"><img src="a.png"></div></a>
+  <div class="media-body"><h4 class="media-heading">Grace H. <small>&#183; May 5, 2024 at 9:15 am</small></h4>
+   <p>A moth in the relay.</p>
+   <div class="media-footer"><a class="comment-reply-link" href="?replytocom=21#respond">Reply</a></div>
+  </div></div>
+ <ul class="children"><div class="comment depth-2 media" id="comment-22">
+  <div class="media-body"><h4 class="media-heading">Kay <small>&#183; May 6, 2024 at 10:00 am</small></h4>
+   <p>Logged it.</p></div></div></ul>
+ <div class="comment depth-1 media" id="comment-23">
+  <div class="media-body"><h4 class="media-heading">Lin <small>&#183; May 7, 2024 at 8:00 pm</small></h4>
+   <p>Later, top level.</p></div></div>
+</div></div></body></html>"""
+)
+
+
+def test_nested_content_wrappers_give_the_name_and_the_inner_text() -> None:
+    page = parse_page(WRAPPED, "https://blog.example/2024/03/engines/")
+    assert [(c.id, c.parent_id, c.author, c.text) for c in page.comments] == [
+        ("11", None, "Ada Byron", "Counting engines."),
+        ("12", "11", "Post Author", "Thanks!"),
+    ]
+    assert page.comments[1].by_post_author
+    assert page.comments[0].published is not None
+    assert page.comments[0].published.date().isoformat() == "2024-03-03"
+
+
+def test_flat_blocks_take_replies_from_the_list_that_follows() -> None:
+    page = parse_page(FLAT, "https://blog.example/2024/05/moth/")
+    assert [(c.id, c.parent_id, c.author, c.text) for c in page.comments] == [
+        ("21", None, "Grace H.", "A moth in the relay."),
+        ("22", "21", "Kay", "Logged it."),
+        ("23", None, "Lin", "Later, top level."),
+    ]
+    assert [c.published.strftime("%d %H:%M") for c in page.comments if c.published] == [
+        "05 09:15",
+        "06 10:00",
+        "07 20:00",
+    ]
