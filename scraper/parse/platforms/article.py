@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import re
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime, tzinfo
@@ -17,6 +16,7 @@ from scraper.parse.platforms.pieces import (
     attr,
     first_of,
     has_by_word,
+    in_aside,
     inside,
     read_date,
     read_date_text,
@@ -49,7 +49,6 @@ _BYLINE_KEYS = (
 )
 # Generic wrappers count as a byline only when they say "by X" / "von X".
 _NEEDS_BY = frozenset({"entry-meta", "post-meta", "meta", "byline"})
-_ASIDE = re.compile(r"sidebar|widget|recent|related|footer|comment", re.IGNORECASE)
 _DATE_KEYS = (
     ("itemprop", "datePublished"),
     ("class", "published"),
@@ -184,7 +183,7 @@ def _near_article(
     for root in (scope, None) if scope is not None else (None,):
         for kind, value in keys:
             node = first_of(index, kind, value, root)
-            if node is None or _within(node, skip) or (root is None and _in_aside(node)):
+            if node is None or _within(node, skip) or (root is None and in_aside(node)):
                 continue
             yield value, node
 
@@ -236,17 +235,6 @@ def _article_scope(body: Tag | None) -> Tag | None:
         ):
             return node
     return body.parent if body is not None and isinstance(body.parent, Tag) else body
-
-
-def _in_aside(node: Tag) -> bool:
-    """True inside a sidebar, footer or comment area (their bylines are not the post's)."""
-    for parent in (node, *node.parents):
-        if parent.name in ("aside", "nav", "footer"):
-            return True
-        names = " ".join(parent.get("class") or []) + " " + str(parent.get("id") or "")
-        if names.strip() and _ASIDE.search(names):
-            return True
-    return False
 
 
 def _tag_links(scope: Tag | None, skip: Sequence[Tag] = ()) -> list[str]:

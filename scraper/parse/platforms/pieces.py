@@ -168,6 +168,38 @@ def itemprop_first(index: PageIndex, name: str, within: Tag | None = None) -> Ta
     return best
 
 
+def itemprop_all(index: PageIndex, name: str) -> list[Tag]:
+    """Every element whose itemprop names `name`, in document order."""
+    found = [
+        tag
+        for tags in index.by_name.values()
+        for tag in tags
+        if isinstance(prop := tag.attrs.get("itemprop"), str) and name in prop.split()
+    ]
+    return sorted(found, key=index.position)
+
+
+# Page parts whose bylines and dates are not the post's.
+_ASIDE = re.compile(r"sidebar|widget|recent|related|footer|comment", re.IGNORECASE)
+
+
+def in_aside(node: Tag) -> bool:
+    """True inside a sidebar, footer, related-posts box or comment area (their bylines and dates
+    are not the post's). The climb stops at the article, `main` or `body`: a page-level class
+    such as `right-sidebar` on the body says nothing about the node."""
+    for parent in (node, *node.parents):
+        names = " ".join(parent.get("class") or []) + " " + str(parent.get("id") or "")
+        found = _ASIDE.search(names) if names.strip() else None
+        if parent.name in ("aside", "nav", "footer") or found:
+            # An article's own footer holds its byline and date: only the page's footer is aside.
+            footer_only = parent.name == "footer" or (found and found.group().lower() == "footer")
+            if not (footer_only and parent.find_parent("article") is not None):
+                return True
+        if parent.name in ("article", "main", "body"):
+            return False
+    return False
+
+
 def first_of(index: PageIndex, kind: str, value: str, within: Tag | None = None) -> Tag | None:
     """The first element with class / tag name / itemprop `value`, inside `within` if given."""
     if kind == "itemprop":

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import re
-from datetime import tzinfo
+from datetime import datetime, tzinfo
 from urllib.parse import urldefrag
 
 from bs4 import Tag
@@ -11,6 +11,7 @@ from bs4 import Tag
 from scraper.core.dates import parse_human, parse_iso
 from scraper.core.models import Post
 from scraper.core.urls import thread_url
+from scraper.parse.htmltext import visible_text
 from scraper.parse.platforms.base import Document
 from scraper.parse.platforms.common import (
     attr,
@@ -20,6 +21,7 @@ from scraper.parse.platforms.common import (
     text_of,
 )
 from scraper.parse.platforms.pageindex import PageIndex
+from scraper.parse.platforms.pieces import in_aside, itemprop_all
 from scraper.parse.platforms.postmeta import build_post, clean_byline
 
 _POST_ID_CLASS = re.compile(r"^postid-(\d+)$")
@@ -142,6 +144,68 @@ def _classes(index: PageIndex, *names: str) -> list[Tag]:
     return sorted(tags.values(), key=index.position)
 
 
+_NAME_WORDS = 5  # a byline longer than this is a sentence ("View all posts by …"), not a name
+
+
+def _outside_asides(tags: list[Tag]) -> list[Tag]:
+    return [tag for tag in tags if not in_aside(tag)]
+
+
+def _post_author(index: PageIndex, article: Tag | None) -> str | None:
+    """The post's byline, by cue in order: byline classes in the article, then (page-wide, not
+    in sidebars, related posts or comments) a rel="author" link, schema.org's author, a byline
+    class. A candidate must read like a name (a few words), not "View all posts by …"."""
+    in_article = index.inside(article, _classes(index, "author", "byline", "entry-author"))
+    rel_author = [a for a in index.names("a") if "author" in (attr(a, "rel") or "").split()]
+    page_wide = _classes(index, "author", "byline", "entry-author")
+    for pool in (in_article, rel_author, itemprop_all(index, "author"), page_wide):
+        for node in _outside_asides(pool)[:3]:
+            inner = node.find(attrs={"itemprop": "name"}) or node.find(class_="fn")
+            if not isinstance(inner, Tag) and node.name != "a":
+                inner = node.find("a")
+            name = clean_byline(text_of(inner if isinstance(inner, Tag) else node))
+            if name and len(name.split()) <= _NAME_WORDS:
+                return name
+    return None
+
+
+def _post_published(index: PageIndex, article: Tag | None, zone: tzinfo) -> datetime | None:
+    """The post's date, by cue in order: the SEO meta stamp (it keeps the seconds), a
+    published/entry-date stamp (article first, then the page, never inside sidebars, related
+    posts or comments), schema.org datePublished, the block theme's post date, shown text."""
+    published = parse_iso(meta_content(index, "article:published_time"), zone)
+    if published is not None:
+        return published
+    times = _outside_asides(index.names("time"))
+    in_article = index.inside(article, times)
+    for pool in (in_article, times):
+        node = next((t for t in pool if {"published", "entry-date"} & set(classes_of(t))), None)
+        moment = parse_iso(attr(node, "datetime"), zone) if node is not None else None
+        if moment is not None:
+            return moment
+    for tag in _outside_asides(itemprop_all(index, "datePublished")):
+        stamp = attr(tag, "content") or attr(tag, "datetime")
+        moment = parse_iso(stamp, zone) if stamp else parse_human(_shown_date(tag), zone)
+        if moment is not None:
+            return moment
+    for tag in index.classes("wp-block-post-date")[:1]:
+        inner = tag.find("time")
+        moment = parse_iso(attr(inner, "datetime") if isinstance(inner, Tag) else None, zone)
+        if moment is not None:
+            return moment
+    if in_article:
+        moment = parse_iso(attr(in_article[0], "datetime"), zone)
+        if moment is not None:
+            return moment
+    shown = index.inside(article, _classes(index, "entry-date", "posted-on", "post-date"))
+    return parse_human(text_of(shown[0]), zone) if shown else None
+
+
+def _shown_date(tag: Tag) -> str:
+    """A date element's words without screen-reader labels ("Post published:")."""
+    return visible_text(tag, skip=lambda t: "screen-reader-text" in classes_of(t))
+
+
 def wordpress_post(doc: Document, index: PageIndex, post_id: str | None, zone: tzinfo) -> Post:
     article = index.by_id.get(f"post-{post_id}") if post_id else None
     if article is None:
@@ -152,27 +216,6 @@ def wordpress_post(doc: Document, index: PageIndex, post_id: str | None, zone: t
         if titles
         else index.first_class("entry-title", "wp-block-post-title", "post-title")
     )
-    author = None
-    published = None
-    bylines = index.inside(article, _classes(index, "author", "byline", "entry-author"))
-    if bylines:
-        byline = bylines[0]
-        fn = byline.find(class_="fn") or byline.find("a")
-        author = clean_byline(text_of(fn) if isinstance(fn, Tag) else text_of(byline))
-    times = index.inside(article, index.names("time"))
-    stamp = next((t for t in times if {"published", "entry-date"} & set(classes_of(t))), None)
-    stamp = stamp or (times[0] if times else None)
-    # The SEO meta stamp keeps seconds that themes often drop from the visible <time>.
-    published = parse_iso(meta_content(index, "article:published_time"), zone)
-    if published is None and stamp is not None:
-        published = parse_iso(attr(stamp, "datetime"), zone)
-    if published is None:
-        for tag in index.classes("wp-block-post-date")[:1]:
-            inner = tag.find("time")
-            published = parse_iso(attr(inner, "datetime") if isinstance(inner, Tag) else None, zone)
-    if published is None:
-        shown = index.inside(article, _classes(index, "entry-date", "posted-on", "post-date"))
-        published = parse_human(text_of(shown[0]), zone) if shown else None
     bodies = index.inside(
         article, _classes(index, "entry-content", "post-content", "article-content")
     )
@@ -188,8 +231,8 @@ def wordpress_post(doc: Document, index: PageIndex, post_id: str | None, zone: t
         index,
         body=body,
         title=text_of(title_node),
-        author=author,
-        published=published,
+        author=_post_author(index, article),
+        published=_post_published(index, article, zone),
         labels=labels,
         platform_id=post_id,
     )
