@@ -16,6 +16,7 @@ try:  # optional: without it, undeclared non-UTF-8 pages fall back to cp1252
 except ImportError:  # pragma: no cover - depends on the environment
     from_bytes = None  # type: ignore[assignment]
 from scraper.core.models import Comment, ParsedPage
+from scraper.parse.article_fallback import fill_article
 from scraper.parse.platforms import PARSERS, Document, PlatformParser
 from scraper.parse.platforms.common import stable_comment_id, thread
 
@@ -186,9 +187,15 @@ def parse_page(
     doc = build_document(html, url, content_type)
     candidates = _candidates(platform)
     notes: list[str] = []
-    forced = platform != "auto" and any(p.name == platform for p in candidates)
     # Detectors run lazily, in order: once a parser has read the page, the later detectors'
     # verdicts could not change the result (a parser that fails hands on to the next one).
+    return fill_article(_platform_page(doc, candidates, notes, platform), doc.text)
+
+
+def _platform_page(
+    doc: Document, candidates: list[PlatformParser], notes: list[str], platform: str
+) -> ParsedPage:
+    forced = platform != "auto" and any(p.name == platform for p in candidates)
     detected = False
     for parser in candidates:
         if not _detects(parser, doc, notes):
@@ -201,7 +208,7 @@ def parse_page(
         for parser in candidates:
             if parser.name == platform and (page := _run(parser, doc, notes)) is not None:
                 return page
-    return ParsedPage(url=url, platform="generic", notes=tuple(notes))
+    return ParsedPage(url=doc.url, platform="generic", notes=tuple(notes))
 
 
 def _run(parser: PlatformParser, doc: Document, notes: list[str]) -> ParsedPage | None:

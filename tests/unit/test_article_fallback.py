@@ -1,0 +1,42 @@
+"""The article's text falls back to the general extractor, and says so; never to the comments."""
+
+from __future__ import annotations
+
+from scraper.core.models import Comment, ParsedPage, Post
+from scraper.parse import parse_page
+from scraper.parse.article_fallback import fill_article
+
+STORY = " ".join(
+    f"Paragraph {n} of a story about the village well, the drought and the council."
+    for n in range(12)
+)
+# No platform markup, no <article>, no content class: only a generic page with a long story.
+PAGE = f"""<html><head><title>The village well</title></head><body>
+<div class="x1"><a href="/">Home</a> <a href="/about">About</a></div>
+<div class="x2"><h1>The village well</h1>{"".join(f"<p>{p}.</p>" for p in STORY.split(". "))}</div>
+<footer>Copyright 2024</footer></body></html>"""
+
+
+def test_a_page_without_a_known_container_gets_the_general_extractors_text() -> None:
+    page = parse_page(PAGE, "https://news.example/2024/05/well.html")
+    assert "Paragraph 11 of a story" in page.post.text
+    assert "Copyright" not in page.post.text
+    assert "post text from the general extractor" in page.notes
+    assert page.post.html.startswith("<p>")
+
+
+def test_a_text_that_holds_the_comments_is_not_taken() -> None:
+    comment = Comment(id="1", text="Paragraph 3 of a story about the village well, the drought")
+    page = ParsedPage(
+        url="https://news.example/p",
+        platform="generic",
+        post=Post(),
+        comments=(comment,),
+        is_post=True,
+    )
+    assert fill_article(page, PAGE).post.text == ""
+
+
+def test_a_platforms_listing_is_left_alone() -> None:
+    page = ParsedPage(url="https://x.blogspot.com/", platform="blogger", post=Post())
+    assert fill_article(page, PAGE) is page
