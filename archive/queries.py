@@ -222,6 +222,20 @@ def stats(conn: sqlite3.Connection, site: str | None = None) -> list[SiteStats]:
     return result
 
 
+def weakest_posts(
+    conn: sqlite3.Connection, site: str, limit: int = 5, below: float = 0.9
+) -> list[tuple[str, float, list[str]]]:
+    """(url, extraction score, notes) of the site's posts read least well, weakest first."""
+    return [
+        (row[0], float(row[1]), list(json.loads(row[2] or "[]")))
+        for row in conn.execute(
+            "SELECT url, extraction_score, extraction_notes FROM posts WHERE site = ?"
+            " AND extraction_score < ? ORDER BY extraction_score, url LIMIT ?",
+            (site, below, limit),
+        )
+    ]
+
+
 def last_failures(conn: sqlite3.Connection, site: str) -> list[tuple[str, str | None]]:
     """(url, reason) of the pages that failed in the last run covering the site. Discovery's
     4xx answers (no feed here, last feed page passed, comments API off) are expected, not listed.

@@ -13,7 +13,7 @@ if TYPE_CHECKING:
     from sqlite_utils.migrations import Migrations
 
 # Bumped with every migration; mirrored into PRAGMA user_version for plain `sqlite3` users.
-SCHEMA_VERSION = 4
+SCHEMA_VERSION = 5
 MIGRATIONS_NAME = "blogarchive"
 
 # `seq` is an explicit INTEGER PRIMARY KEY on posts and comments because external-content FTS5
@@ -287,6 +287,13 @@ def _heal_misplaced_comments(db: Database) -> None:
         )
 
 
+def _extraction_quality(db: Database) -> None:
+    # How well each post's page was read (scraper/parse/quality.py) and the parser's notes:
+    # `status` lists the weakest, and a researcher can leave weak pages out of a study.
+    db.execute("ALTER TABLE posts ADD COLUMN extraction_score REAL")
+    db.execute("ALTER TABLE posts ADD COLUMN extraction_notes TEXT NOT NULL DEFAULT '[]'")
+
+
 def _split(script: str) -> list[str]:
     """Split a DDL script on statement boundaries, keeping trigger bodies whole."""
     statements: list[str] = []
@@ -309,6 +316,7 @@ _STEPS: tuple[tuple[str, Callable[[Database], None]], ...] = (
     ("0002_site_discovered_at", _site_discovered_at),
     ("0003_fetch_kind", _fetch_kind),
     ("0004_heal_misplaced_comments", _heal_misplaced_comments),
+    ("0005_extraction_quality", _extraction_quality),
 )
 assert len(_STEPS) == SCHEMA_VERSION
 

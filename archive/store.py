@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import sqlite3
 import zlib
 from collections.abc import Sequence
@@ -96,16 +97,20 @@ def store_page(
     # Bookkeeping columns are written only when they differ, so an unchanged re-store stays cheap.
     conn.execute(
         "UPDATE posts SET comments_archived = :archived, comment_growth = :growth,"
-        " thread_complete = :complete, completeness_note = :note, comment_count_shown = :shown"
+        " thread_complete = :complete, completeness_note = :note, comment_count_shown = :shown,"
+        " extraction_score = :score, extraction_notes = :notes"
         " WHERE id = :id AND (comments_archived IS NOT :archived OR comment_growth IS NOT :growth"
         " OR thread_complete IS NOT :complete OR completeness_note IS NOT :note"
-        " OR comment_count_shown IS NOT :shown)",
+        " OR comment_count_shown IS NOT :shown OR extraction_score IS NOT :score"
+        " OR extraction_notes IS NOT :notes)",
         {
             "archived": archived,
             "growth": new,
             "complete": int(thread_complete),
             "note": completeness_note,
             "shown": parsed.comment_count_shown,
+            "score": parsed.quality,
+            "notes": json.dumps(list(parsed.notes), ensure_ascii=False),
             "id": pid,
         },
     )

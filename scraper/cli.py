@@ -254,7 +254,7 @@ def reparse(config_path: Path | None, db_path: str | None, site_name: str | None
 @click.option("--db", "db_path", help="Archive file (overrides [archive] path).")
 @click.option("--json", "as_json", is_flag=True, help="Print JSON instead of a table.")
 def status(config_path: Path | None, db_path: str | None, as_json: bool) -> None:
-    """Per site: last run, next due, pages that failed last run, incomplete threads."""
+    """Per site: last run, next due, failed pages, incomplete threads, weakest extraction."""
     from archive import queries as archive_queries
     from scraper.app.status import print_status, site_status
 
@@ -270,7 +270,11 @@ def status(config_path: Path | None, db_path: str | None, as_json: bool) -> None
                 for site in config.sites
             }
             last_runs = {site.name: archive.last_run_at(site.name) for site in config.sites}
-        rows = site_status(config, stats, failures, last_runs)
+            weakest = {
+                site.name: archive_queries.weakest_posts(archive.conn, site.name)
+                for site in config.sites
+            }
+        rows = site_status(config, stats, failures, last_runs, weakest=weakest)
         holder = describe_lock(Path(path))
     if as_json:
         click.echo(json.dumps({"lock": holder, "sites": rows}, ensure_ascii=False, indent=2))

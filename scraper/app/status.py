@@ -19,6 +19,8 @@ def site_status(
     failures: dict[str, list[tuple[str, str | None]]],
     last_runs: dict[str, datetime | None],
     now: datetime | None = None,
+    *,
+    weakest: dict[str, list[tuple[str, float, list[str]]]] | None = None,
 ) -> list[dict[str, Any]]:
     """One record per configured site (and per archived site no longer configured)."""
     now = now or datetime.now(UTC)
@@ -39,6 +41,10 @@ def site_status(
                 "incomplete_threads": archived.get("incomplete_threads", 0),
                 "failed_last_run": [
                     {"url": url, "reason": reason} for url, reason in failures.get(site.name, [])
+                ],
+                "weakest_extraction": [
+                    {"url": url, "score": score, "notes": notes}
+                    for url, score, notes in (weakest or {}).get(site.name, [])
                 ],
             }
         )
@@ -90,4 +96,11 @@ def print_status(rows: list[dict[str, Any]], lock_holder: str | None) -> None:
             console.print(
                 f"[red]{escape(row['site'])}[/red] {escape(failure['url'])}: "
                 f"{escape(str(failure['reason']))}"
+            )
+    for row in rows:
+        for weak in row.get("weakest_extraction", []):
+            gaps = "; ".join(note for note in weak["notes"] if "extraction" not in note)
+            console.print(
+                f"[yellow]{escape(row['site'])}[/yellow] read poorly ({weak['score']:.2f}): "
+                f"{escape(weak['url'])} {escape(gaps)}"
             )

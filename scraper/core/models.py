@@ -93,6 +93,8 @@ class ParsedPage:
     is_post: bool = False
     # Human-readable remarks, e.g. "comments are served by Disqus (JavaScript only)".
     notes: tuple[str, ...] = ()
+    # How well the comments were read, 0–1 (see scraper/parse/quality.py); None when not judged.
+    quality: float | None = None
 
     def to_dict(self) -> dict[str, Any]:
         """The C3 `parse --json` object (plus `notes`)."""
@@ -104,6 +106,7 @@ class ParsedPage:
             "comments": [comment.to_dict() for comment in self.comments],
             "more_comments": list(self.more_comments),
             "notes": list(self.notes),
+            "quality": self.quality,
         }
 
 

@@ -19,6 +19,7 @@ from scraper.core.models import Comment, ParsedPage
 from scraper.parse.article_fallback import fill_article
 from scraper.parse.platforms import PARSERS, Document, PlatformParser
 from scraper.parse.platforms.common import stable_comment_id, thread
+from scraper.parse.quality import assess
 
 _HEADER_CHARSET = re.compile(r"charset\s*=\s*[\"']?([\w.:-]+)", re.IGNORECASE)
 _META_CHARSET = re.compile(
@@ -189,7 +190,7 @@ def parse_page(
     notes: list[str] = []
     # Detectors run lazily, in order: once a parser has read the page, the later detectors'
     # verdicts could not change the result (a parser that fails hands on to the next one).
-    return fill_article(_platform_page(doc, candidates, notes, platform), doc.text)
+    return assess(fill_article(_platform_page(doc, candidates, notes, platform), doc.text))
 
 
 def _platform_page(

@@ -11,6 +11,7 @@ from urllib.parse import urlsplit, urlunsplit
 from scraper.core.errors import BlogArchiveError
 from scraper.core.models import Comment, FetchedPage, FetchOutcome, ParsedPage, unusable_reason
 from scraper.core.urls import classify_url, normalise_url, thread_url
+from scraper.parse.quality import QUALITY_BAR
 from scraper.threads.comment_feeds import (
     CommentBatch,
     parse_blogger_comments,
@@ -298,7 +299,8 @@ async def complete_thread(
     """
     shown = parsed.comment_count_shown
     js_notes = [note for note in parsed.notes if _JS_ONLY.search(note)]
-    if not parsed.more_comments and (shown is None or shown <= len(parsed.comments)):
+    weak = parsed.quality is not None and parsed.quality < QUALITY_BAR
+    if not parsed.more_comments and not weak and (shown is None or shown <= len(parsed.comments)):
         if js_notes and not parsed.comments:
             return ThreadResult(parsed.comments, False, shown, f"JS-only widget: {js_notes[0]}")
         return ThreadResult(parsed.comments, True, shown, None)
@@ -340,6 +342,10 @@ async def complete_thread(
     if complete:
         return ThreadResult(comments, True, shown, "; ".join(dropped) or None)
     reasons = list(dict.fromkeys(got.soft + hard + dropped))
+    if weak:
+        reasons.insert(
+            0, next((n for n in parsed.notes if n.startswith("weak extraction")), "weak")
+        )
     if short:
         reasons.append(f"{len(comments)} of {shown} shown comments found")
     note = "; ".join(reasons) or "no readable source for the comments the page does not show"
