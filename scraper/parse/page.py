@@ -19,6 +19,7 @@ from scraper.core.models import Comment, ParsedPage
 from scraper.parse.article_fallback import fill_article
 from scraper.parse.platforms import PARSERS, Document, PlatformParser
 from scraper.parse.platforms.common import stable_comment_id, thread
+from scraper.parse.platforms.extra import GENERIC_PARSER
 from scraper.parse.quality import assess
 
 _HEADER_CHARSET = re.compile(r"charset\s*=\s*[\"']?([\w.:-]+)", re.IGNORECASE)
@@ -190,7 +191,31 @@ def parse_page(
     notes: list[str] = []
     # Detectors run lazily, in order: once a parser has read the page, the later detectors'
     # verdicts could not change the result (a parser that fails hands on to the next one).
-    return assess(fill_article(_platform_page(doc, candidates, notes, platform), doc.text))
+    page = _with_generic_comments(_platform_page(doc, candidates, notes, platform), doc)
+    return assess(fill_article(page, doc.text))
+
+
+def _with_generic_comments(page: ParsedPage, doc: Document) -> ParsedPage:
+    """A platform parser that found no comments is not the last word: the generic finders
+    (structured data, comment-N ids, repeated blocks in a comment region) look too."""
+    if page.comments or page.platform == GENERIC_PARSER.name:
+        return page
+    try:
+        generic = GENERIC_PARSER.parse(doc)
+    except Exception as error:  # the generic finders failing costs their help, not the page
+        return replace(page, notes=(*page.notes, f"generic finders failed: {error}"))
+    if not generic.comments:
+        return page
+    generic = _consistent(generic)
+    return replace(
+        page,
+        comments=generic.comments,
+        comment_count_shown=page.comment_count_shown or generic.comment_count_shown,
+        notes=(
+            *page.notes,
+            f"comments found by the generic finders, not the {page.platform} parser",
+        ),
+    )
 
 
 def _platform_page(

@@ -70,3 +70,33 @@ def test_flat_blocks_take_replies_from_the_list_that_follows() -> None:
         "06 10:00",
         "07 20:00",
     ]
+
+
+# A definition list: the header (name, time) in `dt`, what was said in the `dd` after it; cue
+# classes written with underscores.
+PAIRED = (
+    HEAD
+    + """
+<dl id="comment_list">
+ <dt class="comment depth-1" id="comment-31"><span class="avatar"><img src="a.png"></span>
+  <span class="comment_author">Mary S.</span> <span class="comment_time">June 1, 2024 at 7:05 am</span></dt>
+ <dd class="comment depth-1"><div class="format_text" id="comment-body-31">
+  <p>The first computer bug was a real one.</p>
+  <p class="reply"><a class="comment-reply-link" href="?replytocom=31#respond">Reply</a></p></div></dd>
+ <dt class="comment depth-1" id="comment-32"><span class="comment_author">Ed</span>
+  <span class="comment_time">June 2, 2024 at 8:00 am</span></dt>
+ <dd class="comment depth-1"><div class="format_text"><p>Moths everywhere.</p></div></dd>
+</dl></body></html>"""
+)
+
+
+def test_a_dt_header_is_paired_with_the_dd_that_holds_the_text() -> None:
+    page = parse_page(PAIRED, "https://blog.example/2024/06/bug/")
+    assert [(c.id, c.author, c.text) for c in page.comments] == [
+        ("31", "Mary S.", "The first computer bug was a real one."),
+        ("32", "Ed", "Moths everywhere."),
+    ]
+    assert [c.published.strftime("%d %H:%M") for c in page.comments if c.published] == [
+        "01 07:05",
+        "02 08:00",
+    ]

@@ -11,7 +11,7 @@ from bs4 import Tag
 
 from scraper.core.dates import parse_human, parse_iso
 from scraper.core.models import Comment, CommentKind, ParsedPage
-from scraper.parse.htmltext import sanitise_html, visible_text
+from scraper.parse.htmltext import sanitise_html, visible_text, without
 from scraper.parse.platforms.base import Document
 from scraper.parse.platforms.common import (
     attr,
@@ -94,6 +94,8 @@ def _class_map(tags: list[Tag]) -> dict[str, Tag]:
     for tag in tags:
         for name in classes_of(tag):
             found.setdefault(name, tag)
+            # Themes write the same cue as comment_author or comment-author.
+            found.setdefault(name.replace("_", "-"), tag)
     return found
 
 
@@ -185,7 +187,12 @@ def _is_meta(tag: Tag) -> bool:
 def _parse_item(
     item: Tag, number: str, parent: str | None, *, nested: set[int], doc: Document, zone: tzinfo
 ) -> Comment:
+    # A `dt` header holds name and date; what was said is in the `dd` that follows it.
+    said = item.find_next_sibling() if item.name == "dt" else None
+    said = said if isinstance(said, Tag) and said.name == "dd" else None
     tags = list(_own_tags(item, nested))
+    if said is not None:
+        tags += [said, *_own_tags(said, nested)]
     by_class = _class_map(tags)
     kinds = set(classes_of(item))
     for tag in tags[:2]:
@@ -209,7 +216,10 @@ def _parse_item(
     if permalink is None and doc.url:
         permalink = f"{urldefrag(doc.url)[0]}#comment-{number}"
     content = _innermost(tags, _CONTENT_CLASSES) or _text_only_body(tags)
-    if content is not None:
+    if content is None and said is not None:
+        text = strip_chrome(visible_text(said, skip=_is_meta))
+        html = sanitise_html(without(said, [t for t in said.find_all(True) if _is_meta(t)]))
+    elif content is not None:
         text = visible_text(content)
         html = sanitise_html(content)
     else:
@@ -266,7 +276,11 @@ def _comment_items(index: PageIndex, roots: list[Tag]) -> list[tuple[Tag, str]]:
 def _roots(index: PageIndex) -> list[Tag]:
     roots: list[Tag] = []
     for name in _LIST_CLASSES:
-        roots.extend(tag for tag in index.classes(name) if tag.name in ("ol", "ul", "div"))
+        roots.extend(tag for tag in index.classes(name) if tag.name in ("ol", "ul", "div", "dl"))
+    # Some themes name the list by id (`dl#comment_list`, `ol#commentlist`).
+    roots.extend(
+        tag for key, tag in index.by_id.items() if key.lower().replace("_", "-") in _LIST_CLASSES
+    )
     # Lists nested in another root would be walked twice.
     roots = [r for r in roots if not any(o is not r and o in r.parents for o in roots)]
     if not roots:
