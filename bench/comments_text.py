@@ -150,10 +150,19 @@ def main() -> None:
     )
     rows = _table(results)
     if args.markdown:
-        print("| " + " | ".join(header) + " |")
-        print("|" + "---|" * len(header))
-        for row in rows:
-            print("| " + " | ".join(row) + " |")
+        lines = ["| " + " | ".join(header) + " |", "|" + "---|" * len(header)]
+        lines += ["| " + " | ".join(row) + " |" for row in rows]
+        print("\n".join(lines))
+        if args.limit is None:
+            from bench._common import write_section
+
+            write_section(
+                "dragnet",
+                "## Dragnet 2012 training split: comment text and article body\n\n"
+                "`python bench/comments_text.py --markdown` (302 pages with comments, 664 without;"
+                " the benchmark's own token metric; trafilatura in the same run)\n\n"
+                + "\n".join(lines),
+            )
     else:
         for row in rows:
             print(dict(zip(header, row, strict=True)))
