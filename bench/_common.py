@@ -166,3 +166,34 @@ def write_section(name: str, body: str, path: Path = RESULTS) -> None:
     else:
         text = text.rstrip() + "\n\n" + block + "\n"
     path.write_text(text, encoding="utf-8")
+
+
+class DemoHosts:
+    """`hosts` demo blogs on 127.0.0.1, each its own host:port (so each is paced on its own),
+    served while the context is open; counts each host's requests for the politeness bound."""
+
+    def __init__(self, stack: contextlib.ExitStack, hosts: int, posts: int) -> None:
+        from scraper.demo import DemoServer
+
+        self.servers = [
+            stack.enter_context(DemoServer(extra_posts=posts, seed=7 + n))
+            for n in range((hosts + 1) // 2)
+        ]
+        self.sites = [
+            (f"{site.name}-{n}", site.base_url)
+            for n, server in enumerate(self.servers)
+            for site in server.sites
+        ][:hosts]
+
+    def requests(self) -> dict[str, int]:
+        """Requests answered so far, per host."""
+        return {
+            f"{number}:{site}": count
+            for number, server in enumerate(self.servers)
+            for site, count in server.requests_by_site().items()
+        }
+
+    def busiest_since(self, before: dict[str, int]) -> int:
+        """The most requests any one host answered since `before` (a `requests()` result)."""
+        after = self.requests()
+        return max(after[key] - before.get(key, 0) for key in after)

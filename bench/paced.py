@@ -28,6 +28,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from bench._common import (
     ROOT,
+    DemoHosts,
     become_subreaper,
     compile_sources,
     measure,
@@ -37,37 +38,21 @@ from bench._common import (
     write_config,
     write_section,
 )
-from scraper.demo import DemoServer
 
 
-def _counts(servers: list[DemoServer]) -> dict[str, int]:
-    found: dict[str, int] = {}
-    for number, server in enumerate(servers):
-        for site, count in server.requests_by_site().items():
-            found[f"{number}:{site}"] = count
-    return found
-
-
-def _busiest(before: dict[str, int], after: dict[str, int]) -> int:
-    return max(after[key] - before.get(key, 0) for key in after)
-
-
-def one_round(
-    checkout: Path, servers: list[DemoServer], config: Path, delay: float
-) -> dict[str, float]:
+def one_round(checkout: Path, hosts: DemoHosts, config: Path, delay: float) -> dict[str, float]:
     with tempfile.TemporaryDirectory() as work:
         db = Path(work) / "archive.db"
-        before = _counts(servers)
+        before = hosts.requests()
         first = measure(scraper_run(config, db, "--force"), root=checkout)
-        middle = _counts(servers)
+        middle = hosts.requests()
+        bound = (max(middle[k] - before.get(k, 0) for k in middle)) * delay
         second = measure(scraper_run(config, db, "--force"), root=checkout)
-        after = _counts(servers)
+        bound2 = hosts.busiest_since(middle) * delay
         if first.code not in (0, 1) or second.code not in (0, 1):
             raise SystemExit(f"{checkout}: run exited {first.code}/{second.code}")
         new = query(db, "SELECT count(*) FROM fetches WHERE kind = 'post' AND status = 'ok'")[0][0]
         same = query(db, "SELECT count(*) FROM fetches WHERE status = 'not_modified'")[0][0]
-    bound = _busiest(before, middle) * delay
-    bound2 = _busiest(middle, after) * delay
     return {
         "wall_ratio": first.wall / bound if bound else float("nan"),
         "wall_ratio_2": second.wall / bound2 if bound2 else float("nan"),
@@ -97,21 +82,14 @@ def main() -> None:
         compile_sources(checkout)
     results: dict[str, list[dict[str, float]]] = {name: [] for name in checkouts}
     with ExitStack() as stack, tempfile.TemporaryDirectory() as work:
-        servers = [
-            stack.enter_context(DemoServer(extra_posts=args.posts, seed=7 + n))
-            for n in range((args.hosts + 1) // 2)
-        ]
-        sites = [
-            (f"{site.name}-{n}", site.base_url)
-            for n, server in enumerate(servers)
-            for site in server.sites
-        ][: args.hosts]
+        hosts = DemoHosts(stack, args.hosts, args.posts)
+        sites = hosts.sites
         config = write_config(
             Path(work) / "config.toml", sites, delay=args.delay, concurrency=16, per_host=1
         )
         for _ in range(args.rounds):
             for name, checkout in checkouts.items():
-                results[name].append(one_round(checkout, servers, config, args.delay))
+                results[name].append(one_round(checkout, hosts, config, args.delay))
     header = (
         "checkout",
         "pages (new / 304)",

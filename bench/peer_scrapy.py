@@ -28,6 +28,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from bench._common import (
     ROOT,
+    DemoHosts,
     become_subreaper,
     compile_sources,
     measure,
@@ -37,7 +38,6 @@ from bench._common import (
     write_config,
     write_section,
 )
-from scraper.demo import DemoServer
 
 
 def crawl_with_scrapy(job_path: Path) -> None:
@@ -95,15 +95,6 @@ def crawl_with_scrapy(job_path: Path) -> None:
     process.start()
 
 
-def _busiest(servers: list[DemoServer], before: dict[str, int]) -> int:
-    after = {f"{n}:{k}": v for n, s in enumerate(servers) for k, v in s.requests_by_site().items()}
-    return max(after[key] - before.get(key, 0) for key in after)
-
-
-def _counts(servers: list[DemoServer]) -> dict[str, int]:
-    return {f"{n}:{k}": v for n, s in enumerate(servers) for k, v in s.requests_by_site().items()}
-
-
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--hosts", type=int, default=8)
@@ -122,27 +113,20 @@ def main() -> None:
     theirs: list[dict[str, float]] = []
     with ExitStack() as stack, tempfile.TemporaryDirectory() as work_dir:
         work = Path(work_dir)
-        servers = [
-            stack.enter_context(DemoServer(extra_posts=args.posts, seed=7 + n))
-            for n in range((args.hosts + 1) // 2)
-        ]
-        sites = [
-            (f"{site.name}-{n}", site.base_url)
-            for n, server in enumerate(servers)
-            for site in server.sites
-        ][: args.hosts]
+        hosts = DemoHosts(stack, args.hosts, args.posts)
+        sites = hosts.sites
         config = write_config(
             work / "config.toml", sites, delay=args.delay, concurrency=16, per_host=1
         )
         for number in range(args.rounds):
             db = work / f"ours-{number}.db"
-            before = _counts(servers)
+            before = hosts.requests()
             run = measure(scraper_run(config, db, "--force"))
             pages = query(db, "SELECT count(*) FROM fetches WHERE kind = 'post' AND status = 'ok'")
             ours.append(
                 {
                     "cpu_ms": 1000 * run.cpu / max(pages[0][0], 1),
-                    "wall_ratio": run.wall / (_busiest(servers, before) * args.delay),
+                    "wall_ratio": run.wall / (hosts.busiest_since(before) * args.delay),
                     "pages": float(pages[0][0]),
                     "wall": run.wall,
                 }
@@ -153,7 +137,7 @@ def main() -> None:
                 json.dumps({"urls": urls, "delay": args.delay, "db": str(work / f"s-{number}.db")}),
                 encoding="utf-8",
             )
-            before = _counts(servers)
+            before = hosts.requests()
             peer = measure([sys.executable, str(Path(__file__).resolve()), "--worker", str(job)])
             if peer.code != 0:
                 raise SystemExit(f"scrapy run exited {peer.code}")
@@ -161,7 +145,7 @@ def main() -> None:
             theirs.append(
                 {
                     "cpu_ms": 1000 * peer.cpu / max(stored, 1),
-                    "wall_ratio": peer.wall / (_busiest(servers, before) * args.delay),
+                    "wall_ratio": peer.wall / (hosts.busiest_since(before) * args.delay),
                     "pages": float(stored),
                     "wall": peer.wall,
                 }

@@ -12,7 +12,9 @@ from datetime import UTC, datetime, timedelta
 from email.utils import format_datetime
 
 import pytest
+from servers import FAST as SHARED_FAST
 from servers import (
+    LOCAL,
     Handler,
     Hit,
     MisbehavingServer,
@@ -27,16 +29,9 @@ from scraper.core.config import FetchConfig
 from scraper.core.models import FetchOutcome
 from scraper.fetch.fetcher import Fetcher
 
-LOCAL = frozenset({"127.0.0.1"})
-FAST = FetchConfig(
-    user_agent="blogarchive-test/1.0 (+https://example.org/contact)",
-    concurrency=8,
-    per_host_concurrency=2,
-    delay=0.0,
-    timeout=2.0,
-    retries=3,
-    max_bytes=1_000_000,
-)
+# The shared fast settings, with retries on: the faults here are what retries are for.
+FAST = replace(SHARED_FAST, user_agent="blogarchive-test/1.0 (+https://example.org/contact)",
+               retries=3, max_bytes=1_000_000)  # fmt: skip
 
 
 class SleepRecorder:
