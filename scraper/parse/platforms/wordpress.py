@@ -77,12 +77,17 @@ _HEADINGS = ("h2", "h3", "h4", "h5", "h6")
 _META_WORD = re.compile(r"(?:^|[-_])(?:footer|header|heading|meta|reply|avatar|actions)(?:[-_]|$)")
 
 
+def _cues(tag: Tag) -> list[str]:
+    """A tag's classes with `_` read as `-`: themes write comment_author and comment-author."""
+    return [name.replace("_", "-") for name in classes_of(tag)]
+
+
 def _own_tags(item: Tag, nested: set[int]) -> Iterator[Tag]:
     """Tags of one comment, not descending into replies (other comments or `.children` lists)."""
     stack = [child for child in reversed(item.contents) if isinstance(child, Tag)]
     while stack:
         node = stack.pop()
-        if id(node) in nested or "children" in classes_of(node):
+        if id(node) in nested or "children" in _cues(node):
             continue
         yield node
         stack.extend(child for child in reversed(node.contents) if isinstance(child, Tag))
@@ -92,10 +97,8 @@ def _class_map(tags: list[Tag]) -> dict[str, Tag]:
     """First tag per class among a comment's own tags (one pass, then dict lookups)."""
     found: dict[str, Tag] = {}
     for tag in tags:
-        for name in classes_of(tag):
+        for name in _cues(tag):
             found.setdefault(name, tag)
-            # Themes write the same cue as comment_author or comment-author.
-            found.setdefault(name.replace("_", "-"), tag)
     return found
 
 
@@ -112,7 +115,7 @@ def _name_in(node: Tag) -> str:
     nested in it (themes put the date and the reply link inside `.comment-author`)."""
 
     def skip(tag: Tag) -> bool:
-        return "says" in classes_of(tag) or tag.name in ("img", "small", "time") or _is_meta(tag)
+        return "says" in _cues(tag) or tag.name in ("img", "small", "time") or _is_meta(tag)
 
     return _SAYS.sub("", " ".join(visible_text(node, skip=skip).split())).strip()
 
@@ -122,7 +125,7 @@ def _author(tags: list[Tag], by_class: dict[str, Tag]) -> tuple[str | None, str 
     heading of the comment), and the link around or inside it."""
     candidates = [by_class[name] for name in _AUTHOR_CLASSES if name in by_class]
     candidates += [tag for tag in tags if tag.name == "cite"]
-    candidates += [tag for tag in tags if tag.name in _HEADINGS or "heading" in classes_of(tag)]
+    candidates += [tag for tag in tags if tag.name in _HEADINGS or "heading" in _cues(tag)]
     node, name = None, ""
     for candidate in candidates:
         name = _name_in(candidate)
@@ -146,7 +149,7 @@ def _innermost(tags: list[Tag], classes: tuple[str, ...]) -> Tag | None:
     """The first element with one of `classes`, or the one inside it that has one too: some
     themes wrap the header and the text in `.comment-content` and repeat it around the text."""
     wanted = set(classes)
-    found = [tag for tag in tags if wanted & set(classes_of(tag))]
+    found = [tag for tag in tags if wanted & set(_cues(tag))]
     if not found:
         return None
     chosen = found[0]
@@ -170,7 +173,7 @@ def _date_text(tags: list[Tag], by_class: dict[str, Tag]) -> str | None:
 def _text_only_body(tags: list[Tag]) -> Tag | None:
     """A `.comment-body` that holds just the text (old themes), not the whole comment."""
     for tag in tags:
-        if "comment-body" in classes_of(tag):
+        if "comment-body" in _cues(tag):
             inner = tag.find_all(True)
             if not any(_is_meta(node) or node.name == "time" for node in inner):
                 return tag
@@ -181,7 +184,7 @@ def _is_meta(tag: Tag) -> bool:
     """A comment's header, footer, date, avatar or action links: not part of what was said."""
     if tag.name in ("footer", "header", *_HEADINGS):
         return True
-    return any(name in _META_CLASSES or _META_WORD.search(name) for name in classes_of(tag))
+    return any(name in _META_CLASSES or _META_WORD.search(name) for name in _cues(tag))
 
 
 def _parse_item(
@@ -194,10 +197,10 @@ def _parse_item(
     if said is not None:
         tags += [said, *_own_tags(said, nested)]
     by_class = _class_map(tags)
-    kinds = set(classes_of(item))
+    kinds = set(_cues(item))
     for tag in tags[:2]:
         if tag.name in ("article", "div"):
-            kinds.update(classes_of(tag))
+            kinds.update(_cues(tag))
     kind: CommentKind = next(
         (_KINDS[k] for k in ("pingback", "trackback") if k in kinds), "comment"
     )
@@ -225,7 +228,7 @@ def _parse_item(
     else:
         # Pingbacks and old themes: the comment's own text minus its header, meta and replies.
         def skip(tag: Tag) -> bool:
-            return id(tag) in nested or "children" in classes_of(tag) or _is_meta(tag)
+            return id(tag) in nested or "children" in _cues(tag) or _is_meta(tag)
 
         text = strip_chrome(visible_text(item, skip=skip))
         html = sanitise_html(item)
@@ -251,7 +254,7 @@ def _parse_item(
 def _following_children(item: Tag) -> Tag | None:
     """The `.children` list right after a comment element, when replies are not inside it."""
     sibling = item.find_next_sibling()
-    if isinstance(sibling, Tag) and "children" in classes_of(sibling):
+    if isinstance(sibling, Tag) and "children" in _cues(sibling):
         return sibling
     return None
 
@@ -275,8 +278,9 @@ def _comment_items(index: PageIndex, roots: list[Tag]) -> list[tuple[Tag, str]]:
 
 def _roots(index: PageIndex) -> list[Tag]:
     roots: list[Tag] = []
-    for name in _LIST_CLASSES:
-        roots.extend(tag for tag in index.classes(name) if tag.name in ("ol", "ul", "div", "dl"))
+    for name, tags in index.by_class.items():
+        if name.replace("_", "-") in _LIST_CLASSES:
+            roots.extend(tag for tag in tags if tag.name in ("ol", "ul", "div", "dl"))
     # Some themes name the list by id (`dl#comment_list`, `ol#commentlist`).
     roots.extend(
         tag for key, tag in index.by_id.items() if key.lower().replace("_", "-") in _LIST_CLASSES
@@ -284,7 +288,7 @@ def _roots(index: PageIndex) -> list[Tag]:
     # Lists nested in another root would be walked twice.
     roots = [r for r in roots if not any(o is not r and o in r.parents for o in roots)]
     if not roots:
-        area = index.by_id.get("comments") or index.first_class("comments-area")
+        area = index.by_id.get("comments") or index.first_class("comments-area", "comments_area")
         if area is not None:
             roots = [area]
     roots.sort(key=index.position)
