@@ -156,18 +156,9 @@ def _collect(node: Tag, parts: list[str], skip: Callable[[Tag], bool] | None) ->
             parts.append("\n\n")
 
 
-# Elements removed with their content (nh3 keeps the text of other disallowed tags).
-_DROPPED_WITH_CONTENT = {
-    "script",
-    "style",
-    "noscript",
-    "template",
-    "iframe",
-    "button",
-    "form",
-    "select",
-    "textarea",
-}
+# Elements removed with their content (nh3 keeps the text of other disallowed tags): what the
+# text leaves out, minus the void `input` (nh3 refuses a tag that cannot have content here).
+_DROPPED_WITH_CONTENT = set(_SKIP_TAGS - {"input"})
 
 
 def sanitise_html(fragment: str | Tag | None, *, inner: bool = True) -> str:
