@@ -79,6 +79,10 @@ class Comment:
         }
 
 
+# Below this extraction score a page's comments are not taken as the whole, right thread.
+QUALITY_BAR = 0.9
+
+
 @dataclass(frozen=True, slots=True)
 class ParsedPage:
     """What one HTML page holds: the post, its comments in document order, and where more live."""
@@ -96,8 +100,13 @@ class ParsedPage:
     # How well the comments were read, 0–1 (see scraper/parse/quality.py); None when not judged.
     quality: float | None = None
 
+    @property
+    def read_poorly(self) -> bool:
+        """True when the quality gate judged this page's comments below the bar."""
+        return self.quality is not None and self.quality < QUALITY_BAR
+
     def to_dict(self) -> dict[str, Any]:
-        """The C3 `parse --json` object (plus `notes`)."""
+        """The C3 `parse --json` object (plus `notes` and `quality`)."""
         return {
             "url": self.url,
             "platform": self.platform,

@@ -11,9 +11,9 @@ from __future__ import annotations
 
 from dataclasses import replace
 
-from scraper.core.models import Comment, ParsedPage
+from scraper.core.models import QUALITY_BAR, Comment, ParsedPage
 
-QUALITY_BAR = 0.9
+__all__ = ["QUALITY_BAR", "assess"]
 
 
 def _header_as_text(comment: Comment) -> bool:

@@ -11,7 +11,6 @@ from urllib.parse import urlsplit, urlunsplit
 from scraper.core.errors import BlogArchiveError
 from scraper.core.models import Comment, FetchedPage, FetchOutcome, ParsedPage, unusable_reason
 from scraper.core.urls import classify_url, normalise_url, thread_url
-from scraper.parse.quality import QUALITY_BAR
 from scraper.threads.comment_feeds import (
     CommentBatch,
     parse_blogger_comments,
@@ -299,7 +298,7 @@ async def complete_thread(
     """
     shown = parsed.comment_count_shown
     js_notes = [note for note in parsed.notes if _JS_ONLY.search(note)]
-    weak = parsed.quality is not None and parsed.quality < QUALITY_BAR
+    weak = parsed.read_poorly
     if not parsed.more_comments and not weak and (shown is None or shown <= len(parsed.comments)):
         if js_notes and not parsed.comments:
             return ThreadResult(parsed.comments, False, shown, f"JS-only widget: {js_notes[0]}")
