@@ -13,8 +13,6 @@ from scraper.core.models import ParsedPage, Post
 
 log = logging.getLogger("blogarchive.parse")
 
-# Below this many characters a "body" is a teaser, a caption or nothing: worth a second opinion.
-MIN_BODY_CHARS = 200
 # trafilatura's work grows with the page; beyond this the platform's answer stands.
 MAX_PAGE_CHARS = 3_000_000
 
@@ -24,7 +22,7 @@ def _needs_help(page: ParsedPage) -> bool:
     if not (page.is_post or page.comments or page.platform == "generic"):
         return False  # a platform's listing page: no single article to read
     return (
-        len(post.text) < MIN_BODY_CHARS
+        not post.text.strip()
         or page.platform == "generic"  # our structural guess: the general extractor is better
         or post.title is None
     )
@@ -51,18 +49,13 @@ def fill_article(page: ParsedPage, html: str) -> ParsedPage:
     text = "\n\n".join(line.strip() for line in lines if line.strip())
     changes: dict[str, object] = {}
     generic = page.platform == "generic"  # our structural guess: theirs is better
-    # A platform's own container wins unless it gave nothing, or a teaser of what theirs found.
-    teaser = (
-        len(post.text) < MIN_BODY_CHARS
-        and len(text) > 3 * len(post.text)
-        and " ".join(post.text.split()[:8]) in " ".join(text.split())
-    )
+    # A platform's own container wins whenever it gave any text: a short post is short.
     # Never a text that holds the comments we found: that is the page, not its article.
     flat = " ".join(text.split())
     holds_comments = any(
         " ".join(c.text.split())[:60] in flat for c in page.comments if len(c.text.strip()) >= 8
     )
-    if text and not holds_comments and (generic or not post.text.strip() or teaser):
+    if text and not holds_comments and (generic or not post.text.strip()):
         changes["text"] = text
         changes["html"] = "".join(f"<p>{escape(p)}</p>" for p in text.split("\n\n"))
     # Only the title: its author and date guesses were a commenter's name and a comment's date

@@ -40,3 +40,18 @@ def test_a_text_that_holds_the_comments_is_not_taken() -> None:
 def test_a_platforms_listing_is_left_alone() -> None:
     page = ParsedPage(url="https://x.blogspot.com/", platform="blogger", post=Post())
     assert fill_article(page, PAGE) is page
+
+
+def test_a_short_post_in_the_platforms_own_container_stays_as_it_is() -> None:
+    # A real short post; the whole page around it (sidebar, about box) is longer and would
+    # "contain" it, but it is not the article.
+    page = ParsedPage(
+        url="https://x.blogspot.com/2023/06/p.html",
+        platform="blogger",
+        post=Post(title="Lunch", text="Lunch was flatbread and hard cheese."),
+        is_post=True,
+    )
+    assert (
+        fill_article(page, PAGE.replace("Paragraph 0", "Lunch was flatbread and hard cheese. P"))
+        is page
+    )
