@@ -100,3 +100,29 @@ def test_a_dt_header_is_paired_with_the_dd_that_holds_the_text() -> None:
         "01 07:05",
         "02 08:00",
     ]
+
+
+# The Disqus plugin's server-rendered fallback: ul#dsq-comments, replies in a following list.
+DISQUS = (
+    HEAD
+    + """
+<div id="disqus_thread"><div id="dsq-content"><ul id="dsq-comments">
+ <li class="comment depth-1" id="dsq-comment-501">
+  <div class="dsq-comment-header"><cite><span>Rosa</span></cite></div>
+  <div class="dsq-comment-body"><div class="dsq-comment-message"><p>Kept the old thread alive.</p></div></div>
+ </li>
+ <ul class="children"><li class="comment depth-2" id="dsq-comment-502">
+  <div class="dsq-comment-header"><cite><span>Tom</span></cite></div>
+  <div class="dsq-comment-body"><div class="dsq-comment-message"><p>Glad it did.</p></div></div>
+ </li></ul>
+</ul></div></div></body></html>"""
+)
+
+
+def test_the_disqus_fallback_list_is_read_with_its_replies() -> None:
+    page = parse_page(DISQUS, "https://blog.example/2012/10/thread/")
+    assert [(c.id, c.parent_id, c.author, c.text) for c in page.comments] == [
+        ("501", None, "Rosa", "Kept the old thread alive."),
+        ("502", "501", "Tom", "Glad it did."),
+    ]
+    assert "2 of 2 comments without a time" in page.notes  # the fallback shows no dates

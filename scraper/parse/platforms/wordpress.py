@@ -30,7 +30,9 @@ from scraper.parse.platforms.wordpress_page import (
     wordpress_post_id,
 )
 
-_COMMENT_ID = re.compile(r"^(?:li-)?comment-(\d+)$")
+# li#comment-N / li#li-comment-N, and the Disqus plugin's server-rendered fallback list
+# (ul#dsq-comments > li#dsq-comment-N) that older WordPress pages carry under the JS widget.
+_COMMENT_ID = re.compile(r"^(?:li-|dsq-)?comment-(\d+)$")
 _SAYS = re.compile(r"\s*(?:says|sagt|dit|dice|diz|zegt|says:|schreibt|écrit)\s*:?\s*$", re.I)
 
 _LIST_CLASSES = (
@@ -42,6 +44,7 @@ _LIST_CLASSES = (
     "trackbacklist",
     "trackback-list",
     "comments-list",
+    "dsq-comments",
 )
 _CONTENT_CLASSES = (
     "comment-content",
@@ -49,6 +52,7 @@ _CONTENT_CLASSES = (
     "comment-text",
     "comment-entry",
     "commenttext",
+    "dsq-comment-message",
 )
 _AUTHOR_CLASSES = ("fn", "wp-block-comment-author-name", "comment-author-name", "comment-author")
 _DATE_CLASSES = (
