@@ -226,3 +226,5 @@ class Fetcher:
                 raise TransientError(transient_reason(error)) from None
             except httpx.HTTPError as error:
                 return job.failed(f"http error: {error}")
+            except httpx.InvalidURL as error:  # not an HTTPError: a URL httpx cannot send
+                return job.failed(f"invalid url: {error}")
