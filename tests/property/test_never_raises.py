@@ -77,6 +77,8 @@ def html_trees(draw: st.DrawFn, depth: int = 0) -> str:
                 ' datetime="2020-02-30T25:00:00+02:00"',
                 ' datetime="2020-02-03T10:00:00+02:00"',
                 ' href="?thread=12#cmt12"',
+                ' href="http://paul[.example/"',  # urljoin raises on a lone "["
+                ' href="java\tscript:alert(1)"',
                 ' itemscope itemtype="https://schema.org/Comment" itemprop="comment"',
                 ' data-comment-timestamp="99999999999999999"',
                 ' style="margin-left: 50px"',
