@@ -22,6 +22,7 @@ from scraper.parse.platforms.common import (
     strip_chrome,
     thread,
 )
+from scraper.parse.platforms.cues import marks_owner
 from scraper.parse.platforms.pageindex import PageIndex
 from scraper.parse.platforms.pieces import (
     attr,
@@ -43,7 +44,6 @@ _BODY_CLASSES = (
     "comment-body",
     "content",
 )
-_OWNER = frozenset({"comment-by-node-author", "by-node-author"})
 
 
 class DrupalParser:
@@ -172,7 +172,7 @@ def _read(doc: Document, block: Tag, zone: tzinfo) -> Comment:
         text=text,
         html=sanitise_html(body),
         deleted=looks_deleted(text),
-        by_post_author=bool(_OWNER & set(classes_of(block))),
+        by_post_author=marks_owner(block),
         permalink=doc.absolute(attr(permalink, "href")) if isinstance(permalink, Tag) else None,
     )
 

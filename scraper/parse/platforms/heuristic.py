@@ -19,6 +19,15 @@ from scraper.parse.platforms.common import (
     strip_chrome,
     thread,
 )
+from scraper.parse.platforms.cues import (
+    AUTHOR_NAME,
+    BODY_NAME,
+    CHROME_NAME,
+    DATE_NAME,
+    OWNER_CLASSES,
+    SAYS_SUFFIX,
+    names_of,
+)
 from scraper.parse.platforms.pieces import (
     attr,
     id_from_attr,
@@ -37,26 +46,6 @@ _CONTAINER = re.compile(
 _NOT_CONTAINER = re.compile(
     r"recent|widget|sidebar|latest|popular|form|respond|count|rss|feed|nav", re.I
 )
-_AUTHOR_CLASS = re.compile(r"author|user|poster|nick|commenter|\bfn\b|\bname\b|\bby\b", re.I)
-_DATE_CLASS = re.compile(r"date|time|meta|published|posted|when|stamp|ago|submitted", re.I)
-_BODY_CLASS = re.compile(r"content|body|text|message|entry", re.I)
-_CHROME_CLASS = re.compile(
-    r"reply|action|avatar|vote|share|like|report|edit|links|footer|tools|button", re.I
-)
-_OWNER_CLASSES = frozenset(
-    [
-        "bypostauthor",
-        "by-post-author",
-        "comment-by-node-author",
-        "by-node-author",
-        "blog-author",
-        "post-author-comment",
-        "comment-author-admin",
-        "by-author",
-        "is-author",
-    ]
-)
-_SAYS = re.compile(r"\s*(?:says|said|sagt|schrieb|wrote|a écrit|dice|dijo)\s*:?\s*$", re.IGNORECASE)
 _MAX_CONTAINERS = 12
 _PERMALINK = re.compile(r"#(?:comment|c)[-_]?\w+$")
 _HINT = re.compile(r"omment|ommentar|espons|eplies|children|indented|discussion", re.IGNORECASE)
@@ -103,8 +92,8 @@ def _name_flags(names: str) -> tuple[bool, bool, bool, bool]:
         return False, False, False, False
     return (
         bool(_HINT.search(names)),
-        bool(_AUTHOR_CLASS.search(names)),
-        bool(_DATE_CLASS.search(names)),
+        bool(AUTHOR_NAME.search(names)),
+        bool(DATE_NAME.search(names)),
         _is_body_names(names),
     )
 
@@ -180,7 +169,7 @@ def _read_block(
             if (type(child) is NavigableString or isinstance(child, Tag))
             and id(child) not in skip
             and id(child) not in holding
-            and not (isinstance(child, Tag) and _CHROME_CLASS.search(_names(child)))
+            and not (isinstance(child, Tag) and CHROME_NAME.search(_names(child)))
         ]
     text = strip_chrome(text_of(parts))
     comment_id = (
@@ -201,7 +190,7 @@ def _read_block(
             text=text,
             html=fragment_html(parts),
             deleted=looks_deleted(text),
-            by_post_author=bool(_OWNER_CLASSES & set(classes_of(block))),
+            by_post_author=bool(OWNER_CLASSES & set(names_of(block))),
             permalink=permalink,
         )
     )
@@ -255,7 +244,7 @@ def _fields(doc: Document, block: Tag, zone: tzinfo) -> _Fields | None:
         date_node, published = textual
     author = author_url = None
     if author_node is not None:
-        author = _SAYS.sub("", normalise_text(author_node.get_text(" ", strip=True))) or None
+        author = SAYS_SUFFIX.sub("", normalise_text(author_node.get_text(" ", strip=True))) or None
         if author is not None and date_node is not None and author_node in date_node.parents:
             author, _ = split_byline(author)
         link = author_node if author_node.name == "a" else author_node.find("a", href=True)
@@ -287,8 +276,8 @@ def _is_body_names(names: str) -> bool:
     lowered = names.lower()
     return (
         "comment" in lowered
-        and bool(_BODY_CLASS.search(names))
-        and not (_DATE_CLASS.search(names) or _AUTHOR_CLASS.search(names))
+        and bool(BODY_NAME.search(names))
+        and not (DATE_NAME.search(names) or AUTHOR_NAME.search(names))
     )
 
 

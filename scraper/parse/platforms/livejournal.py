@@ -18,13 +18,15 @@ from scraper.parse.platforms.common import (
     strip_chrome,
     thread,
 )
+from scraper.parse.platforms.cues import class_level, marks_owner, own_body, own_time
 from scraper.parse.platforms.pageindex import PageIndex
 from scraper.parse.platforms.pieces import attr, looks_deleted, read_date
 from scraper.parse.platforms.widgets import detect_widgets
 
 _BLOCK_ID = re.compile(r"^(?:cmt|t)(\d+)$")
 _THREAD = re.compile(r"[?&]thread=(\d+)")
-_DEPTH = re.compile(r"^(?:comment-depth|b-tree-twig)-(\d+)$")
+# LiveJournal marks the journal owner's comments with a `--poster` modifier (its 2018 scheme).
+_POSTER = re.compile(r"--poster$")
 _MARGIN = re.compile(r"margin-left:\s*(\d+)px")
 _DELETED = re.compile(r"\((?:deleted|screened) (?:comment|post)\)|^deleted comment$", re.IGNORECASE)
 
@@ -80,19 +82,16 @@ def _hints(index: PageIndex, zone: tzinfo) -> PostHints:
 
 
 def _user(node: Tag) -> str | None:
-    name = attr(node, "lj:user") or attr(node, "data-ljuser")
-    return name or normalise_text(node.get_text(" ", strip=True)) or None
+    # The name the page shows: for outside identities (`ext_N` accounts) it is the display name.
+    shown = normalise_text(node.get_text(" ", strip=True))
+    return shown or attr(node, "lj:user") or attr(node, "data-ljuser") or None
 
 
 def _depth(block: Tag) -> int | None:
-    """Depth from `comment-depth-N` / `b-tree-twig-N` (1-based) or the indent in pixels."""
-    for node in (block, *block.find_all(class_=True, limit=6), *block.parents):
-        if not isinstance(node, Tag) or node.name in ("body", "html"):
-            break
-        for name in classes_of(node):
-            match = _DEPTH.match(name)
-            if match:
-                return max(int(match.group(1)) - 1, 0)
+    """Depth from a level class (`b-tree-twig-N`, `…--level-N`), else the indent in pixels."""
+    level = class_level(block)
+    if level is not None:
+        return level
     for node in (block, *block.find_all(style=True, limit=2)):
         match = _MARGIN.search(attr(node, "style") or "")
         if match:
@@ -110,8 +109,9 @@ def _read(doc: Document, block: Tag, zone: tzinfo, open_by_depth: list[str]) -> 
     links = poster.find_all("a", href=True) if isinstance(poster, Tag) else []
     author_url = doc.absolute(attr(links[-1], "href")) if links else None
     stamp = block.find(class_=["datetime", "b-leaf-createdtime", "comment-date"])
-    published = read_date(stamp, zone) if isinstance(stamp, Tag) else None
+    published = read_date(stamp, zone) if isinstance(stamp, Tag) else own_time(block, zone)
     body = block.find(class_=["comment-content", "b-leaf-article", "comment-body"])
+    body = body if isinstance(body, Tag) else own_body(block)
     text = strip_chrome(visible_text(body)) if isinstance(body, Tag) else ""
     parent_link = block.find(class_=["commentparent", "b-leaf-actions-parent"])
     parent_href = parent_link.find("a", href=True) if isinstance(parent_link, Tag) else None
@@ -142,7 +142,7 @@ def _read(doc: Document, block: Tag, zone: tzinfo, open_by_depth: list[str]) -> 
         text=text,
         html=sanitise_html(body) if isinstance(body, Tag) else "",
         deleted=deleted or (author is None and not text),
-        by_post_author=False,
+        by_post_author=marks_owner(block) or any(_POSTER.search(n) for n in classes_of(block)),
         permalink=doc.absolute(attr(permalink_link, "href")) if permalink_link else None,
     )
 

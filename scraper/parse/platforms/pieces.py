@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable
-from datetime import UTC, datetime, tzinfo
+from datetime import UTC, date, datetime, tzinfo
 from typing import Any
 
 from bs4 import NavigableString, Tag
@@ -13,7 +13,9 @@ from scraper.core.dates import parse_human, parse_iso
 from scraper.parse.htmltext import normalise_text, visible_text
 from scraper.parse.platforms.pageindex import PageIndex
 
-_ISO_START = re.compile(r"^\s*\d{4}-\d\d-\d\d")
+_ISO_START = re.compile(r"^\s*\d{4}-\d\d?-\d\d?")
+# A machine stamp that names a day but no time (`datetime="2019-11-5"`): the shown text may add it.
+_DAY_ONLY = re.compile(r"^\s*(\d{4})-(\d\d?)-(\d\d?)\s*$")
 _ID_DIGITS = re.compile(
     r"(?:comment|cmt|li-comment|div-comment|trackback|ping|c|t|reply)[-_]?([0-9a-f]{3,}|\d+)$", re.I
 )
@@ -33,7 +35,7 @@ _DATE_IN_TEXT = re.compile(
     r"|\d{1,2}[./]\d{1,2}[./]\d{2,4}"
     r"|\d{1,2}\.?\s+[^\W\d_]{3,}\.?,?\s+\d{4}"
     r"|[^\W\d_]{3,}\.?\s+\d{1,2}(?:st|nd|rd|th)?,?\s+\d{4})"
-    r"(?:(?:[T ]|,?\s*(?:at|um|à|a las|alle|om|-|–)?\s*)\d{1,2}[:.h]\d\d(?::\d\d)?"
+    r"(?:(?:[T ]|,?\s*(?:at|um|à|a las|alle|om|-|–|/{1,2}|\||·|•)?\s*)\d{1,2}[:.h]\d\d(?::\d\d)?"
     r"\s*(?:[ap]\.?m\.?)?(?:\s*(?:uhr|\(?utc\)?|gmt))?)?",
     re.IGNORECASE,
 )
@@ -54,6 +56,9 @@ def read_date(node: Tag | None, zone: tzinfo) -> datetime | None:
     for attribute in ("datetime", "content", "title", "data-time", "data-datetime"):
         value = node.get(attribute)
         if isinstance(value, str) and _ISO_START.match(value):
+            day = _DAY_ONLY.match(value)
+            if day is not None:
+                return _day_with_shown_time(node, day, zone)
             moment = parse_iso(value, zone)
             if moment is not None:
                 return moment
@@ -69,6 +74,20 @@ def read_date(node: Tag | None, zone: tzinfo) -> datetime | None:
         return None
     match = find_date_text(text)
     return read_date_text(match.group(0), zone) if match else None
+
+
+def _day_with_shown_time(node: Tag, day: re.Match[str], zone: tzinfo) -> datetime | None:
+    """A day-only stamp, with the time of day the node shows when its text names the same day
+    ("23.07.2020 // 12:59" under `datetime="2020-07-23"`); else local midnight of that day."""
+    year, month, number = (int(part) for part in day.groups())
+    shown = find_date_text(node.get_text(" ", strip=True))
+    moment = read_date_text(shown.group(0), zone) if shown else None
+    if moment is not None and moment.astimezone(zone).date() == date(year, month, number):
+        return moment
+    try:
+        return datetime(year, month, number, tzinfo=zone).astimezone(UTC)
+    except ValueError:
+        return None
 
 
 def read_date_text(text: str | None, zone: tzinfo) -> datetime | None:

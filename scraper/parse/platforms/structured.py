@@ -21,6 +21,7 @@ from scraper.parse.platforms.common import (
     stable_comment_id,
     thread,
 )
+from scraper.parse.platforms.cues import OWNER_CLASSES
 from scraper.parse.platforms.pageindex import PageIndex
 from scraper.parse.platforms.pieces import (
     attr,
@@ -268,7 +269,7 @@ def _marks_post_author(node: Tag) -> bool:
     parent = node.parent
     if isinstance(parent, Tag):
         names |= set(classes_of(parent))
-    return bool(names & {"bypostauthor", "by-post-author", "comment-by-node-author", "blog-author"})
+    return bool(names & OWNER_CLASSES)
 
 
 # --- microformats2 ---------------------------------------------------------------------------

@@ -20,6 +20,7 @@ from scraper.parse.platforms.common import (
     strip_chrome,
     thread,
 )
+from scraper.parse.platforms.cues import marks_owner
 from scraper.parse.platforms.pageindex import PageIndex
 from scraper.parse.platforms.pieces import (
     attr,
@@ -38,7 +39,6 @@ _FOOTERS = ("comment-footer", "comment-byline", "comment-header", "asset-meta", 
 _REPLIED = re.compile(r"(?:replied|in reply|reply) to", re.IGNORECASE)
 _POSTED_BY = re.compile(r"posted by:?\s+(.+?)(?:\s+(?:on|at|in)\s+|\s*\||$)", re.IGNORECASE)
 # Themes mark the blog owner's comments with one of these (Movable Type 4+ and Typepad).
-_OWNER = frozenset({"comment-by-author", "author-comment", "byauthor", "comment-author-owner"})
 
 
 class TypepadParser:
@@ -190,7 +190,7 @@ def _read(doc: Document, block: Tag, zone: tzinfo) -> Comment:
         text=text,
         html=sanitise_html(body),
         deleted=looks_deleted(text),
-        by_post_author=bool(_OWNER & set(classes_of(block))),
+        by_post_author=marks_owner(block),
         permalink=doc.absolute(attr(permalink, "href")) if permalink is not None else None,
     )
 

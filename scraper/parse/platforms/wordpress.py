@@ -9,7 +9,7 @@ from urllib.parse import urldefrag
 
 from bs4 import Tag
 
-from scraper.core.dates import parse_human, parse_iso
+from scraper.core.dates import parse_human
 from scraper.core.models import Comment, CommentKind, ParsedPage
 from scraper.parse.htmltext import sanitise_html, visible_text, without
 from scraper.parse.platforms.base import Document
@@ -22,7 +22,9 @@ from scraper.parse.platforms.common import (
     text_of,
     thread,
 )
+from scraper.parse.platforms.cues import SAYS_SUFFIX
 from scraper.parse.platforms.pageindex import PageIndex
+from scraper.parse.platforms.pieces import read_date
 from scraper.parse.platforms.wordpress_page import (
     comment_pages,
     count_shown,
@@ -33,7 +35,6 @@ from scraper.parse.platforms.wordpress_page import (
 # li#comment-N / li#li-comment-N, and the Disqus plugin's server-rendered fallback list
 # (ul#dsq-comments > li#dsq-comment-N) that older WordPress pages carry under the JS widget.
 _COMMENT_ID = re.compile(r"^(?:li-|dsq-)?comment-(\d+)$")
-_SAYS = re.compile(r"\s*(?:says|sagt|dit|dice|diz|zegt|says:|schreibt|écrit)\s*:?\s*$", re.I)
 
 _LIST_CLASSES = (
     "comment-list",
@@ -121,7 +122,7 @@ def _name_in(node: Tag) -> str:
     def skip(tag: Tag) -> bool:
         return "says" in _cues(tag) or tag.name in ("img", "small", "time") or _is_meta(tag)
 
-    return _SAYS.sub("", " ".join(visible_text(node, skip=skip).split())).strip()
+    return SAYS_SUFFIX.sub("", " ".join(visible_text(node, skip=skip).split())).strip()
 
 
 def _author(tags: list[Tag], by_class: dict[str, Tag]) -> tuple[str | None, str | None]:
@@ -210,7 +211,7 @@ def _parse_item(
     )
     author, author_url = _author(tags, by_class)
     time_tag = next((tag for tag in tags if tag.name == "time"), None)
-    published = parse_iso(attr(time_tag, "datetime"), zone) if time_tag is not None else None
+    published = read_date(time_tag, zone) if time_tag is not None else None
     if published is None:
         shown = text_of(time_tag) or _date_text(tags, by_class)
         published = parse_human(shown.strip(" ·•|-") if shown else None, zone)
@@ -227,8 +228,10 @@ def _parse_item(
         text = strip_chrome(visible_text(said, skip=_is_meta))
         html = sanitise_html(without(said, [t for t in said.find_all(True) if _is_meta(t)]))
     elif content is not None:
-        text = visible_text(content)
-        html = sanitise_html(content)
+        # Some themes put the name/date header inside the content element: it is not the text.
+        header = [tag for tag in content.find_all(True) if _is_meta(tag)]
+        text = visible_text(content, skip=_is_meta) if header else visible_text(content)
+        html = sanitise_html(without(content, header) if header else content)
     else:
         # Pingbacks and old themes: the comment's own text minus its header, meta and replies.
         def skip(tag: Tag) -> bool:

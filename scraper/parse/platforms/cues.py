@@ -1,0 +1,124 @@
+"""Ordered cue tables for a comment's fields, shared by every platform parser and the heuristic.
+
+A platform module keeps only the cues its own markup documents (Blogger's `showComment` epoch,
+WordPress's `li#comment-N`); everything that holds across platforms and themes lives here, as
+data, in the order it is tried. Each table says where its entries come from.
+"""
+
+from __future__ import annotations
+
+import re
+from datetime import datetime, tzinfo
+
+from bs4 import Tag
+
+from scraper.parse.platforms.common import classes_of
+from scraper.parse.platforms.pieces import read_date
+
+# Classes a platform puts on a comment written by the post's author. WordPress core
+# (`comment_class()`: bypostauthor), Drupal (comment-by-node-author, by-node-author), Blogger
+# (blog-author), TypePad/Movable Type (comment-by-author, author-comment, byauthor), and
+# theme spellings of the same idea seen across WordPress themes.
+OWNER_CLASSES = frozenset(
+    {
+        "bypostauthor",
+        "by-post-author",
+        "comment-by-node-author",
+        "by-node-author",
+        "blog-author",
+        "post-author-comment",
+        "comment-author-admin",
+        "comment-by-author",
+        "author-comment",
+        "byauthor",
+        "by-author",
+        "is-author",
+        "comment-author-owner",
+    }
+)
+
+# The verb a theme prints after the commenter's name ("Anna says:", "Anna schrieb:"), in the
+# languages of WordPress's and Blogger's translations; stripped from names.
+SAYS_SUFFIX = re.compile(
+    r"\s*(?:says|said|sagt|sagte|schrieb|schreibt|wrote|dit|a dit|a écrit|écrit|dice|dijo|diz|"
+    r"disse|zegt|schreef|zei|ha detto|napisał|napisała|skrev|sanoi|написал|написала)"
+    r"\s*(?:\.\.\.|…|:)?\s*$",
+    re.IGNORECASE,
+)
+
+# Words in class or id names, by the field they mark (one token list per field; order matters
+# only in that date is tested before author, since "post-date-author" is a date line).
+AUTHOR_NAME = re.compile(r"author|user|poster|nick|commenter|\bfn\b|\bname\b|\bby\b", re.I)
+DATE_NAME = re.compile(r"date|time|meta|published|posted|when|stamp|ago|submitted", re.I)
+BODY_NAME = re.compile(r"content|body|text|message|entry", re.I)
+CHROME_NAME = re.compile(
+    r"reply|action|avatar|vote|share|like|report|edit|links|footer|tools|button", re.I
+)
+
+# A comment's nesting level in a class: WordPress `depth-N`, LiveJournal `b-tree-twig-N` and
+# `…--level-N`, Dreamwidth `comment-depth-N`, forum themes `level-N`. All count from 1.
+LEVEL_CLASS = re.compile(r"(?:^|[-_])(?:depth|level|twig)[-_]*(\d{1,2})$", re.IGNORECASE)
+
+# The element holding what was said, by its last class word (BEM `comment__body`,
+# `comment-content`, `comment_text`, `message`).
+BODY_CLASS_END = re.compile(r"(?:^|[-_])(?:body|content|text|message)$", re.IGNORECASE)
+
+
+def names_of(tag: Tag) -> list[str]:
+    """A tag's class names with `_` read as `-`: themes write comment_author and comment-author."""
+    return [name.replace("_", "-") for name in classes_of(tag)]
+
+
+def marks_owner(block: Tag) -> bool:
+    """The block, or the wrapper right around it, carries a post-author class."""
+    names = set(names_of(block))
+    if isinstance(block.parent, Tag):
+        names.update(names_of(block.parent))
+    return bool(names & OWNER_CLASSES)
+
+
+def class_level(block: Tag, wrappers: int = 2) -> int | None:
+    """0-based depth from a level class on the block or its nearest wrappers, else None."""
+    node: Tag | None = block
+    for _ in range(wrappers + 1):
+        if node is None or node.name in ("body", "html"):
+            break
+        for name in classes_of(node):
+            match = LEVEL_CLASS.search(name)
+            if match:
+                return max(int(match.group(1)) - 1, 0)
+        node = node.parent if isinstance(node.parent, Tag) else None
+    return None
+
+
+def own_time(block: Tag, zone: tzinfo, limit: int = 400) -> datetime | None:
+    """The comment's time: a `time`/`abbr` element first, then elements named like a date,
+    in document order; the first one that reads as a date wins."""
+    named: list[Tag] = []
+    for seen, node in enumerate(block.find_all(True, limit=limit)):
+        if node.name in ("time", "abbr"):
+            moment = read_date(node, zone)
+            if moment is not None:
+                return moment
+        elif seen < limit and DATE_NAME.search(" ".join(classes_of(node))):
+            named.append(node)
+    for node in named:
+        if len(node.get_text()) < 200:
+            moment = read_date(node, zone)
+            if moment is not None:
+                return moment
+    return None
+
+
+def own_body(block: Tag) -> Tag | None:
+    """The first element inside `block` whose last class word says body/content/text/message
+    and whose other words do not say date or author."""
+    for node in block.find_all(True, limit=400):
+        if not isinstance(node, Tag):
+            continue
+        for name in classes_of(node):
+            if BODY_CLASS_END.search(name) and not DATE_NAME.search(name):
+                head = BODY_CLASS_END.sub("", name)
+                if not AUTHOR_NAME.search(head):
+                    return node
+    return None
