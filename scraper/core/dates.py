@@ -33,7 +33,7 @@ for _number, _names in enumerate(
 
 _TIME = re.compile(r"(\d{1,2})[:.h](\d{2})(?::(\d{2}))?\s*([ap]\.?\s?m\.?)?", re.IGNORECASE)
 _WORD = re.compile(r"[^\W\d_]+\.?", re.UNICODE)
-_NUMERIC_DMY = re.compile(r"\b(\d{1,2})[./-](\d{1,2})[./-](\d{4})\b")
+_NUMERIC_DMY = re.compile(r"\b(\d{1,2})[./-](\d{1,2})[./-](\d{4}|\d{2})\b")
 _NUMERIC_YMD = re.compile(r"\b(\d{4})[./-](\d{1,2})[./-](\d{1,2})\b")
 # East Asian "2019年5月30日" and Vietnamese "30 tháng 5, 2019": the month is a number.
 _CJK_YMD = re.compile(r"(\d{4})\s*[年년]\s*(\d{1,2})\s*[月월]\s*(\d{1,2})")
@@ -79,6 +79,8 @@ def parse_human(text: str | None, default_tz: tzinfo = UTC) -> datetime | None:
         numeric = _NUMERIC_DMY.search(lowered)
         if numeric:
             day, month, year = (int(group) for group in numeric.groups())
+            if year < 100:  # "22.04.18": two-digit years are this century's up to '69
+                year += 2000 if year < 70 else 1900
             if month > 12 >= day:  # US order, month first
                 day, month = month, day
             lowered = lowered[: numeric.start()] + " " + lowered[numeric.end() :]

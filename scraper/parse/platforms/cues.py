@@ -61,7 +61,7 @@ LEVEL_CLASS = re.compile(r"(?:^|[-_])(?:depth|level|twig)[-_]*(\d{1,2})$", re.IG
 
 # The element holding what was said, by its last class word (BEM `comment__body`,
 # `comment-content`, `comment_text`, `message`).
-BODY_CLASS_END = re.compile(r"(?:^|[-_])(?:body|content|text|message)$", re.IGNORECASE)
+BODY_CLASS_END = re.compile(r"(?:^|[-_]|comment)(?:body|content|text|message)$", re.IGNORECASE)
 
 
 def names_of(tag: Tag) -> list[str]:
@@ -92,22 +92,28 @@ def class_level(block: Tag, wrappers: int = 2) -> int | None:
 
 
 def own_time(block: Tag, zone: tzinfo, limit: int = 400) -> datetime | None:
-    """The comment's time: a `time`/`abbr` element first, then elements named like a date,
-    in document order; the first one that reads as a date wins."""
+    """The comment's time among a block's elements (see `time_in`)."""
+    tags = [tag for tag in block.find_all(True, limit=limit) if isinstance(tag, Tag)]
+    return time_in(tags, zone)[0]
+
+
+def time_in(tags: list[Tag], zone: tzinfo) -> tuple[datetime | None, Tag | None]:
+    """A comment's time and the element it was read from: a `time`/`abbr` element first, then
+    elements named like a date, in document order; the first that reads as a date wins."""
     named: list[Tag] = []
-    for seen, node in enumerate(block.find_all(True, limit=limit)):
+    for node in tags:
         if node.name in ("time", "abbr"):
             moment = read_date(node, zone)
             if moment is not None:
-                return moment
-        elif seen < limit and DATE_NAME.search(" ".join(classes_of(node))):
+                return moment, node
+        elif DATE_NAME.search(" ".join(classes_of(node))):
             named.append(node)
     for node in named:
         if len(node.get_text()) < 200:
             moment = read_date(node, zone)
             if moment is not None:
-                return moment
-    return None
+                return moment, node
+    return None, None
 
 
 def own_body(block: Tag) -> Tag | None:

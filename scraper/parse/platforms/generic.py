@@ -4,11 +4,14 @@ from __future__ import annotations
 
 import re
 
-from scraper.core.models import ParsedPage
+from bs4 import Tag
+
+from scraper.core.models import Comment, ParsedPage
 from scraper.parse.platforms.article import body_post, find_body
 from scraper.parse.platforms.base import Document
 from scraper.parse.platforms.common import blog_timezone, page_index
 from scraper.parse.platforms.heuristic import heuristic_comments
+from scraper.parse.platforms.numbered import numbered_comments
 from scraper.parse.platforms.structured import read_structured
 from scraper.parse.platforms.widgets import detect_widgets
 
@@ -26,6 +29,20 @@ def shown_count(text: str) -> int | None:
     return int(match.group(1)) if match else None
 
 
+def _yield(comments: tuple[Comment, ...]) -> int:
+    """How much a finder read: one per comment, plus one per author, time and text found."""
+    return sum(
+        1 + bool(c.author) + (c.published is not None) + bool(c.text.strip()) for c in comments
+    )
+
+
+def _best_of(
+    *found: tuple[tuple[Comment, ...], list[Tag]],
+) -> tuple[tuple[Comment, ...], list[Tag]]:
+    """The finder whose comments carry the most fields (ties: the first, the shape finder)."""
+    return max(found, key=lambda pair: _yield(pair[0]))
+
+
 class GenericParser:
     """Accepts every page; a page that is not a blog post yields no comments, never an error."""
 
@@ -40,7 +57,9 @@ class GenericParser:
         comments = structured.comments
         containers = list(structured.containers)
         if not comments:
-            comments, used = heuristic_comments(doc, zone)
+            comments, used = _best_of(
+                heuristic_comments(doc, zone), numbered_comments(doc, page_index(doc), zone)
+            )
             containers.extend(used)
         widgets = detect_widgets(doc)
         body = structured.body if structured.body is not None else find_body(doc)

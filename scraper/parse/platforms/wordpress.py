@@ -125,9 +125,9 @@ def _name_in(node: Tag) -> str:
     return SAYS_SUFFIX.sub("", " ".join(visible_text(node, skip=skip).split())).strip()
 
 
-def _author(tags: list[Tag], by_class: dict[str, Tag]) -> tuple[str | None, str | None]:
+def _author(tags: list[Tag], by_class: dict[str, Tag]) -> tuple[str | None, str | None, Tag | None]:
     """The commenter: the first author cue with words in it (class cues, then `cite`, then a
-    heading of the comment), and the link around or inside it."""
+    heading of the comment), the link around or inside it, and the element it was read from."""
     candidates = [by_class[name] for name in _AUTHOR_CLASSES if name in by_class]
     candidates += [tag for tag in tags if tag.name == "cite"]
     candidates += [tag for tag in tags if tag.name in _HEADINGS or "heading" in _cues(tag)]
@@ -138,7 +138,7 @@ def _author(tags: list[Tag], by_class: dict[str, Tag]) -> tuple[str | None, str 
             node = candidate
             break
     if node is None:
-        return None, None
+        return None, None, None
     link = node if node.name == "a" else None
     for child in node.descendants if link is None else ():
         if isinstance(child, Tag) and child.name == "a" and attr(child, "href"):
@@ -147,7 +147,7 @@ def _author(tags: list[Tag], by_class: dict[str, Tag]) -> tuple[str | None, str 
     url = attr(link, "href")
     if url and "#comment-" in url:
         url = None
-    return name or None, url
+    return name or None, url, node
 
 
 def _innermost(tags: list[Tag], classes: tuple[str, ...]) -> Tag | None:
@@ -209,7 +209,7 @@ def _parse_item(
     kind: CommentKind = next(
         (_KINDS[k] for k in ("pingback", "trackback") if k in kinds), "comment"
     )
-    author, author_url = _author(tags, by_class)
+    author, author_url, author_node = _author(tags, by_class)
     time_tag = next((tag for tag in tags if tag.name == "time"), None)
     published = read_date(time_tag, zone) if time_tag is not None else None
     if published is None:
@@ -228,9 +228,11 @@ def _parse_item(
         text = strip_chrome(visible_text(said, skip=_is_meta))
         html = sanitise_html(without(said, [t for t in said.find_all(True) if _is_meta(t)]))
     elif content is not None:
-        # Some themes put the name/date header inside the content element: it is not the text.
-        header = [tag for tag in content.find_all(True) if _is_meta(tag)]
-        text = visible_text(content, skip=_is_meta) if header else visible_text(content)
+        # Some themes put the name/date header inside the content element: what the name and
+        # the date were read from is not part of the text.
+        read_from = {id(node) for node in (author_node, time_tag) if node is not None}
+        header = [tag for tag in content.find_all(True) if id(tag) in read_from]
+        text = visible_text(content, skip=lambda tag: id(tag) in read_from)
         html = sanitise_html(without(content, header) if header else content)
     else:
         # Pingbacks and old themes: the comment's own text minus its header, meta and replies.
