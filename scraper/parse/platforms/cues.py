@@ -99,7 +99,7 @@ def own_time(block: Tag, zone: tzinfo, limit: int = 400) -> datetime | None:
 
 def time_in(tags: list[Tag], zone: tzinfo) -> tuple[datetime | None, Tag | None]:
     """A comment's time and the element it was read from: a `time`/`abbr` element first, then
-    elements named like a date, in document order; the first that reads as a date wins."""
+    elements named like a date, then a short line holding a date, each in document order."""
     named: list[Tag] = []
     for node in tags:
         if node.name in ("time", "abbr"):
@@ -110,6 +110,13 @@ def time_in(tags: list[Tag], zone: tzinfo) -> tuple[datetime | None, Tag | None]
             named.append(node)
     for node in named:
         if len(node.get_text()) < 200:
+            moment = read_date(node, zone)
+            if moment is not None:
+                return moment, node
+    for node in tags:
+        # No date cue at all: a short line of its own that holds a date ("on July 23, 2012").
+        line = node.string
+        if line is not None and len(line) < 80 and node.name not in ("p", "blockquote", "li"):
             moment = read_date(node, zone)
             if moment is not None:
                 return moment, node

@@ -170,7 +170,7 @@ def _read(
     published, date_node = time_in(tags, zone)
     body = own_body(core) if core is not item else None
     body = body if body is not None and id(body) not in by_item else own_body(item)
-    inside_other = body is not None and any(id(p) in by_item for p in body.parents if p is not item)
+    inside_other = body is not None and _inside_other(body, item, by_item)
     if body is not None and not inside_other and not _holds_other(body, by_item):
         text = visible_text(body)
         html = fragment_html([body])
@@ -214,6 +214,16 @@ def _read(
         by_post_author=marks_owner(core) or marks_owner(item),
         permalink=permalink,
     )
+
+
+def _inside_other(node: Tag, item: Tag, by_item: dict[int, str]) -> bool:
+    """`node` sits in another comment's item within this one (a reply's body)."""
+    for parent in node.parents:
+        if parent is item:
+            return False
+        if id(parent) in by_item:
+            return True
+    return True
 
 
 def _holds_other(node: Tag, by_item: dict[int, str]) -> bool:
