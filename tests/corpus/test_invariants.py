@@ -20,9 +20,7 @@ PAGES = sorted(
     ]
 )
 # Real pages whose markup today's parsers do not read right yet (the extraction issue).
-_NOT_YET = {
-    "wpdiscuz-tichyseinblick-pence": "wpDiscuz markup: no author cue read yet",
-}
+_NOT_YET: dict[str, str] = {}
 
 
 def _url(path: Path) -> str | None:

@@ -126,3 +126,34 @@ def test_the_disqus_fallback_list_is_read_with_its_replies() -> None:
         ("502", "501", "Tom", "Glad it did."),
     ]
     assert "2 of 2 comments without a time" in page.notes  # the fallback shows no dates
+
+
+# The wpDiscuz plugin: each item's id names the comment and its parent (`wc-comm-ID_PARENT`).
+DISCUZ = (
+    HEAD
+    + """
+<div id="comments"><div class="wc-thread-wrapper">
+ <div id="wc-comm-31_0" class="wc-comment wc_comment_level-1">
+  <div id="comment-31" class="wc-comment-right">
+   <div class="wc-comment-header"><div class="wc-comment-author">Ines</div></div>
+   <div class="wc-comment-text"><p>Which bridge?</p></div>
+   <div class="wc-comment-footer"><div class="wc-comment-date">June 2, 2024 at 7:05 pm</div></div>
+  </div>
+  <div id="wc-comm-32_31" class="wc-comment wc-reply wc_comment_level-2">
+   <div id="comment-32" class="wc-comment-right">
+    <div class="wc-comment-header"><div class="wc-comment-author">Otto</div></div>
+    <div class="wc-comment-text"><p>The old one.</p></div>
+   </div></div>
+ </div>
+</div></div></body></html>"""
+)
+
+
+def test_wpdiscuz_items_name_their_parent_and_fields() -> None:
+    page = parse_page(DISCUZ, "https://blog.example/2024/06/bridges/")
+    assert [(c.id, c.parent_id, c.author, c.text) for c in page.comments] == [
+        ("31", None, "Ines", "Which bridge?"),
+        ("32", "31", "Otto", "The old one."),
+    ]
+    assert page.comments[0].published is not None
+    assert page.comments[0].published.isoformat().startswith("2024-06-02T19:05")

@@ -35,6 +35,9 @@ from scraper.parse.platforms.wordpress_page import (
 # li#comment-N / li#li-comment-N, and the Disqus plugin's server-rendered fallback list
 # (ul#dsq-comments > li#dsq-comment-N) that older WordPress pages carry under the JS widget.
 _COMMENT_ID = re.compile(r"^(?:li-|dsq-)?comment-(\d+)$")
+# The wpDiscuz plugin's comment item: `div.wc-comment#wc-comm-ID_PARENT` (wpDiscuz 5),
+# `div.wpd-comment#wpd-comm-ID_PARENT` (7); the id names the parent (0 at top level).
+_DISCUZ_ID = re.compile(r"^(?:wc|wpd)-comm-(\d+)_(\d+)$")
 
 _LIST_CLASSES = (
     "comment-list",
@@ -46,6 +49,8 @@ _LIST_CLASSES = (
     "trackback-list",
     "comments-list",
     "dsq-comments",
+    "wc-thread-wrapper",
+    "wpd-thread-list",
 )
 _CONTENT_CLASSES = (
     "comment-content",
@@ -54,8 +59,17 @@ _CONTENT_CLASSES = (
     "comment-entry",
     "commenttext",
     "dsq-comment-message",
+    "wc-comment-text",
+    "wpd-comment-text",
 )
-_AUTHOR_CLASSES = ("fn", "wp-block-comment-author-name", "comment-author-name", "comment-author")
+_AUTHOR_CLASSES = (
+    "fn",
+    "wp-block-comment-author-name",
+    "comment-author-name",
+    "comment-author",
+    "wc-comment-author",
+    "wpd-comment-author",
+)
 _DATE_CLASSES = (
     "wp-block-comment-date",
     "comment-date",
@@ -63,6 +77,8 @@ _DATE_CLASSES = (
     "commentmetadata",
     "comment-meta",
     "comment-time",
+    "wc-comment-date",
+    "wpd-comment-date",
 )
 _META_CLASSES = frozenset(
     _AUTHOR_CLASSES
@@ -271,18 +287,33 @@ def _following_children(item: Tag) -> Tag | None:
 def _comment_items(index: PageIndex, roots: list[Tag]) -> list[tuple[Tag, str]]:
     """Outermost element of each comment (li#comment-N or li#li-comment-N), document order."""
     candidates = [
-        tag for key, tag in index.by_id.items() if "comment-" in key and _COMMENT_ID.match(key)
+        tag
+        for key, tag in index.by_id.items()
+        if ("comment-" in key or "comm-" in key)
+        and (_COMMENT_ID.match(key) or _DISCUZ_ID.match(key))
     ]
     found: list[tuple[Tag, str]] = []
     seen: set[str] = set()
     for root in roots:
         for tag in index.inside(root, candidates):
-            match = _COMMENT_ID.match(attr(tag, "id") or "")
-            if match and match.group(1) not in seen:
-                seen.add(match.group(1))
-                found.append((tag, match.group(1)))
+            number = _number(tag)
+            if number is not None and number not in seen:
+                seen.add(number)
+                found.append((tag, number))
     found.sort(key=lambda item: index.position(item[0]))
     return found
+
+
+def _number(tag: Tag) -> str | None:
+    key = attr(tag, "id") or ""
+    match = _COMMENT_ID.match(key) or _DISCUZ_ID.match(key)
+    return match.group(1) if match else None
+
+
+def _stated_parent(tag: Tag) -> str | None:
+    """The parent a wpDiscuz item's id names (`wc-comm-ID_PARENT`), None at top level."""
+    match = _DISCUZ_ID.match(attr(tag, "id") or "")
+    return match.group(2) if match and match.group(2) != "0" else None
 
 
 def _roots(index: PageIndex) -> list[Tag]:
@@ -335,8 +366,8 @@ class WordPressParser:
         raw: list[Comment] = []
         nested = {id(tag) for tag, _number in items}
         for tag, number in items:
-            parent = None
-            for ancestor in tag.parents:
+            parent = _stated_parent(tag)
+            for ancestor in tag.parents if parent is None else ():
                 if id(ancestor) in owners:
                     parent = owners[id(ancestor)]
                     break
