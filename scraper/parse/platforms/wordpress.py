@@ -297,9 +297,11 @@ def _comment_items(index: PageIndex, roots: list[Tag]) -> list[tuple[Tag, str]]:
     for root in roots:
         for tag in index.inside(root, candidates):
             number = _number(tag)
-            if number is not None and number not in seen:
-                seen.add(number)
-                found.append((tag, number))
+            # An empty element (a bare anchor target) names a comment but holds none of it.
+            if number is None or number in seen or next(tag.stripped_strings, None) is None:
+                continue
+            seen.add(number)
+            found.append((tag, number))
     found.sort(key=lambda item: index.position(item[0]))
     return found
 
