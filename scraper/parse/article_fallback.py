@@ -19,13 +19,13 @@ MAX_PAGE_CHARS = 3_000_000
 
 def _needs_help(page: ParsedPage) -> bool:
     post = page.post
+    if not post.text.strip():
+        # Whatever the page is, an empty article is the one answer that is surely wrong: old
+        # themes mark neither the post's container nor a single-post body class.
+        return True
     if not (page.is_post or page.comments or page.platform == "generic"):
         return False  # a platform's listing page: no single article to read
-    return (
-        not post.text.strip()
-        or page.platform == "generic"  # our structural guess: the general extractor is better
-        or post.title is None
-    )
+    return page.platform == "generic" or post.title is None
 
 
 def fill_article(page: ParsedPage, html: str) -> ParsedPage:
