@@ -37,9 +37,13 @@ def test_a_text_that_holds_the_comments_is_not_taken() -> None:
     assert fill_article(page, PAGE).post.text == ""
 
 
-def test_a_platforms_listing_is_left_alone() -> None:
+def test_an_empty_article_is_filled_even_where_the_platform_saw_no_single_post() -> None:
+    # Old themes mark neither the post container nor a single-post body class: an empty
+    # article is the one answer that is surely wrong, so the general extractor is asked.
     page = ParsedPage(url="https://x.blogspot.com/", platform="blogger", post=Post())
-    assert fill_article(page, PAGE) is page
+    filled = fill_article(page, PAGE)
+    assert "Paragraph 0" in filled.post.text
+    assert any("general extractor" in note for note in filled.notes)
 
 
 def test_a_short_post_in_the_platforms_own_container_stays_as_it_is() -> None:
