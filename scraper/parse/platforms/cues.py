@@ -8,6 +8,7 @@ data, in the order it is tried. Each table says where its entries come from.
 from __future__ import annotations
 
 import re
+from collections.abc import Callable, Container, Iterator
 from datetime import datetime, tzinfo
 
 from bs4 import Tag
@@ -67,6 +68,20 @@ BODY_CLASS_END = re.compile(r"(?:^|[-_]|comment)(?:body|content|text|message)$",
 def names_of(tag: Tag) -> list[str]:
     """A tag's class names with `_` read as `-`: themes write comment_author and comment-author."""
     return [name.replace("_", "-") for name in classes_of(tag)]
+
+
+def own_tags(
+    item: Tag, others: Container[int], stop: Callable[[Tag], bool] | None = None
+) -> Iterator[Tag]:
+    """The tags of one comment's item, not descending into other comments' items (`others`
+    holds their `id()`s) or into tags `stop` names (a theme's reply lists)."""
+    stack = [child for child in reversed(item.contents) if isinstance(child, Tag)]
+    while stack:
+        node = stack.pop()
+        if id(node) in others or (stop is not None and stop(node)):
+            continue
+        yield node
+        stack.extend(child for child in reversed(node.contents) if isinstance(child, Tag))
 
 
 def marks_owner(block: Tag) -> bool:

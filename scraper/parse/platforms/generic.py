@@ -52,13 +52,14 @@ class GenericParser:
         return True
 
     def parse(self, doc: Document) -> ParsedPage:
-        zone = blog_timezone(page_index(doc))
+        index = page_index(doc)
+        zone = blog_timezone(index)
         structured = read_structured(doc, zone)
         comments = structured.comments
         containers = list(structured.containers)
         if not comments:
             comments, used = _best_of(
-                heuristic_comments(doc, zone), numbered_comments(doc, page_index(doc), zone)
+                heuristic_comments(doc, zone), numbered_comments(doc, index, zone)
             )
             containers.extend(used)
         widgets = detect_widgets(doc)

@@ -11,7 +11,6 @@ A comment's parent is the item it sits in, or the item right before the reply li
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
 from datetime import tzinfo
 
 from bs4 import Tag
@@ -33,6 +32,7 @@ from scraper.parse.platforms.cues import (
     SAYS_SUFFIX,
     marks_owner,
     own_body,
+    own_tags,
     time_in,
 )
 from scraper.parse.platforms.pageindex import PageIndex
@@ -100,8 +100,8 @@ def _in_aside(tag: Tag) -> bool:
 
 
 def _items(index: PageIndex, cores: dict[str, Tag]) -> dict[str, Tag]:
-    """Each comment's outermost element: the core, or a close ancestor whose id ends in its number
-    (and that holds no other comment's core before it)."""
+    """Each comment's outermost element, in document order: the core, or the farthest of its
+    nearest few ancestors whose id ends in the same number (`li#tree_N` around `div#comment_N`)."""
     items: dict[str, Tag] = {}
     for number, core in cores.items():
         item = core
@@ -130,17 +130,6 @@ def _parent(item: Tag, by_item: dict[int, str]) -> str | None:
     return None
 
 
-def _own_tags(item: Tag, by_item: dict[int, str]) -> Iterator[Tag]:
-    """The item's tags, not descending into other comments' items."""
-    stack = [child for child in reversed(item.contents) if isinstance(child, Tag)]
-    while stack:
-        node = stack.pop()
-        if id(node) in by_item:
-            continue
-        yield node
-        stack.extend(child for child in reversed(node.contents) if isinstance(child, Tag))
-
-
 def _author(tags: list[Tag]) -> tuple[str | None, Tag | None]:
     """The commenter's name, by the ordered cues: `fn`/`cite`/itemprop author, then elements
     named like an author (not a date), then a "by X" line."""
@@ -165,7 +154,7 @@ def _author(tags: list[Tag]) -> tuple[str | None, Tag | None]:
 def _read(
     doc: Document, number: str, item: Tag, core: Tag, by_item: dict[int, str], zone: tzinfo
 ) -> Comment | None:
-    tags = list(_own_tags(item, by_item))
+    tags = list(own_tags(item, by_item))
     author, author_node = _author(tags)
     published, date_node = time_in(tags, zone)
     body = own_body(core) if core is not item else None

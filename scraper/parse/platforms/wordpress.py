@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
 from datetime import tzinfo
 from urllib.parse import urldefrag
 
@@ -22,9 +21,9 @@ from scraper.parse.platforms.common import (
     text_of,
     thread,
 )
-from scraper.parse.platforms.cues import SAYS_SUFFIX
+from scraper.parse.platforms.cues import SAYS_SUFFIX, names_of, own_tags
 from scraper.parse.platforms.pageindex import PageIndex
-from scraper.parse.platforms.pieces import read_date
+from scraper.parse.platforms.pieces import inside, read_date
 from scraper.parse.platforms.wordpress_page import (
     comment_pages,
     count_shown,
@@ -98,27 +97,15 @@ _HEADINGS = ("h2", "h3", "h4", "h5", "h6")
 _META_WORD = re.compile(r"(?:^|[-_])(?:footer|header|heading|meta|reply|avatar|actions)(?:[-_]|$)")
 
 
-def _cues(tag: Tag) -> list[str]:
-    """A tag's classes with `_` read as `-`: themes write comment_author and comment-author."""
-    return [name.replace("_", "-") for name in classes_of(tag)]
-
-
-def _own_tags(item: Tag, nested: set[int]) -> Iterator[Tag]:
-    """Tags of one comment, not descending into replies (other comments or `.children` lists)."""
-    stack = [child for child in reversed(item.contents) if isinstance(child, Tag)]
-    while stack:
-        node = stack.pop()
-        if id(node) in nested or "children" in _cues(node):
-            continue
-        yield node
-        stack.extend(child for child in reversed(node.contents) if isinstance(child, Tag))
+def _is_reply_list(tag: Tag) -> bool:
+    return "children" in names_of(tag)
 
 
 def _class_map(tags: list[Tag]) -> dict[str, Tag]:
     """First tag per class among a comment's own tags (one pass, then dict lookups)."""
     found: dict[str, Tag] = {}
     for tag in tags:
-        for name in _cues(tag):
+        for name in names_of(tag):
             found.setdefault(name, tag)
     return found
 
@@ -136,7 +123,7 @@ def _name_in(node: Tag) -> str:
     nested in it (themes put the date and the reply link inside `.comment-author`)."""
 
     def skip(tag: Tag) -> bool:
-        return "says" in _cues(tag) or tag.name in ("img", "small", "time") or _is_meta(tag)
+        return "says" in names_of(tag) or tag.name in ("img", "small", "time") or _is_meta(tag)
 
     return SAYS_SUFFIX.sub("", " ".join(visible_text(node, skip=skip).split())).strip()
 
@@ -146,7 +133,7 @@ def _author(tags: list[Tag], by_class: dict[str, Tag]) -> tuple[str | None, str 
     heading of the comment), the link around or inside it, and the element it was read from."""
     candidates = [by_class[name] for name in _AUTHOR_CLASSES if name in by_class]
     candidates += [tag for tag in tags if tag.name == "cite"]
-    candidates += [tag for tag in tags if tag.name in _HEADINGS or "heading" in _cues(tag)]
+    candidates += [tag for tag in tags if tag.name in _HEADINGS or "heading" in names_of(tag)]
     node, name = None, ""
     for candidate in candidates:
         name = _name_in(candidate)
@@ -170,7 +157,7 @@ def _innermost(tags: list[Tag], classes: tuple[str, ...]) -> Tag | None:
     """The first element with one of `classes`, or the one inside it that has one too: some
     themes wrap the header and the text in `.comment-content` and repeat it around the text."""
     wanted = set(classes)
-    found = [tag for tag in tags if wanted & set(_cues(tag))]
+    found = [tag for tag in tags if wanted & set(names_of(tag))]
     if not found:
         return None
     chosen = found[0]
@@ -194,7 +181,7 @@ def _date_text(tags: list[Tag], by_class: dict[str, Tag]) -> str | None:
 def _text_only_body(tags: list[Tag]) -> Tag | None:
     """A `.comment-body` that holds just the text (old themes), not the whole comment."""
     for tag in tags:
-        if "comment-body" in _cues(tag):
+        if "comment-body" in names_of(tag):
             inner = tag.find_all(True)
             if not any(_is_meta(node) or node.name == "time" for node in inner):
                 return tag
@@ -205,7 +192,7 @@ def _is_meta(tag: Tag) -> bool:
     """A comment's header, footer, date, avatar or action links: not part of what was said."""
     if tag.name in ("footer", "header", *_HEADINGS):
         return True
-    return any(name in _META_CLASSES or _META_WORD.search(name) for name in _cues(tag))
+    return any(name in _META_CLASSES or _META_WORD.search(name) for name in names_of(tag))
 
 
 def _parse_item(
@@ -214,14 +201,14 @@ def _parse_item(
     # A `dt` header holds name and date; what was said is in the `dd` that follows it.
     said = item.find_next_sibling() if item.name == "dt" else None
     said = said if isinstance(said, Tag) and said.name == "dd" else None
-    tags = list(_own_tags(item, nested))
+    tags = list(own_tags(item, nested, _is_reply_list))
     if said is not None:
-        tags += [said, *_own_tags(said, nested)]
+        tags += [said, *own_tags(said, nested, _is_reply_list)]
     by_class = _class_map(tags)
-    kinds = set(_cues(item))
+    kinds = set(names_of(item))
     for tag in tags[:2]:
         if tag.name in ("article", "div"):
-            kinds.update(_cues(tag))
+            kinds.update(names_of(tag))
     kind: CommentKind = next(
         (_KINDS[k] for k in ("pingback", "trackback") if k in kinds), "comment"
     )
@@ -246,14 +233,16 @@ def _parse_item(
     elif content is not None:
         # Some themes put the name/date header inside the content element: what the name and
         # the date were read from is not part of the text.
-        read_from = {id(node) for node in (author_node, time_tag) if node is not None}
-        header = [tag for tag in content.find_all(True) if id(tag) in read_from]
+        header = [
+            node for node in (author_node, time_tag) if node is not None and inside(node, content)
+        ]
+        read_from = {id(node) for node in header}
         text = visible_text(content, skip=lambda tag: id(tag) in read_from)
         html = sanitise_html(without(content, header) if header else content)
     else:
         # Pingbacks and old themes: the comment's own text minus its header, meta and replies.
         def skip(tag: Tag) -> bool:
-            return id(tag) in nested or "children" in _cues(tag) or _is_meta(tag)
+            return id(tag) in nested or "children" in names_of(tag) or _is_meta(tag)
 
         text = strip_chrome(visible_text(item, skip=skip))
         html = sanitise_html(item)
@@ -279,7 +268,7 @@ def _parse_item(
 def _following_children(item: Tag) -> Tag | None:
     """The `.children` list right after a comment element, when replies are not inside it."""
     sibling = item.find_next_sibling()
-    if isinstance(sibling, Tag) and "children" in _cues(sibling):
+    if isinstance(sibling, Tag) and "children" in names_of(sibling):
         return sibling
     return None
 
@@ -289,8 +278,7 @@ def _comment_items(index: PageIndex, roots: list[Tag]) -> list[tuple[Tag, str]]:
     candidates = [
         tag
         for key, tag in index.by_id.items()
-        if ("comment-" in key or "comm-" in key)
-        and (_COMMENT_ID.match(key) or _DISCUZ_ID.match(key))
+        if "comm" in key and (_COMMENT_ID.match(key) or _DISCUZ_ID.match(key))
     ]
     found: list[tuple[Tag, str]] = []
     seen: set[str] = set()
