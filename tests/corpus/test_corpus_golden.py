@@ -15,13 +15,19 @@ from scraper.parse.page import parse_page
 CORPUS = Path(__file__).resolve().parents[3] / "shared" / "corpus"
 # Pages whose markup today's parsers do not read right yet (the extraction issue): each case
 # fails strictly, so the day a fix makes it pass the mark must go.
+_RELATIVE = "the page shows relative times only ('1 week ago'); no fetch time reaches parsing yet"
 _NOT_YET = {
     ("wp-golfpost-tv", "authors"): "a staff reply that carries no post-author marker",
+    ("habr-letsencrypt-wildcard", "authors"): "Habr's topic-author header class is not a cue",
+    ("livejournal-lozga-realism", "text"): "the truth keeps an iframe's fallback text",
+    ("livejournal-lozga-realism", "time"): _RELATIVE,
+    ("livejournal-lozga-realism", "post"): "the 2018 scheme's post container is not read",
+    ("wpdiscuz-tichyseinblick-pence", "time"): _RELATIVE,
 }
 _ALL = sorted(
     path.name.removesuffix(".truth.json")
     for path in (CORPUS.glob("*.truth.json") if CORPUS.is_dir() else [])
-    if path.name.startswith(("blogger", "bt-", "wp-"))
+    if path.name.startswith(("blogger", "bt-", "wp-", "wpdiscuz-", "livejournal-", "habr-"))
 )
 SLUGS = _ALL
 
@@ -97,7 +103,7 @@ def test_each_comment_has_the_exact_time_the_page_states(slug: str) -> None:
         assert right, (expected["id"], expected["date_text"], got[expected["id"]].published)
 
 
-@pytest.mark.parametrize("slug", SLUGS)
+@pytest.mark.parametrize("slug", _slugs("post"))
 def test_post_title_and_depths(slug: str) -> None:
     page, truth = _load(slug)
     assert _collapse(page.post.title) == _collapse(truth["title"])

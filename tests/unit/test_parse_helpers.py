@@ -21,6 +21,7 @@ from scraper.parse.platforms.common import (
     strip_chrome,
     thread,
 )
+from scraper.parse.platforms.pieces import find_date_text, read_date
 
 
 @pytest.mark.parametrize(
@@ -148,3 +149,21 @@ def test_a_malformed_link_costs_that_link_not_the_page() -> None:
     doc = build_document(b"<p>x</p>", "https://blog.example/2024/01/post/", None)
     assert doc.absolute("http://paul[.example/") is None  # urljoin raises on the lone "["
     assert doc.absolute("/about") == "https://blog.example/about"
+
+
+def test_a_day_only_stamp_takes_the_shown_time_only_for_the_same_day() -> None:
+    same = BeautifulSoup('<time datetime="2020-7-23">23.07.2020 // 12:59</time>', "lxml").time
+    other = BeautifulSoup('<time datetime="2020-07-23">24.07.2020 // 12:59</time>', "lxml").time
+    bad = BeautifulSoup('<time datetime="2020-02-31">31.02.2020</time>', "lxml").time
+    assert read_date(same, UTC) == datetime(2020, 7, 23, 12, 59, tzinfo=UTC)
+    # The text names another day: the stamp's day stands, at midnight, not the text's.
+    assert read_date(other, UTC) == datetime(2020, 7, 23, tzinfo=UTC)
+    assert read_date(bad, UTC) is None
+
+
+def test_two_digit_years_and_separators_before_a_time() -> None:
+    assert parse_human("22.04.18 в 23:40") == datetime(2018, 4, 22, 23, 40, tzinfo=UTC)
+    assert parse_human("05.11.99") == datetime(1999, 11, 5, tzinfo=UTC)
+    shown = find_date_text("on Monday July 23, 2012 @08:25PM")
+    assert shown is not None
+    assert shown.group(0) == "July 23, 2012 @08:25PM"
