@@ -16,14 +16,15 @@ from rich.text import Text
 
 from archive.queries import History, SiteStats, Thread, ThreadNode
 from archive.search import MARK_END, MARK_START, SearchResult
+from scraper.core.sanitise import printable
 
-# Escape sequences in archived text could restyle or rewrite the user's terminal.
-_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]")
 _MARKED = re.compile(f"{MARK_START}(.*?){MARK_END}", re.S)
 
 
 def clean(text: object) -> str:
-    return _CONTROL.sub("", "" if text is None else str(text))
+    """Archived text for the terminal: escape sequences in it could restyle or rewrite the
+    user's terminal (archives written before the parse-time sanitiser may hold them)."""
+    return printable(text)
 
 
 def when(iso: str | None) -> str:
@@ -192,7 +193,7 @@ def thread_view(thread: Thread, width: int = 100) -> RenderableType:
         count += f", {shown} shown by the blog"
     if not post["thread_complete"]:
         note = post["completeness_note"]
-        count += f" (thread incomplete: {note})" if note else " (thread incomplete)"
+        count += f" (thread incomplete: {clean(note)})" if note else " (thread incomplete)"
     return Group(
         head,
         Text(""),
@@ -221,10 +222,11 @@ def stats_view(stats: Sequence[SiteStats]) -> RenderableType:
     table = Table("site", "posts", "comments", "authors", "first post", "last post", "last run",
                   "incomplete threads")  # fmt: skip
     for site in stats:
+        # Text cells: a plain string cell would be read as rich markup.
         table.add_row(
-            clean(site.site), str(site.posts), str(site.comments), str(site.authors),
+            Text(clean(site.site)), str(site.posts), str(site.comments), str(site.authors),
             (site.first_post or "")[:10], (site.last_post or "")[:10],
-            f"{(site.last_run or '')[:16]} {site.last_run_status or ''}".strip(),
+            Text(clean(f"{(site.last_run or '')[:16]} {site.last_run_status or ''}".strip())),
             str(site.incomplete_threads),
         )  # fmt: skip
     return table

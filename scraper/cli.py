@@ -32,7 +32,9 @@ DEFAULT_CONFIG = Path("config.toml")
 
 
 def _fail(message: str, code: int) -> NoReturn:
-    click.echo(f"blogarchive: {message}", err=True)
+    from scraper.core.sanitise import printable  # errors may quote a page or a server
+
+    click.echo(f"blogarchive: {printable(message)}", err=True)
     sys.exit(code)
 
 

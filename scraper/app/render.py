@@ -1,4 +1,8 @@
-"""Human-readable terminal output for `parse` and for run summaries (rich)."""
+"""Human-readable terminal output for `parse` and for run summaries (rich).
+
+What a page or a failure reason says is data: every piece of it goes through `_safe`, so an
+ESC cannot restyle the terminal and a `[/bold]` is printed, not parsed as markup.
+"""
 
 from __future__ import annotations
 
@@ -7,6 +11,12 @@ from rich.markup import escape
 from rich.table import Table
 
 from scraper.core.models import ParsedPage, RunReport, iso_utc
+from scraper.core.sanitise import printable
+
+
+def _safe(value: object) -> str:
+    """Text from outside, ready for a rich markup string: no control characters, no markup."""
+    return escape(printable(value))
 
 
 def print_parsed(parsed: ParsedPage, console: Console | None = None) -> None:
@@ -14,11 +24,11 @@ def print_parsed(parsed: ParsedPage, console: Console | None = None) -> None:
     console = console or Console()
     post = parsed.post
     console.print(
-        f"[bold]{escape(post.title or '(untitled)')}[/bold]  [dim]{parsed.platform}[/dim]"
+        f"[bold]{_safe(post.title or '(untitled)')}[/bold]  [dim]{_safe(parsed.platform)}[/dim]"
     )
     byline = " · ".join(part for part in (post.author, iso_utc(post.published)) if part)
     if byline:
-        console.print(f"[dim]{escape(byline)}[/dim]")
+        console.print(f"[dim]{_safe(byline)}[/dim]")
     shown = parsed.comment_count_shown
     console.print(
         f"{len(parsed.comments)} comments parsed"
@@ -36,14 +46,14 @@ def print_parsed(parsed: ParsedPage, console: Console | None = None) -> None:
         flag_text = f" [yellow]\\[{', '.join(flags)}][/yellow]" if flags else ""
         when = iso_utc(comment.published) or "no date"
         console.print(
-            f"{indent}[bold]{escape(comment.author or 'anonymous')}[/bold] {when}{flag_text}"
+            f"{indent}[bold]{_safe(comment.author or 'anonymous')}[/bold] {when}{flag_text}"
         )
         snippet = comment.text.replace("\n", " ")
-        console.print(f"{indent}  {escape(snippet[:160])}{'…' if len(snippet) > 160 else ''}")
+        console.print(f"{indent}  {_safe(snippet[:160])}{'…' if len(snippet) > 160 else ''}")
     for url in parsed.more_comments:
-        console.print(f"[dim]more comments: {escape(url)}[/dim]")
+        console.print(f"[dim]more comments: {_safe(url)}[/dim]")
     for note in parsed.notes:
-        console.print(f"[dim]note: {escape(note)}[/dim]")
+        console.print(f"[dim]note: {_safe(note)}[/dim]")
 
 
 def print_run_summary(report: RunReport, db_path: str, console: Console | None = None) -> None:
@@ -52,7 +62,7 @@ def print_run_summary(report: RunReport, db_path: str, console: Console | None =
     if not report.sites:
         console.print("No site was due; nothing to do (use --force to run anyway).")
         return
-    table = Table(title=f"Run {report.run_id} → {db_path}", title_justify="left")
+    table = Table(title=f"Run {report.run_id} → {_safe(db_path)}", title_justify="left")
     for heading in (
         "site",
         "pages",
@@ -65,7 +75,7 @@ def print_run_summary(report: RunReport, db_path: str, console: Console | None =
         table.add_column(heading, justify="left" if heading == "site" else "right")
     for site in report.sites:
         table.add_row(
-            site.site,
+            _safe(site.site),
             str(site.pages_fetched),
             str(site.pages_not_modified),
             str(site.pages_failed),
@@ -78,4 +88,4 @@ def print_run_summary(report: RunReport, db_path: str, console: Console | None =
     console.print(f"Finished in {seconds:.1f} s.")
     for site in report.sites:
         for error in site.errors[:5]:
-            console.print(f"[red]{escape(site.site)}[/red]: {escape(error)}")
+            console.print(f"[red]{_safe(site.site)}[/red]: {_safe(error)}")

@@ -1,4 +1,8 @@
-"""`blogarchive status`: what each configured site's schedule and last run look like."""
+"""`blogarchive status`: what each configured site's schedule and last run look like.
+
+Failure reasons, URLs and notes come from the archive, so from the blogs: they are cleaned of
+control characters for every output, and escaped before rich reads them as markup.
+"""
 
 from __future__ import annotations
 
@@ -11,6 +15,7 @@ from rich.table import Table
 
 from scraper.core.config import Config
 from scraper.core.models import iso_utc
+from scraper.core.sanitise import printable
 
 
 def site_status(
@@ -40,10 +45,11 @@ def site_status(
                 "comments": archived.get("comments", 0),
                 "incomplete_threads": archived.get("incomplete_threads", 0),
                 "failed_last_run": [
-                    {"url": url, "reason": reason} for url, reason in failures.get(site.name, [])
+                    {"url": printable(url), "reason": _optional(reason)}
+                    for url, reason in failures.get(site.name, [])
                 ],
                 "weakest_extraction": [
-                    {"url": url, "score": score, "notes": notes}
+                    {"url": printable(url), "score": score, "notes": [printable(n) for n in notes]}
                     for url, score, notes in (weakest or {}).get(site.name, [])
                 ],
             }
@@ -63,6 +69,15 @@ def site_status(
     return rows
 
 
+def _optional(text: str | None) -> str | None:
+    return None if text is None else printable(text)
+
+
+def _safe(value: object) -> str:
+    """Text from outside, ready for a rich markup string: no control characters, no markup."""
+    return escape(printable(value))
+
+
 def _minute(stamp: str | None) -> str | None:
     """An ISO stamp shortened to the minute, for narrow terminals ("now" stays "now")."""
     if not stamp or stamp == "now":
@@ -73,7 +88,7 @@ def _minute(stamp: str | None) -> str | None:
 def print_status(rows: list[dict[str, Any]], lock_holder: str | None) -> None:
     console = Console(highlight=False)
     if lock_holder:
-        console.print(f"A run is in progress ({escape(lock_holder)}).")
+        console.print(f"A run is in progress ({_safe(lock_holder)}).")
     table = Table()
     widest = max((len(str(row["site"])) for row in rows), default=4)
     table.add_column("site", no_wrap=True, min_width=widest)
@@ -81,9 +96,9 @@ def print_status(rows: list[dict[str, Any]], lock_holder: str | None) -> None:
         table.add_column(heading)
     for row in rows:
         table.add_row(
-            escape(str(row["site"])),
+            _safe(row["site"]),
             _minute(row.get("last_run")) or "never",
-            str(row.get("last_run_status") or "-"),
+            _safe(row.get("last_run_status") or "-"),
             _minute(row.get("next_due")) or "-",
             str(row.get("posts", 0)),
             str(row.get("comments", 0)),
@@ -94,13 +109,13 @@ def print_status(rows: list[dict[str, Any]], lock_holder: str | None) -> None:
     for row in rows:
         for failure in row.get("failed_last_run", [])[:10]:
             console.print(
-                f"[red]{escape(row['site'])}[/red] {escape(failure['url'])}: "
-                f"{escape(str(failure['reason']))}"
+                f"[red]{_safe(row['site'])}[/red] {_safe(failure['url'])}: "
+                f"{_safe(str(failure['reason']))}"
             )
     for row in rows:
         for weak in row.get("weakest_extraction", []):
             gaps = "; ".join(note for note in weak["notes"] if "extraction" not in note)
             console.print(
-                f"[yellow]{escape(row['site'])}[/yellow] read poorly ({weak['score']:.2f}): "
-                f"{escape(weak['url'])} {escape(gaps)}"
+                f"[yellow]{_safe(row['site'])}[/yellow] read poorly ({weak['score']:.2f}): "
+                f"{_safe(weak['url'])} {_safe(gaps)}"
             )

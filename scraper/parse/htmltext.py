@@ -7,8 +7,9 @@ import re
 from collections.abc import Callable, Iterable
 from html import escape
 
-import nh3
 from bs4 import NavigableString, Tag
+
+from scraper.core.sanitise import DROPPED_WITH_CONTENT, clean_html
 
 _BLOCK_TAGS = frozenset(
     [
@@ -39,75 +40,13 @@ _BLOCK_TAGS = frozenset(
         "hr",
     ]
 )
-_SKIP_TAGS = frozenset(
-    [
-        "script",
-        "style",
-        "noscript",
-        "template",
-        "iframe",
-        "button",
-        "form",
-        "input",
-        "select",
-        "textarea",
-    ]
-)
+# Subtrees the text leaves out: those the sanitiser drops with their content, and form inputs.
+_SKIP_TAGS = DROPPED_WITH_CONTENT | {"input"}
 # Spacing characters become plain spaces (one C-speed replace each, only when present), then
 # runs of spaces collapse: the same as one regex over the whole class, several times faster.
 _ODD_SPACES = ("\t", "\r", "\f", "\v", "\u00a0", "\u200b")
 _SPACE_RUNS = re.compile(" {2,}")
 _BLANKS = re.compile(r"\n{3,}")
-
-# Tags and attributes kept in archived HTML: formatting and links only.
-_ALLOWED_TAGS = {
-    "a",
-    "abbr",
-    "b",
-    "blockquote",
-    "br",
-    "cite",
-    "code",
-    "del",
-    "em",
-    "i",
-    "img",
-    "ins",
-    "li",
-    "ol",
-    "p",
-    "pre",
-    "q",
-    "s",
-    "small",
-    "span",
-    "strike",
-    "strong",
-    "sub",
-    "sup",
-    "u",
-    "ul",
-    "h1",
-    "h2",
-    "h3",
-    "h4",
-    "h5",
-    "h6",
-    "hr",
-    "figure",
-    "figcaption",
-    "table",
-    "thead",
-    "tbody",
-    "tr",
-    "td",
-    "th",
-    "dl",
-    "dt",
-    "dd",
-    "div",
-}
-_ALLOWED_ATTRIBUTES = {"a": {"href", "title"}, "img": {"src", "alt", "title", "width", "height"}}
 
 
 def normalise_text(text: str) -> str:
@@ -156,28 +95,15 @@ def _collect(node: Tag, parts: list[str], skip: Callable[[Tag], bool] | None) ->
             parts.append("\n\n")
 
 
-# Elements removed with their content (nh3 keeps the text of other disallowed tags): what the
-# text leaves out, minus the void `input` (nh3 refuses a tag that cannot have content here).
-_DROPPED_WITH_CONTENT = set(_SKIP_TAGS - {"input"})
-
-
 def sanitise_html(fragment: str | Tag | None, *, inner: bool = True) -> str:
-    """Sanitised HTML of a node (its inner HTML by default): no scripts, styles or handlers."""
+    """Sanitised HTML of a node (its inner HTML by default): see `scraper.core.sanitise`."""
     if fragment is None:
         return ""
     if isinstance(fragment, Tag):
         raw = fragment.decode_contents() if inner else str(fragment)
     else:
         raw = fragment
-    cleaned: str = nh3.clean(
-        raw,
-        tags=_ALLOWED_TAGS,
-        clean_content_tags=_DROPPED_WITH_CONTENT,
-        attributes=_ALLOWED_ATTRIBUTES,
-        url_schemes={"http", "https", "mailto"},
-        link_rel="nofollow noopener",
-    )
-    return cleaned.strip()
+    return clean_html(raw)
 
 
 def fragment_html(parts: Iterable[Tag | NavigableString]) -> str:

@@ -16,6 +16,7 @@ try:  # optional: without it, undeclared non-UTF-8 pages fall back to cp1252
 except ImportError:  # pragma: no cover - depends on the environment
     from_bytes = None  # type: ignore[assignment]
 from scraper.core.models import Comment, ParsedPage
+from scraper.core.sanitise import clean_page
 from scraper.parse.article_fallback import fill_article
 from scraper.parse.platforms import PARSERS, Document, PlatformParser
 from scraper.parse.platforms.common import stable_comment_id, thread
@@ -192,7 +193,9 @@ def parse_page(
     # Detectors run lazily, in order: once a parser has read the page, the later detectors'
     # verdicts could not change the result (a parser that fails hands on to the next one).
     page = _with_generic_comments(_platform_page(doc, candidates, notes, platform), doc)
-    return assess(fill_article(page, doc.text))
+    # The one place every page's fields are sanitised: whatever parser read it, and whoever
+    # asked (the run, a comment page, reparse, `parse`), nothing raw leaves this function.
+    return clean_page(assess(fill_article(page, doc.text)))
 
 
 def _with_generic_comments(page: ParsedPage, doc: Document) -> ParsedPage:

@@ -1,4 +1,8 @@
-"""How a run reports itself: rich progress on a terminal, JSON lines for logs, or quiet for cron."""
+"""How a run reports itself: rich progress on a terminal, JSON lines for logs, or quiet for cron.
+
+URLs and failure reasons come from the blogs: every reporter strips their control characters
+(an ESC would restyle a terminal, a C1 CSI passes JSON unescaped), and rich gets them escaped.
+"""
 
 from __future__ import annotations
 
@@ -8,6 +12,7 @@ from datetime import UTC, datetime
 from typing import TYPE_CHECKING, Any, Protocol, TextIO
 
 from scraper.core.models import SiteReport
+from scraper.core.sanitise import printable
 
 if TYPE_CHECKING:
     from rich.progress import TaskID
@@ -34,15 +39,29 @@ class QuietReporter:
 
     def page_done(self, site: str, url: str, status: str, reason: str | None) -> None:
         if status == "failed":
-            print(f"blogarchive: {site}: {url}: {reason}", file=self._stream or sys.stderr)
+            line = f"blogarchive: {site}: {url}: {reason}"
+            print(printable(line), file=self._stream or sys.stderr)
 
     def site_finished(self, report: SiteReport) -> None:
         for error in report.errors:
             if error.startswith(("stopped", "time budget", "discovery")):
-                print(f"blogarchive: {report.site}: {error}", file=self._stream or sys.stderr)
+                line = f"blogarchive: {report.site}: {error}"
+                print(printable(line), file=self._stream or sys.stderr)
 
     def close(self) -> None:
         pass
+
+
+def _printable(fields: dict[str, Any]) -> dict[str, Any]:
+    """Strings (also in lists) without control characters; numbers and None as they are."""
+    return {
+        key: printable(value)
+        if isinstance(value, str)
+        else [printable(item) for item in value]
+        if isinstance(value, list)
+        else value
+        for key, value in fields.items()
+    }
 
 
 class JsonLogReporter:
@@ -52,7 +71,7 @@ class JsonLogReporter:
         self._stream = stream
 
     def _emit(self, event: str, **fields: Any) -> None:
-        record = {"time": datetime.now(UTC).isoformat(), "event": event, **fields}
+        record = {"time": datetime.now(UTC).isoformat(), "event": event, **_printable(fields)}
         print(json.dumps(record, ensure_ascii=False), file=self._stream or sys.stderr, flush=True)
 
     def site_started(self, site: str) -> None:
@@ -104,13 +123,20 @@ class RichReporter:
         self._progress.start()
 
     def site_started(self, site: str) -> None:
+        from rich.markup import escape  # loaded with rich, in __init__
+
         self._failed[site] = 0
-        self._tasks[site] = self._progress.add_task(site, total=None, site=site, failed=0)
+        # The column's template is markup: the name goes in escaped.
+        shown = escape(printable(site))
+        self._tasks[site] = self._progress.add_task(shown, total=None, site=shown, failed=0)
 
     def page_done(self, site: str, url: str, status: str, reason: str | None) -> None:
         if status == "failed":
+            from rich.markup import escape  # loaded with rich, in __init__
+
             self._failed[site] = self._failed.get(site, 0) + 1
-            self._progress.console.print(f"[red]failed[/red] {url}: {reason}")
+            detail = f"{printable(url)}: {printable(reason)}"
+            self._progress.console.print(f"[red]failed[/red] {escape(detail)}")
         task = self._tasks.get(site)
         if task is not None:
             self._progress.update(task, advance=1, failed=self._failed[site])

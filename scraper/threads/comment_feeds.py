@@ -1,16 +1,20 @@
-"""Pure parsers of comment APIs: Blogger's comments feed (JSON) and WordPress REST comments."""
+"""Pure parsers of comment APIs: Blogger's comments feed (JSON) and WordPress REST comments.
+
+Every comment leaves through `_sanitised`: an API's answer is as hostile as any page.
+"""
 
 from __future__ import annotations
 
 import re
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any
 
 from lxml import etree  # type: ignore[import-untyped]
 from lxml import html as lxml_html
 
 from scraper.core.models import Comment, CommentKind
+from scraper.core.sanitise import clean_comment, clean_text
 from scraper.discover.sources import (
     POST_ID,
     gd_link,
@@ -53,6 +57,13 @@ def html_to_text(fragment: str) -> str:
     return "\n".join(line for line in lines if line)
 
 
+def _sanitised(comment: Comment) -> Comment:
+    """The comment with its HTML sanitised, its text read from that HTML (a script's source
+    is not text) and every other field cleaned (see `scraper.core.sanitise`)."""
+    safe = clean_comment(comment)
+    return replace(safe, text=html_to_text(safe.html))
+
+
 def _properties(item: Mapping[str, Any]) -> dict[str, str]:
     found: dict[str, str] = {}
     for prop in item.get("gd$extendedProperty", []) or []:
@@ -86,16 +97,17 @@ def parse_blogger_comments(body: bytes) -> CommentBatch:
         deleted = props.get("blogger.contentRemoved", "").lower() == "true"
         author_url = gd_text(author.get("uri")) or None
         comments.append(
-            Comment(
-                id=match.group(1),
-                parent_id=parent.group(1) if parent else None,
-                author=gd_text(author.get("name")) or None,
-                author_url=author_url,
-                published=parse_datetime(gd_text(item.get("published"))),
-                text=html_to_text(content),
-                html=content,
-                deleted=deleted,
-                permalink=gd_link(item.get("link"), "alternate"),
+            _sanitised(
+                Comment(
+                    id=match.group(1),
+                    parent_id=parent.group(1) if parent else None,
+                    author=gd_text(author.get("name")) or None,
+                    author_url=author_url,
+                    published=parse_datetime(gd_text(item.get("published"))),
+                    html=content,
+                    deleted=deleted,
+                    permalink=gd_link(item.get("link"), "alternate"),
+                )
             )
         )
     next_link = gd_link(feed.get("link"), "next")
@@ -116,21 +128,22 @@ def parse_wp_rest_comments(body: bytes, headers: Mapping[str, str]) -> CommentBa
         if not isinstance(item, dict) or item.get("id") is None:
             continue
         if item.get("post") not in (None, "", 0):
-            post_ids.add(str(item["post"]))
+            post_ids.add(clean_text(str(item["post"])))
         content = item.get("content")
         rendered = content.get("rendered", "") if isinstance(content, dict) else ""
         parent = item.get("parent")
         comments.append(
-            Comment(
-                id=str(item["id"]),
-                parent_id=str(parent) if parent not in (None, 0, "0", "") else None,
-                kind=_KINDS.get(str(item.get("type") or "comment"), "comment"),
-                author=str(item.get("author_name") or "") or None,
-                author_url=str(item.get("author_url") or "") or None,
-                published=parse_datetime(item.get("date_gmt")),
-                text=html_to_text(str(rendered)),
-                html=str(rendered),
-                permalink=str(item.get("link") or "") or None,
+            _sanitised(
+                Comment(
+                    id=str(item["id"]),
+                    parent_id=str(parent) if parent not in (None, 0, "0", "") else None,
+                    kind=_KINDS.get(str(item.get("type") or "comment"), "comment"),
+                    author=str(item.get("author_name") or "") or None,
+                    author_url=str(item.get("author_url") or "") or None,
+                    published=parse_datetime(item.get("date_gmt")),
+                    html=str(rendered),
+                    permalink=str(item.get("link") or "") or None,
+                )
             )
         )
     lowered = {key.lower(): value for key, value in headers.items()}

@@ -9,6 +9,7 @@ from urllib.parse import urljoin
 from bs4 import BeautifulSoup
 
 from scraper.core.models import ParsedPage
+from scraper.core.sanitise import browser_url, clean_url
 from scraper.parse.platforms.pageindex import PageIndex, build_index
 
 
@@ -31,15 +32,19 @@ class Document:
         return cls(soup=soup, url=url, text=text, index=build_index(soup))
 
     def absolute(self, href: str | None) -> str | None:
-        """Resolve `href` against the page URL; None for empty or javascript: links."""
+        """`href` resolved against the page URL when it is an http(s) URL, else None.
+
+        An allow-list, read as a browser reads it (`java\\tscript:`, `\\x01javascript:` are
+        `javascript:`): see `clean_url`.
+        """
         if not href:
             return None
-        href = href.strip()
-        if not href or href.lower().startswith(("javascript:", "mailto:", "data:")):
+        href = browser_url(href)  # so that a relative link resolves as it does in a browser
+        if not href:
             return None
         # A malformed link (an unclosed "[" in a commenter's URL) costs that link, not the page.
         try:
-            return urljoin(self.url, href) if self.url else href
+            return clean_url(urljoin(self.url, href) if self.url else href)
         except ValueError:
             return None
 
