@@ -305,7 +305,8 @@ def _too_late(start_by: float | None) -> bool:
 
 
 def _deadline_reason(job: Job) -> str:
-    return with_attempts(f"url deadline of {job.deadline.seconds:g} s passed", job.attempts)
+    # The count of requests (hops and retries) is in the outcome's `attempts`.
+    return f"url deadline of {job.deadline.seconds:g} s passed"
 
 
 def _no_time_for_retry(job: Job, reason: str, attempt: int) -> str:
