@@ -26,12 +26,14 @@ class FetchConfig:
     concurrency: int = 8  # requests in flight, all hosts together
     per_host_concurrency: int = 2
     delay: float = 1.0  # seconds between requests to one host; robots Crawl-delay wins if larger
-    timeout: float = 30.0
+    timeout: float = 30.0  # seconds per attempt (connect, headers and body)
+    # One URL's whole allowance: every redirect hop, retry, backoff wait and body read. Waiting
+    # for a turn (per-host pacing, concurrency slots, robots.txt) does not count against it.
+    url_deadline: float = 90.0
     retries: int = 3
     max_bytes: int = 10_000_000
     respect_robots: bool = True
     max_redirects: int = 10
-    # "aiohttp": httpx's API over aiohttp, ~5x less CPU per request; "httpx": httpx's own.
 
 
 @dataclass(frozen=True, slots=True)

@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import asyncio
 import time
-from collections.abc import Awaitable, Callable
+from collections.abc import AsyncIterator, Awaitable, Callable
+from contextlib import AbstractAsyncContextManager, asynccontextmanager
 from dataclasses import dataclass
 from urllib.parse import SplitResult, urlsplit
 
@@ -18,6 +19,7 @@ ROBOTS_MAX_BYTES = 512_000  # RFC 9309: parse at least the first 500 KiB
 
 RobotsLoader = Callable[[str], Awaitable[FetchOutcome]]
 Sleep = Callable[[float], Awaitable[None]]
+Pause = Callable[[], AbstractAsyncContextManager[None]]
 
 
 def origin_of(url: str | SplitResult) -> str:
@@ -168,30 +170,48 @@ class HostPacer:
         state = self._state(key)
         state.not_before = max(state.not_before, self._clock() + seconds)
 
-    def slot(self, key: str, sleep: Sleep) -> _Slot:
-        """Hold one of the host's slots, starting no earlier than its pacing allows."""
-        return _Slot(self._state(key), self._clock, sleep)
+    def slot(self, key: str, sleep: Sleep, pause: Pause | None = None) -> _Slot:
+        """Hold one of the host's slots, starting no earlier than its pacing allows.
+
+        `pause` wraps the waits that are our own politeness (a free slot, the gap between
+        requests); a wait the server asked for (Retry-After) is outside it. The Fetcher passes
+        its URL deadline's `paused`, so that only the server's demands count against a URL.
+        """
+        return _Slot(self._state(key), self._clock, sleep, pause or _no_pause)
+
+
+@asynccontextmanager
+async def _no_pause() -> AsyncIterator[None]:
+    yield
 
 
 class _Slot:
     """`async with pacer.slot(key, sleep):` — a class, not a generator: this runs per request."""
 
-    __slots__ = ("_clock", "_sleep", "_state")
+    __slots__ = ("_clock", "_pause", "_sleep", "_state")
 
-    def __init__(self, state: _HostState, clock: Callable[[], float], sleep: Sleep) -> None:
+    def __init__(
+        self, state: _HostState, clock: Callable[[], float], sleep: Sleep, pause: Pause
+    ) -> None:
         self._state = state
         self._clock = clock
         self._sleep = sleep
+        self._pause = pause
 
     async def __aenter__(self) -> None:
         state = self._state
-        await state.semaphore.acquire()
+        async with self._pause():
+            await state.semaphore.acquire()
         try:
             now = self._clock()
-            start = max(now, state.last_start + state.delay, state.not_before)
+            paced = max(now, state.last_start + state.delay)
+            start = max(paced, state.not_before)
             state.last_start = start
-            if start > now:
-                await self._sleep(start - now)
+            if paced > now:
+                async with self._pause():
+                    await self._sleep(paced - now)
+            if start > paced:  # the server's Retry-After, beyond our own pacing
+                await self._sleep(start - paced)
         except BaseException:
             state.semaphore.release()
             raise

@@ -13,7 +13,9 @@ import httpx
 from scraper.core.errors import BodyError, FetchError
 from scraper.core.models import FetchedPage, FetchOutcome
 from scraper.fetch.bodyread import CappedReader
+from scraper.fetch.deadline import UrlDeadline
 from scraper.fetch.retrying import RETRY_STATUSES
+from scraper.fetch.scope import SiteScope
 
 Expect = Literal["html", "feed", "any"]
 REDIRECT_STATUSES = frozenset({301, 302, 303, 307, 308})
@@ -41,6 +43,9 @@ class Job:
     headers: dict[str, str]
     expect: Expect
     max_bytes: int
+    deadline: UrlDeadline
+    scope: SiteScope | None = None
+    start_by: float | None = None  # loop time after which the first request must not start
     attempts: int = 0
     bytes_received: int = 0
     hops: list[str] = field(default_factory=list)
@@ -50,7 +55,7 @@ class Job:
         reason: str,
         *,
         status: int | None = None,
-        kind: Literal["failed", "robots_blocked"] = "failed",
+        kind: Literal["failed", "robots_blocked", "skipped"] = "failed",
     ) -> FetchOutcome:
         return FetchOutcome(
             url=self.url,

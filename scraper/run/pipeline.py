@@ -10,12 +10,12 @@ from dataclasses import replace
 from datetime import UTC, datetime
 from functools import partial
 from typing import Any
-from urllib.parse import urlsplit
 
 from scraper.core.config import Config, SiteConfig
-from scraper.core.models import FetchOutcome, ParsedPage, RunReport, SiteReport
+from scraper.core.models import FetchedPage, FetchOutcome, ParsedPage, RunReport, SiteReport
 from scraper.core.storage import ArchiveStore
-from scraper.fetch.fetcher import Fetcher
+from scraper.fetch.fetcher import BUDGET_REASON, Fetcher
+from scraper.fetch.scope import private_allowances
 from scraper.run.parse_pool import parse_job
 from scraper.run.progress import Reporter
 from scraper.run.site_work import RunContext, SiteFeed, Tally
@@ -25,8 +25,9 @@ log = logging.getLogger("blogarchive.run")
 
 
 def site_hosts(config: Config) -> frozenset[str]:
-    """Hostnames of the configured sites: the only private addresses we may request."""
-    return frozenset(urlsplit(site.url).hostname or "" for site in config.sites) - {""}
+    """`host:port` of each configured site: the only private addresses we may request, each
+    on its own site's port (a redirect to another port of the same host is another service)."""
+    return frozenset(entry for site in config.sites for entry in private_allowances(site.url))
 
 
 def due_sites(
@@ -101,8 +102,7 @@ def _stop_reason(context: RunContext, tally: Tally, budget: int) -> str | None:
         return "max_pages reached; the rest waits for the next run"
     # Every run finishes at least one page per site, however slow discovery was: a budget
     # that ran out before the first page would leave each later run stuck at the same place.
-    done = tally.fetched + tally.not_modified + tally.failed + tally.robots_blocked
-    if done and asyncio.get_running_loop().time() > context.deadline:
+    if tally.pages_done() and context.out_of_time():
         return "time budget used up; the rest waits for the next run"
     limit = context.config.run.max_failures_per_site
     if tally.consecutive_failures >= limit:
@@ -120,19 +120,26 @@ async def _run_site(site: SiteConfig, context: RunContext) -> SiteReport:
     inflight: dict[asyncio.Task[None], str] = {}
     budget = site.max_pages
     stopped: str | None = None
+    left = feed.left_pending  # pages this run leaves in the frontier on purpose (time budget)
     try:
         while True:
             stopped = stopped or _stop_reason(context, tally, budget - len(inflight))
             capacity = min(window, budget)  # pages in flight count against max_pages
-            if stopped is None and len(inflight) < capacity:
-                taken = set(inflight.values())
-                for url, _kind in store.frontier_pending(site.name, capacity):
-                    if url not in taken and len(inflight) < capacity:
-                        task = asyncio.create_task(_process(url, site, context, tally, feed))
-                        inflight[task] = url
-            if not inflight and (
-                stopped is not None or (feed.finished and not store.frontier_pending(site.name, 1))
-            ):
+            # Past the time budget with no page done yet (else `stopped` is set): the run's
+            # progress, as many pages as the host takes at once, started together so that they
+            # end within one URL deadline; their threads still stop at the budget.
+            overtime = context.out_of_time()
+            if overtime:
+                at_once = context.config.fetch.per_host_concurrency
+                capacity = 0 if inflight else min(at_once, capacity)
+            taken = set(inflight.values()) | left
+            limit = max(capacity, 1) + len(taken)
+            waiting = [u for u, _kind in store.frontier_pending(site.name, limit) if u not in taken]
+            if stopped is None:
+                for url in waiting[: max(0, capacity - len(inflight))]:
+                    work = _process(url, site, context, tally, feed, guaranteed=overtime)
+                    inflight[asyncio.create_task(work)] = url
+            if not inflight and (stopped is not None or (feed.finished and not waiting)):
                 break
             feed.hungry = len(inflight) < window // 2
             feed.wake.clear()
@@ -140,8 +147,9 @@ async def _run_site(site: SiteConfig, context: RunContext) -> SiteReport:
             done, _ = await asyncio.wait({*inflight, waiter}, return_when=asyncio.FIRST_COMPLETED)
             waiter.cancel()
             for task in inflight.keys() & done:
-                del inflight[task]
-                budget -= 1
+                url = inflight.pop(task)
+                if url not in left:
+                    budget -= 1
                 task.result()
     finally:
         for task in inflight:
@@ -182,21 +190,33 @@ async def _process(
     context: RunContext,
     tally: Tally,
     feed: SiteFeed,
+    *,
+    guaranteed: bool = False,
 ) -> None:
     """Fetch, parse and store one post page; every failure becomes a recorded outcome.
 
     What a page changes in the archive, its `fetches` row and its frontier entry commit in one
     transaction: a run killed at any instant
     either archived the page (and the next run does not fetch it again) or left it to the next
-    run.
+    run. A page whose turn came only after the time budget was spent is not requested and
+    stays queued (unless it is the run's `guaranteed` one page, see `_run_site`).
     """
     store = context.store
     etag, last_modified = store.validators(url)
-    outcome = await context.fetcher.fetch(url, etag=etag, last_modified=last_modified)
+    outcome = await context.fetcher.fetch(
+        url,
+        etag=etag,
+        last_modified=last_modified,
+        scope=feed.scope,
+        start_by=None if guaranteed else context.deadline,
+    )
+    if outcome.status == "skipped" and outcome.reason == BUDGET_REASON:
+        feed.left_pending.add(url)
+        return
     tally.bytes_received += outcome.bytes_received
     observed = outcome.fetched_at or datetime.now(UTC)
     try:
-        await _archive(url, outcome, site, context, tally, feed, observed)
+        await _archive(url, outcome, site, context, tally, feed, observed, guaranteed)
     except Exception as error:  # a parser or store bug on one page: record, go on
         log.exception("could not archive %s", url)
         outcome = replace(outcome, status="failed", reason=f"{type(error).__name__}: {error}")
@@ -226,17 +246,28 @@ async def _archive(
     tally: Tally,
     feed: SiteFeed,
     observed: datetime,
+    guaranteed: bool = False,
 ) -> None:
     store = context.store
     page = outcome.page
     stored = None
     thread = None
     parsed: ParsedPage | None = None
+    cut = False  # the thread's completion was stopped by the run's time budget
     if outcome.status == "ok" and page is not None:
         parsed = await _parse(context, outcome, site)
         if parsed.is_post or parsed.comments:  # else a listing reached by a post-looking URL
             more = partial(_parse_body, context, site)
-            thread = await complete_thread(parsed, page.final_url, feed.fetch, parse=more)
+            fetch = feed.watched_fetch(lambda: guaranteed)
+            thread = await complete_thread(parsed, page.final_url, fetch, parse=more)
+            cut = fetch.cut
+            if cut:
+                thread = replace(thread, complete=False, note=BUDGET_REASON)
+    if cut and page is not None:
+        # The next run must read this page in full (no 304 for it) and finish the thread:
+        # it is fetched without validators, and it stays queued so that the site stays due.
+        outcome = replace(outcome, page=replace(page, headers=_without_validators(page)))
+        feed.left_pending.add(url)
     # One transaction per page: the page, its fetch row and its frontier mark commit together.
     with store.batch():
         if parsed is not None and thread is not None and page is not None:
@@ -251,10 +282,15 @@ async def _archive(
         elif outcome.status == "not_modified":
             store.mark_not_modified(url, observed)
         store.record_fetch(context.run_id, site.name, outcome)
-        store.frontier_done(site.name, url, outcome.status)
+        if not cut:
+            store.frontier_done(site.name, url, outcome.status)
     if stored is not None:
         tally.posts_new += int(stored.post_new)
         tally.posts_changed += int(stored.post_changed)
         tally.comments_new += stored.comments_new
         tally.comments_changed += stored.comments_changed
         tally.comments_removed += stored.comments_removed
+
+
+def _without_validators(page: FetchedPage) -> dict[str, str]:
+    return {k: v for k, v in page.headers.items() if k.lower() not in ("etag", "last-modified")}

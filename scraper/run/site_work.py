@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
+from collections.abc import Callable
 from concurrent.futures import Executor
 from dataclasses import dataclass, field, replace
 from datetime import datetime
@@ -14,7 +15,8 @@ from scraper.core.models import FetchOutcome, SiteReport
 from scraper.core.storage import ArchiveStore
 from scraper.core.urls import normalise_url
 from scraper.discover.site import discover_site
-from scraper.fetch.fetcher import Fetcher
+from scraper.fetch.fetcher import BUDGET_REASON, Fetcher
+from scraper.fetch.scope import SiteScope
 from scraper.run.parse_pool import make_executor
 from scraper.run.progress import Reporter
 from scraper.run.revisit import RevisitPlan
@@ -43,6 +45,9 @@ class Tally:
     consecutive_failures: int = 0
     errors: list[str] = field(default_factory=list)
 
+    def pages_done(self) -> int:
+        return self.fetched + self.not_modified + self.failed + self.robots_blocked
+
     def freeze(self) -> SiteReport:
         return SiteReport(
             site=self.site,
@@ -68,9 +73,12 @@ class RunContext:
     workers: int
     reporter: Reporter
     run_id: int
-    deadline: float
+    deadline: float  # event-loop time when the run's time budget is spent
     now: datetime
     executor: Executor | None = None
+
+    def out_of_time(self) -> bool:
+        return asyncio.get_running_loop().time() >= self.deadline
 
     def parse_pool(self) -> Executor | None:
         """The process pool, started on the first page to parse: a run of 304s never pays for it."""
@@ -111,17 +119,39 @@ class SiteFeed:
         # again, and what it left pending is done from the frontier, not twice.
         self._offered = store.frontier_urls(site.name)
         self._buffer: list[tuple[str, str]] = []
+        # Every request of this site stays on its scheme, host and port (see SiteScope).
+        self.scope = SiteScope.of(site.url, subdomains=site.subdomains)
+        # Post pages this run leaves queued on purpose: their turn came after the time
+        # budget, or their thread was cut short by it. The next run does them.
+        self.left_pending: set[str] = set()
 
-    async def fetch(self, url: str, **options: Any) -> FetchOutcome:
+    def watched_fetch(self, exempt: Callable[[], bool] = lambda: False) -> WatchedFetch:
+        """`fetch` for one piece of work (a thread, the listing) that notes a budget cut."""
+        return WatchedFetch(self, exempt)
+
+    def no_page_done(self) -> bool:
+        return not self.tally.pages_done()
+
+    async def fetch(self, url: str, *, exempt: bool = False, **options: Any) -> FetchOutcome:
         """The fetcher for discovery and thread completion: every outcome is a `fetches` row,
-        and a host that cannot be reached counts as a failure of the run."""
+        and a host that cannot be reached counts as a failure of the run. Once the run's time
+        budget is spent no request starts: the outcome is "skipped" with BUDGET_REASON.
+
+        `exempt` is the run's progress guarantee: the listing while the site has no page done
+        in this run, and the threads of the pages started for it (else a budget shorter than
+        discovery, or than one long thread, would leave every run stuck at the same place).
+        """
         # One request per URL per run: a second ask (two posts linking one comment page, a
         # feed listed twice) gets a recorded refusal instead of a second request.
         key = normalise_url(url) or url
         if key in self._fetched:
             return FetchOutcome(url, "skipped", reason="already fetched in this run")
+        outcome = await self.context.fetcher.fetch(
+            url, scope=self.scope, start_by=None if exempt else self.context.deadline, **options
+        )
+        if outcome.status == "skipped" and outcome.reason == BUDGET_REASON:
+            return outcome  # not requested: nothing to record; asked again next run
         self._fetched.add(key)
-        outcome = await self.context.fetcher.fetch(url, **options)
         self.tally.bytes_received += outcome.bytes_received
         self.context.store.record_fetch(
             self.context.run_id, self.site.name, outcome, kind="discovery"
@@ -153,10 +183,11 @@ class SiteFeed:
     async def run(self) -> None:
         site = self.site
         listed = 0
+        fetch = self.watched_fetch(self.no_page_done)
         try:
             async for found in discover_site(
                 replace(site, max_pages=self.listing_cap),
-                self.fetch,
+                fetch,
                 sitemaps=self.context.fetcher.sitemaps_for,
                 is_known=self.known_urls.__contains__ if self.incremental else None,
             ):
@@ -165,7 +196,9 @@ class SiteFeed:
                     self._offer(found.url)
                     if self.hungry or len(self._buffer) >= _DISCOVERY_FLUSH:
                         self._flush()
-            if not self.incremental and listed < self.listing_cap:
+            # A listing cut short by the time budget is not a full one.
+            full = not self.incremental and listed < self.listing_cap and not fetch.cut
+            if full:
                 self.context.store.mark_discovered(site.name, self.context.now)
         except Exception as error:  # discovery trouble must not lose the known posts' revisit
             log.exception("discovery failed for %s", site.name)
@@ -177,6 +210,22 @@ class SiteFeed:
             self._flush()
             self.finished = True
             self.wake.set()
+
+
+class WatchedFetch:
+    """SiteFeed.fetch for one piece of work, remembering whether the time budget refused it a
+    request (a thread so cut is archived incomplete; a listing so cut is not a full one)."""
+
+    def __init__(self, feed: SiteFeed, exempt: Callable[[], bool]) -> None:
+        self._feed = feed
+        self._exempt = exempt
+        self.cut = False
+
+    async def __call__(self, url: str, **options: Any) -> FetchOutcome:
+        outcome = await self._feed.fetch(url, exempt=self._exempt(), **options)
+        if outcome.status == "skipped" and outcome.reason == BUDGET_REASON:
+            self.cut = True
+        return outcome
 
 
 def host_failure(outcome: FetchOutcome) -> bool:

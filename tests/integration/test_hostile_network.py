@@ -1,0 +1,272 @@
+"""Hostile networks: one deadline per URL, a run kept to its budget, scope and address checks."""
+
+from __future__ import annotations
+
+import asyncio
+import time
+from collections.abc import Callable, Iterator, Sequence
+from dataclasses import replace
+from datetime import timedelta
+from pathlib import Path
+
+import pytest
+from blogger_standin import BloggerSite
+from scheduled_runs import query
+from servers import FAST, LOCAL, Behaviour, Handler, Hit, MisbehavingServer, page, redirect
+from wp_standin import Response, WordPressSite, WPComment, serve
+
+from archive.db import Archive
+from scraper.core.config import Config, FetchConfig, RunConfig, SiteConfig
+from scraper.core.models import FetchOutcome, RunReport
+from scraper.fetch.fetcher import Fetcher
+from scraper.fetch.netsafety import Resolver, system_resolver
+from scraper.fetch.scope import SiteScope
+from scraper.run.pipeline import run_once
+from scraper.run.progress import QuietReporter
+
+NO_ROBOTS = replace(FAST, respect_robots=False)
+
+
+def _fetch(
+    url: str,
+    config: FetchConfig = NO_ROBOTS,
+    *,
+    allow: frozenset[str] = LOCAL,
+    scope: SiteScope | None = None,
+    resolver: Resolver = system_resolver,
+) -> FetchOutcome:
+    async def go() -> FetchOutcome:
+        async with Fetcher(config, allow_private_hosts=allow, resolver=resolver) as fetcher:
+            return await fetcher.fetch(url, scope=scope)
+
+    return asyncio.run(go())
+
+
+@pytest.fixture
+def server() -> Iterator[MisbehavingServer]:
+    with MisbehavingServer() as running:
+        yield running
+
+
+# -- 1. one deadline per URL ----------------------------------------------------------------
+
+
+def test_a_slow_redirect_chain_is_bounded_by_the_url_deadline(server: MisbehavingServer) -> None:
+    def slow_hop(number: int) -> Behaviour:
+        def behaviour(handler: Handler, hit: Hit) -> None:
+            handler.pause(0.3)  # each hop well within the per-attempt timeout
+            redirect(server.url(f"/hop{number + 1}"))(handler, hit)
+
+        return behaviour
+
+    for number in range(10):
+        server.routes[f"/hop{number}"] = slow_hop(number)
+    config = replace(NO_ROBOTS, timeout=2.0, url_deadline=1.0, max_redirects=20)
+    started = time.monotonic()
+    outcome = _fetch(server.url("/hop0"), config)
+    elapsed = time.monotonic() - started
+    assert (outcome.status, outcome.reason) == ("failed", "url deadline of 1 s passed")
+    assert 1 <= len(outcome.redirects) <= 4
+    assert elapsed < 1.8  # ten hops of 0.3 s would be 3 s
+
+
+def test_a_trickled_body_with_retries_is_bounded_by_the_url_deadline(
+    server: MisbehavingServer,
+) -> None:
+    def drip(handler: Handler, hit: Hit) -> None:
+        def chunks() -> Iterator[bytes]:
+            while True:
+                handler.pause(0.05)
+                yield b"x"
+
+        handler.send_chunked(chunks())
+
+    server.routes["/drip"] = drip
+    # Three attempts of 0.6 s plus backoff would be ~3.5 s; the URL gets 1 s in all.
+    config = replace(NO_ROBOTS, timeout=0.6, retries=2, url_deadline=1.0)
+    started = time.monotonic()
+    outcome = _fetch(server.url("/drip"), config)
+    elapsed = time.monotonic() - started
+    assert outcome.status == "failed"
+    # After the first attempt (0.6 s) the backoff (~1 s) would not fit: no second attempt.
+    assert outcome.reason == "timeout; no retry: the url deadline of 1 s would pass first"
+    assert elapsed < 1.6
+
+    # A per-attempt timeout longer than the deadline: the body read itself is cut at 1 s.
+    started = time.monotonic()
+    outcome = _fetch(server.url("/drip"), replace(config, timeout=5.0))
+    assert (outcome.status, outcome.reason) == ("failed", "url deadline of 1 s passed")
+    assert outcome.bytes_received > 0  # it was cut while the body trickled in
+    assert time.monotonic() - started < 1.6
+
+
+def test_waiting_for_a_turn_at_the_host_does_not_count_against_the_deadline(
+    server: MisbehavingServer,
+) -> None:
+    server.routes["/p"] = page(b"<p>fast</p>")
+    # One request at a time, 0.4 s apart: the fourth URL waits 1.2 s for its turn.
+    config = replace(NO_ROBOTS, per_host_concurrency=1, delay=0.4, url_deadline=0.5)
+
+    async def go() -> list[FetchOutcome]:
+        async with Fetcher(config, allow_private_hosts=LOCAL) as fetcher:
+            urls = [server.url(f"/p?n={n}") for n in range(4)]
+            return list(await asyncio.gather(*(fetcher.fetch(url) for url in urls)))
+
+    assert [outcome.status for outcome in asyncio.run(go())] == ["ok"] * 4
+
+
+# -- 2. the run's time budget ---------------------------------------------------------------
+
+
+def _slow_comments(site: WordPressSite, delay: list[float]) -> Callable[[str], Response]:
+    def handle(target: str) -> Response:
+        if "/comment-page-" in target:
+            time.sleep(delay[0])
+        return site.handle(target)
+
+    return handle
+
+
+def _one_long_thread(pages: int) -> WordPressSite:
+    site = WordPressSite(posts=2, comments_per_page=1)
+    site.posts[1].comments = []
+    post = site.posts[0]
+    moment = post.date + timedelta(hours=1)
+    post.comments = [
+        WPComment(1000 + n, 0, f"Reader{n}", moment + timedelta(minutes=n), f"Note {n}")
+        for n in range(pages)
+    ]
+    site.rest_status = 401  # no API to make up for the pages: they must all be read
+    return site
+
+
+def _run(config: Config, db: Path) -> RunReport:
+    with Archive.open(db) as archive, archive.lock():
+        return asyncio.run(
+            run_once(config, archive, reporter=QuietReporter(), parse_workers=1, force=True)
+        )
+
+
+def test_thread_completion_stops_at_the_run_budget_and_the_next_run_finishes_it(
+    tmp_path: Path,
+) -> None:
+    site = _one_long_thread(60)
+    delay = [0.1]
+    handle = _slow_comments(site, delay)  # 60 comment pages: 6 s without the budget
+    with serve(handle, lambda base: setattr(site, "base", base)) as base:
+        fetch = replace(FAST, delay=0.0, url_deadline=1.0, timeout=1.0)
+        config = Config(
+            fetch=fetch,
+            run=RunConfig(time_budget=timedelta(seconds=1)),
+            sites=(SiteConfig(name="wp", url=base + "/", platform="wordpress"),),
+        )
+        db = tmp_path / "archive.db"
+        started = time.monotonic()
+        first = _run(config, db)
+        elapsed = time.monotonic() - started
+        assert elapsed < 1 + 1 + 1.0  # budget + one URL deadline + slack for parsing
+        assert first.sites[0].pages_fetched == 2
+        rows = query(db, "SELECT thread_complete, completeness_note FROM posts")
+        assert (0, "run time budget reached") in rows
+        archived = query(db, "SELECT count(*) FROM comments")[0][0]
+        assert 0 < archived < 60
+        # The page stays queued: the site is due, and the next run reads it in full (no 304).
+        assert ("pending",) in query(db, "SELECT status FROM frontier")
+        assert query(db, "SELECT count(*) FROM url_validators") == [(0,)]
+
+        delay[0] = 0.0  # the blog answers quickly now
+        relaxed = replace(config, run=RunConfig(time_budget=timedelta(minutes=5)))
+        second = _run(relaxed, db)
+        assert second.pages_failed == 0
+        rows = query(db, "SELECT thread_complete, completeness_note FROM posts")
+        assert set(rows) == {(1, None)}
+        assert query(db, "SELECT count(*) FROM comments") == [(60,)]
+        assert query(db, "SELECT count(*) FROM frontier") == [(0,)]
+
+
+# -- 3. scope and addresses -----------------------------------------------------------------
+
+
+def test_a_redirect_to_another_port_of_the_site_host_is_refused() -> None:
+    with MisbehavingServer() as blog, MisbehavingServer() as internal:
+        internal.routes["/secret"] = page(b"<p>internal service</p>")
+        blog.routes["/post"] = redirect(internal.url("/secret"))
+        own = frozenset({f"127.0.0.1:{blog.port}"})  # what a run allows: the site's own port
+        scope = SiteScope.of(blog.url("/"))
+
+        scoped = _fetch(blog.url("/post"), allow=own, scope=scope)
+        assert scoped.status == "skipped"
+        assert scoped.reason == (
+            f"redirect out of scope: {internal.url('/secret')} is not on port {blog.port}"
+            " of 127.0.0.1"
+        )
+        # Without a scope, the address guard alone refuses it too: private only on that port.
+        unscoped = _fetch(blog.url("/post"), allow=own)
+        assert (unscoped.status, unscoped.reason) == ("failed", "unsafe address 127.0.0.1")
+        assert internal.hits == []
+        assert len(blog.hits_for("/post")) == 2
+
+
+def test_dns_rebinding_between_check_and_connect_is_refused(server: MisbehavingServer) -> None:
+    """The name answers 'public' to the early check, then 'loopback': the connection is
+    refused, and the loopback server is never reached (before, the transport resolved the
+    name again on its own and connected to whatever it said)."""
+    server.routes["/"] = page(b"<p>internal</p>")
+    answers: list[str] = []
+
+    async def rebinding(host: str, port: int) -> Sequence[str]:
+        answers.append(host)
+        return ["93.184.216.34"] if len(answers) == 1 else ["127.0.0.1"]
+
+    outcome = _fetch(server.url("/", host="localhost"), allow=frozenset(), resolver=rebinding)
+    assert (outcome.status, outcome.reason) == (
+        "failed",
+        "unsafe address 127.0.0.1 for localhost",
+    )
+    assert answers == ["localhost", "localhost"]  # the check, then the connection
+    assert server.hits == []
+
+
+def test_the_connection_goes_to_the_address_the_guard_resolved(server: MisbehavingServer) -> None:
+    server.routes["/post"] = page(b"<p>pinned</p>")
+
+    async def resolver(host: str, port: int) -> Sequence[str]:
+        assert host == "blog.invalid"  # never in real DNS: only our answer can reach it
+        return ["127.0.0.1"]
+
+    allow = frozenset({f"blog.invalid:{server.port}"})
+    outcome = _fetch(server.url("/post", host="blog.invalid"), allow=allow, resolver=resolver)
+    assert outcome.status == "ok"
+    assert server.hits_for("/post")[0].headers["host"] == f"blog.invalid:{server.port}"
+
+
+def test_a_comments_feed_on_another_host_is_not_fetched_in_a_run(tmp_path: Path) -> None:
+    """A post page naming a comments feed elsewhere (another port of 127.0.0.1 here): the
+    other host's comments are not fetched, so they cannot be merged into this thread."""
+    foreign = BloggerSite()  # answers /feeds/9006/comments/default with nine comments
+    with serve(foreign.handle) as elsewhere, MisbehavingServer() as blog:
+        post = (
+            "<html><head><meta name='generator' content='Blogger'><link rel='alternate' "
+            f"type='application/atom+xml' href='{elsewhere}/feeds/9006/comments/default'>"
+            "</head><body class='item-view'><div class='post hentry'><h3 class='post-title "
+            "entry-title'>Entry six</h3><div class='post-body entry-content' "
+            "id='post-body-9006'>Words.</div></div><div class='comments' id='comments'>"
+            "<h4>9 comments:</h4><div class='comment-thread'><ol></ol></div></div></body></html>"
+        )
+        blog.routes["/2020/09/entry-6.html"] = page(post.encode())
+        home = "<html><body><a href='/2020/09/entry-6.html'>Entry six</a></body></html>"
+        blog.routes["/"] = page(home.encode())
+        config = Config(
+            fetch=replace(FAST, delay=0.0),
+            sites=(SiteConfig(name="b", url=blog.url("/"), platform="blogger", max_pages=5),),
+        )
+        report = _run(config, tmp_path / "archive.db")
+        assert report.sites[0].pages_fetched == 1
+        assert foreign.hits == {}
+        assert query(tmp_path / "archive.db", "SELECT count(*) FROM comments") == [(0,)]
+        (complete,) = query(tmp_path / "archive.db", "SELECT thread_complete FROM posts")[0]
+        assert complete == 0
+        skipped = query(
+            tmp_path / "archive.db", "SELECT reason FROM fetches WHERE status = 'skipped'"
+        )
+        assert any(r.startswith(f"out of scope: {elsewhere}/feeds/9006") for (r,) in skipped)
