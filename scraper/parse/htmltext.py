@@ -8,7 +8,9 @@ from collections.abc import Callable, Iterable
 from html import escape
 
 import nh3
-from bs4 import NavigableString, Tag
+from bs4 import BeautifulSoup, NavigableString, Tag
+from bs4.dammit import EntitySubstitution
+from bs4.formatter import HTMLFormatter
 
 _BLOCK_TAGS = frozenset(
     [
@@ -136,10 +138,17 @@ def visible_text(node: Tag | None, *, skip: Callable[[Tag], bool] | None = None)
 
 
 def _collect(node: Tag, parts: list[str], skip: Callable[[Tag], bool] | None) -> None:
-    for child in node.children:
+    # An explicit stack, not recursion: hostile pages nest thousands of unclosed tags deep.
+    # Items are a node to enter or a string to emit once its subtree is done ("\n\n" after a block).
+    stack: list[Tag | NavigableString | str] = list(reversed(node.contents))
+    while stack:
+        child = stack.pop()
         if isinstance(child, NavigableString):
             if type(child) is NavigableString:  # skip comments, CDATA, doctypes
                 parts.append(str(child).replace("\n", " ").replace("\r", " "))
+            continue
+        if isinstance(child, str):
+            parts.append(child)
             continue
         if not isinstance(child, Tag) or child.name in _SKIP_TAGS:
             continue
@@ -148,12 +157,10 @@ def _collect(node: Tag, parts: list[str], skip: Callable[[Tag], bool] | None) ->
         if child.name == "br":
             parts.append("\n")
             continue
-        block = child.name in _BLOCK_TAGS
-        if block:
+        if child.name in _BLOCK_TAGS:
             parts.append("\n\n")
-        _collect(child, parts, skip)
-        if block:
-            parts.append("\n\n")
+            stack.append("\n\n")
+        stack.extend(reversed(child.contents))
 
 
 # Elements removed with their content (nh3 keeps the text of other disallowed tags): what the
@@ -161,14 +168,69 @@ def _collect(node: Tag, parts: list[str], skip: Callable[[Tag], bool] | None) ->
 _DROPPED_WITH_CONTENT = set(_SKIP_TAGS - {"input"})
 
 
+# nh3 (html5ever's serialiser) takes time quadratic in the escaped characters ("&", U+00A0) of
+# one text node or attribute: 2 MB of no-break spaces took 14-40 s. Long text is handed to it in
+# runs of _TEXT_RUN characters with an empty HTML comment between them, which nh3 drops (the
+# output is the same text), and attribute values over _MAX_ATTRIBUTE characters are emptied
+# (no href, title or alt is that long; data: URIs are dropped by nh3 anyway).
+_TEXT_RUN = 2000
+_MAX_ATTRIBUTE = 8192
+_RUN_BREAK = "<!---->"
+# Elements whose text the HTML parser reads literally: a comment inside would show as text.
+_LITERAL_TEXT = frozenset(["title", "textarea", "xmp", "noembed", "noframes", "plaintext"])
+# A raw string with more escapes than this is re-serialised through a tree to split its text.
+_RAW_ESCAPES = 20_000
+
+
+def escaped_text(text: str) -> str:
+    """`text` escaped for HTML, cut into runs nh3 serialises in linear time."""
+    if len(text) <= _TEXT_RUN:
+        return escape(text, quote=False)
+    return _RUN_BREAK.join(
+        escape(text[start : start + _TEXT_RUN], quote=False)
+        for start in range(0, len(text), _TEXT_RUN)
+    )
+
+
+class _RunFormatter(HTMLFormatter):
+    """bs4's "minimal" formatter, plus the run splitting and attribute cap above."""
+
+    def __init__(self) -> None:
+        super().__init__(entity_substitution=EntitySubstitution.substitute_xml)
+
+    def substitute(self, ns: str) -> str:
+        parent = getattr(ns, "parent", None)
+        if len(ns) <= _TEXT_RUN or parent is None or parent.name in _LITERAL_TEXT:
+            return super().substitute(ns)
+        if parent.name in self.cdata_containing_tags:
+            return ns
+        return escaped_text(ns)
+
+    def attribute_value(self, value: str) -> str:
+        return "" if len(value) > _MAX_ATTRIBUTE else super().substitute(value)
+
+
+_FORMATTER = _RunFormatter()
+
+
 def sanitise_html(fragment: str | Tag | None, *, inner: bool = True) -> str:
     """Sanitised HTML of a node (its inner HTML by default): no scripts, styles or handlers."""
     if fragment is None:
         return ""
+    if isinstance(fragment, str) and fragment.count("&") + fragment.count("\xa0") > _RAW_ESCAPES:
+        fragment = BeautifulSoup(fragment, "lxml")  # rare: its text runs are split below
     if isinstance(fragment, Tag):
-        raw = fragment.decode_contents() if inner else str(fragment)
+        raw = (
+            fragment.decode_contents(formatter=_FORMATTER)
+            if inner
+            else fragment.decode(formatter=_FORMATTER)
+        )
     else:
         raw = fragment
+    return _clean(raw)
+
+
+def _clean(raw: str) -> str:
     cleaned: str = nh3.clean(
         raw,
         tags=_ALLOWED_TAGS,
@@ -183,11 +245,11 @@ def sanitise_html(fragment: str | Tag | None, *, inner: bool = True) -> str:
 def fragment_html(parts: Iterable[Tag | NavigableString]) -> str:
     """Sanitised HTML of sibling pieces (elements and the text between them)."""
     raw = "".join(
-        str(part) if isinstance(part, Tag) else escape(str(part), quote=False)
+        part.decode(formatter=_FORMATTER) if isinstance(part, Tag) else escaped_text(str(part))
         for part in parts
         if isinstance(part, Tag) or type(part) is NavigableString
     )
-    return sanitise_html(raw)
+    return _clean(raw)
 
 
 def without(node: Tag, doomed: Iterable[Tag]) -> Tag:
