@@ -7,7 +7,7 @@ import re
 from collections.abc import Callable, Iterable
 from html import escape
 
-from bs4 import NavigableString, Tag
+from bs4 import NavigableString, PageElement, Tag
 
 from scraper.core.sanitise import DROPPED_WITH_CONTENT, clean_html
 
@@ -75,10 +75,17 @@ def visible_text(node: Tag | None, *, skip: Callable[[Tag], bool] | None = None)
 
 
 def _collect(node: Tag, parts: list[str], skip: Callable[[Tag], bool] | None) -> None:
-    for child in node.children:
+    # An explicit stack, not recursion: hostile pages nest thousands of unclosed tags deep.
+    # Items are a node to enter or a string to emit once its subtree is done ("\n\n" after a block).
+    stack: list[PageElement | str] = list(reversed(node.contents))
+    while stack:
+        child = stack.pop()
         if isinstance(child, NavigableString):
             if type(child) is NavigableString:  # skip comments, CDATA, doctypes
                 parts.append(str(child).replace("\n", " ").replace("\r", " "))
+            continue
+        if isinstance(child, str):
+            parts.append(child)
             continue
         if not isinstance(child, Tag) or child.name in _SKIP_TAGS:
             continue
@@ -87,12 +94,10 @@ def _collect(node: Tag, parts: list[str], skip: Callable[[Tag], bool] | None) ->
         if child.name == "br":
             parts.append("\n")
             continue
-        block = child.name in _BLOCK_TAGS
-        if block:
+        if child.name in _BLOCK_TAGS:
             parts.append("\n\n")
-        _collect(child, parts, skip)
-        if block:
-            parts.append("\n\n")
+            stack.append("\n\n")
+        stack.extend(reversed(child.contents))
 
 
 def sanitise_html(fragment: str | Tag | None, *, inner: bool = True) -> str:

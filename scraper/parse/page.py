@@ -18,6 +18,7 @@ except ImportError:  # pragma: no cover - depends on the environment
 from scraper.core.models import Comment, ParsedPage
 from scraper.core.sanitise import clean_page
 from scraper.parse.article_fallback import fill_article
+from scraper.parse.contain import collecting
 from scraper.parse.platforms import PARSERS, Document, PlatformParser
 from scraper.parse.platforms.common import stable_comment_id, thread
 from scraper.parse.platforms.extra import GENERIC_PARSER
@@ -184,8 +185,10 @@ def parse_page(
 ) -> ParsedPage:
     """Parse one HTML page into its post, comments and links to more comments. No I/O.
 
-    Raises ParseError only for input that is not a readable HTML page; a parser failing on odd
-    markup falls through to the next candidate and leaves a note.
+    Raises ParseError for input that is not a readable HTML page, and when no parser could
+    read it (the generic one included; the error names each parser's failure). A comment whose
+    fields cannot be read is left out with a note; a parser failing on odd markup falls through
+    to the next candidate and leaves a note.
     """
     doc = build_document(html, url, content_type)
     candidates = _candidates(platform)
@@ -204,7 +207,8 @@ def _with_generic_comments(page: ParsedPage, doc: Document) -> ParsedPage:
     if page.comments or page.platform == GENERIC_PARSER.name:
         return page
     try:
-        generic = GENERIC_PARSER.parse(doc)
+        with collecting() as left_out:
+            generic = GENERIC_PARSER.parse(doc)
     except Exception as error:  # the generic finders failing costs their help, not the page
         return replace(page, notes=(*page.notes, f"generic finders failed: {error}"))
     if not generic.comments:
@@ -217,6 +221,7 @@ def _with_generic_comments(page: ParsedPage, doc: Document) -> ParsedPage:
         notes=(
             *page.notes,
             f"comments found by the generic finders, not the {page.platform} parser",
+            *left_out,
         ),
     )
 
@@ -237,17 +242,23 @@ def _platform_page(
         for parser in candidates:
             if parser.name == platform and (page := _run(parser, doc, notes)) is not None:
                 return page
-    return ParsedPage(url=doc.url, platform="generic", notes=tuple(notes))
+    # The generic parser accepts every page; the page is unreadable only when it failed too.
+    generic_tried = any(parser is GENERIC_PARSER for parser in candidates)
+    if not generic_tried and (page := _run(GENERIC_PARSER, doc, notes)) is not None:
+        return page
+    raise ParseError("no parser could read the page: " + "; ".join(notes))
 
 
 def _run(parser: PlatformParser, doc: Document, notes: list[str]) -> ParsedPage | None:
     try:
-        page = parser.parse(doc)
+        with collecting() as left_out:  # comments a parser's `guarded` reads dropped
+            page = parser.parse(doc)
     except Exception as error:  # a parser bug must not lose the page; next one tries
-        notes.append(f"{parser.name} parser failed: {type(error).__name__}: {error}")
+        notes.append(f"{parser.name} parser failed: {type(error).__name__}: {str(error)[:300]}")
         return None
     page = _consistent(page)
-    return replace(page, notes=(*page.notes, *notes)) if notes else page
+    extra = (*notes, *left_out)
+    return replace(page, notes=(*page.notes, *extra)) if extra else page
 
 
 def _detects(parser: PlatformParser, doc: Document, notes: list[str]) -> bool:

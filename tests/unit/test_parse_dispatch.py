@@ -7,6 +7,7 @@ from dataclasses import dataclass, field
 import pytest
 
 import scraper.parse.page as parse_module
+from scraper.core.errors import ParseError
 from scraper.core.models import ParsedPage
 from scraper.parse.platforms.base import Document
 
@@ -59,12 +60,27 @@ def test_a_failing_parser_hands_on_to_the_next_detected_one(
     assert any("x-buggy detector failed: ValueError" in note for note in page.notes)
 
 
-def test_every_parser_failing_gives_an_empty_generic_page(monkeypatch: pytest.MonkeyPatch) -> None:
+def test_every_parser_failing_is_a_parse_error_naming_each_failure(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    # Not an empty "generic" page: that was stored as nothing, and the run called it ok.
     monkeypatch.setattr(parse_module, "PARSERS", (_Fake("a", fails=True), _Fake("b", fails=True)))
+    monkeypatch.setattr(parse_module, "GENERIC_PARSER", _Fake("generic", fails=True))
+    with pytest.raises(ParseError) as raised:
+        parse_module.parse_page(PAGE, "https://x.example/p")
+    assert "no parser could read the page" in str(raised.value)
+    assert "a parser failed: RuntimeError: boom" in str(raised.value)
+    assert "b parser failed: RuntimeError: boom" in str(raised.value)
+    assert "generic parser failed: RuntimeError: boom" in str(raised.value)
+
+
+def test_the_generic_parser_is_the_last_resort_even_when_not_registered(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    monkeypatch.setattr(parse_module, "PARSERS", (_Fake("a", fails=True),))
     page = parse_module.parse_page(PAGE, "https://x.example/p")
     assert page.platform == "generic"
-    assert page.comments == ()
-    assert len([note for note in page.notes if "parser failed" in note]) == 2
+    assert any("a parser failed: RuntimeError: boom" in note for note in page.notes)
 
 
 def test_a_named_platform_parses_even_when_its_detector_says_no(

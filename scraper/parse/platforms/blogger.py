@@ -7,6 +7,7 @@ from datetime import tzinfo
 from bs4 import Tag
 
 from scraper.core.models import Comment, ParsedPage
+from scraper.parse.contain import guarded
 from scraper.parse.htmltext import sanitise_html, visible_text
 from scraper.parse.platforms.base import Document
 from scraper.parse.platforms.bloggerpage import (
@@ -104,7 +105,9 @@ def _parse_block(block: Tag, zone: tzinfo) -> Comment | None:
     # blog-author marks the cite or the icon beside it, in the header, never the body text.
     marker = found.get("blog-author")
     content = found.get("comment-content")
-    by_author = marker is not None and (content is None or content not in marker.parents)
+    by_author = marker is not None and (
+        content is None or not any(p is content for p in marker.parents)
+    )
     by_author = by_author or "blog-author" in classes_of(item)
     text = strip_chrome(visible_text(content)) if content is not None else ""
     removed = "deleted-comment" in found and content is not None
@@ -148,7 +151,7 @@ class BloggerParser:
         feed, post_id = feed_url(doc, index)
         raw: list[Comment] = []
         for block in index.classes("comment-block"):
-            comment = _parse_block(block, zone)
+            comment = guarded(_parse_block, block, zone)
             if comment is not None:
                 raw.append(comment)
         comments = thread(raw)

@@ -8,6 +8,7 @@ from datetime import tzinfo
 from bs4 import NavigableString, Tag
 
 from scraper.core.models import Comment, ParsedPage
+from scraper.parse.contain import guarded
 from scraper.parse.htmltext import sanitise_html, visible_text
 from scraper.parse.platforms.base import Document
 from scraper.parse.platforms.bloggerpage import (
@@ -141,7 +142,7 @@ class BloggerLegacyParser:
             kinds = classes_of(node)
             if node.name == "dt":
                 if current is not None:
-                    comment = _finish(current, body, footer, zone)
+                    comment = guarded(_finish, current, body, footer, zone)
                     if comment is not None:
                         found.append(comment)
                 current, body, footer = node, None, None
@@ -150,7 +151,7 @@ class BloggerLegacyParser:
             elif body is None:
                 body = node
         if current is not None:
-            comment = _finish(current, body, footer, zone)
+            comment = guarded(_finish, current, body, footer, zone)
             if comment is not None:
                 found.append(comment)
         return found

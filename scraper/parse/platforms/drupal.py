@@ -9,6 +9,7 @@ from bs4 import Tag
 
 from scraper.core.dates import from_epoch_ms
 from scraper.core.models import Comment, ParsedPage
+from scraper.parse.contain import guarded
 from scraper.parse.htmltext import sanitise_html, visible_text, without
 from scraper.parse.platforms.article import PostHints, body_post, find_body
 from scraper.parse.platforms.base import Document
@@ -65,7 +66,8 @@ class DrupalParser:
         index = page_index(doc)
         zone = blog_timezone(index)
         blocks = _comment_blocks(index)
-        comments = thread(_read(doc, block, zone) for block in blocks)
+        read = (guarded(_read, doc, block, zone) for block in blocks)
+        comments = thread(comment for comment in read if comment is not None)
         area = index.by_id.get("comments") or index.first_class("comment-wrapper", "comments")
         widgets = detect_widgets(doc)
         body = index.first_class("field-name-body", "field--name-body") or find_body(doc)

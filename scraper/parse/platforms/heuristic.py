@@ -10,6 +10,7 @@ from functools import lru_cache
 from bs4 import NavigableString, Tag
 
 from scraper.core.models import Comment
+from scraper.parse.contain import guarded
 from scraper.parse.htmltext import fragment_html, normalise_text
 from scraper.parse.platforms.base import Document
 from scraper.parse.platforms.common import (
@@ -113,7 +114,9 @@ def heuristic_comments(doc: Document, zone: tzinfo) -> tuple[tuple[Comment, ...]
         and node.name not in ("h1", "h2", "h3", "h4", "a", "span", "p", "form", "script")
         and not any(parent.name in ("aside", "nav") for parent in node.parents)
     ]
-    outermost = [node for node in candidates if not any(p in candidates for p in node.parents)]
+    # Identity, not `in`: bs4's Tag equality compares whole subtrees (cubic on deep pages).
+    chosen = {id(node) for node in candidates}
+    outermost = [node for node in candidates if not any(id(p) in chosen for p in node.parents)]
     best: list[Comment] = []
     best_container: Tag | None = None
     for container in outermost[:_MAX_CONTAINERS]:
@@ -141,9 +144,9 @@ def _read_container(
             _read_container(doc, child, last_id, zone, out, level + 1)
             continue
         if child.name not in _NOT_BLOCKS:
-            fields = _fields(doc, child, zone)
+            fields = guarded(_fields, doc, child, zone)
             if fields is not None:
-                last_id = _read_block(doc, child, fields, parent, zone, out)
+                last_id = guarded(_read_block, doc, child, fields, parent, zone, out) or last_id
     if len(out) == before:
         for child in children:
             if child.name not in _NOT_BLOCKS:
@@ -245,7 +248,11 @@ def _fields(doc: Document, block: Tag, zone: tzinfo) -> _Fields | None:
     author = author_url = None
     if author_node is not None:
         author = SAYS_SUFFIX.sub("", normalise_text(author_node.get_text(" ", strip=True))) or None
-        if author is not None and date_node is not None and author_node in date_node.parents:
+        if (
+            author is not None
+            and date_node is not None
+            and any(p is author_node for p in date_node.parents)
+        ):
             author, _ = split_byline(author)
         link = author_node if author_node.name == "a" else author_node.find("a", href=True)
         author_url = doc.absolute(attr(link, "href")) if link is not None else None

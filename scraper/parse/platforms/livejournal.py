@@ -8,6 +8,7 @@ from datetime import tzinfo
 from bs4 import Tag
 
 from scraper.core.models import Comment, ParsedPage
+from scraper.parse.contain import guarded
 from scraper.parse.htmltext import normalise_text, sanitise_html, visible_text
 from scraper.parse.platforms.article import PostHints, body_post
 from scraper.parse.platforms.base import Document
@@ -51,7 +52,7 @@ class LiveJournalParser:
         comments: list[Comment] = []
         open_by_depth: list[str] = []
         for block in blocks:
-            comment = _read(doc, block, zone, open_by_depth)
+            comment = guarded(_read, doc, block, zone, open_by_depth)
             if comment is not None:
                 comments.append(comment)
         widgets = detect_widgets(doc)

@@ -11,6 +11,7 @@ from typing import Any
 from bs4 import Tag
 
 from scraper.core.models import Comment
+from scraper.parse.contain import guarded
 from scraper.parse.htmltext import normalise_text, sanitise_html, visible_text
 from scraper.parse.platforms.article import PostHints
 from scraper.parse.platforms.base import Document
@@ -119,9 +120,9 @@ def _read_jsonld(doc: Document, zone: tzinfo, found: Structured) -> None:
             count = item.get("commentCount")
             if isinstance(count, int | str) and str(count).isdigit():
                 found.count_shown = int(count)
-            _walk_comments(doc, item.get("comment"), None, zone, comments)
+            guarded(_walk_comments, doc, item.get("comment"), None, zone, comments)
         elif "Comment" in kinds:
-            _walk_comments(doc, item, None, zone, comments)
+            guarded(_walk_comments, doc, item, None, zone, comments)
     found.comments = thread(comments)
 
 

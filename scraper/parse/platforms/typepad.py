@@ -8,6 +8,7 @@ from datetime import datetime, tzinfo
 from bs4 import Tag
 
 from scraper.core.models import Comment, CommentKind, ParsedPage
+from scraper.parse.contain import guarded
 from scraper.parse.htmltext import normalise_text, sanitise_html, visible_text
 from scraper.parse.platforms.article import PostHints, body_post
 from scraper.parse.platforms.base import Document
@@ -66,7 +67,8 @@ class TypepadParser:
             if _BLOCK_ID.match(attr(tag, "id") or "")
         ]
         blocks.sort(key=index.position)
-        comments = thread(_read(doc, block, zone) for block in blocks)
+        read = (guarded(_read, doc, block, zone) for block in blocks)
+        comments = thread(comment for comment in read if comment is not None)
         widgets = detect_widgets(doc)
         areas = [tag for name in ("comments", "trackbacks") for tag in index.classes(name)[:1]]
         body = index.first_class("entry-content", "entry-body", "asset-body")

@@ -10,6 +10,7 @@ from bs4 import Tag
 
 from scraper.core.dates import parse_human
 from scraper.core.models import Comment, CommentKind, ParsedPage
+from scraper.parse.contain import guarded
 from scraper.parse.htmltext import sanitise_html, visible_text, without
 from scraper.parse.platforms.base import Document
 from scraper.parse.platforms.common import (
@@ -361,7 +362,9 @@ class WordPressParser:
                 if id(ancestor) in owners:
                     parent = owners[id(ancestor)]
                     break
-            raw.append(_parse_item(tag, number, parent, nested=nested, doc=doc, zone=zone))
+            comment = guarded(_parse_item, tag, number, parent, nested=nested, doc=doc, zone=zone)
+            if comment is not None:
+                raw.append(comment)
         bodies = index.names("body")
         body_classes = set(classes_of(bodies[0])) if bodies else set()
         count = count_shown(index)
