@@ -13,7 +13,7 @@ if TYPE_CHECKING:
     from sqlite_utils.migrations import Migrations
 
 # Bumped with every migration; mirrored into PRAGMA user_version for plain `sqlite3` users.
-SCHEMA_VERSION = 5
+SCHEMA_VERSION = 6
 MIGRATIONS_NAME = "blogarchive"
 
 # `seq` is an explicit INTEGER PRIMARY KEY on posts and comments because external-content FTS5
@@ -294,6 +294,15 @@ def _extraction_quality(db: Database) -> None:
     db.execute("ALTER TABLE posts ADD COLUMN extraction_notes TEXT NOT NULL DEFAULT '[]'")
 
 
+def _approximate_times(db: Database) -> None:
+    # A time read from "vor 2 Stunden" against the fetch time is right to its unit only; a
+    # researcher must be able to tell it from a stamped one (and versions keep the flag).
+    db.execute("ALTER TABLE comments ADD COLUMN published_approximate INTEGER NOT NULL DEFAULT 0")
+    db.execute(
+        "ALTER TABLE comment_versions ADD COLUMN published_approximate INTEGER NOT NULL DEFAULT 0"
+    )
+
+
 def _split(script: str) -> list[str]:
     """Split a DDL script on statement boundaries, keeping trigger bodies whole."""
     statements: list[str] = []
@@ -317,6 +326,7 @@ _STEPS: tuple[tuple[str, Callable[[Database], None]], ...] = (
     ("0003_fetch_kind", _fetch_kind),
     ("0004_heal_misplaced_comments", _heal_misplaced_comments),
     ("0005_extraction_quality", _extraction_quality),
+    ("0006_approximate_times", _approximate_times),
 )
 assert len(_STEPS) == SCHEMA_VERSION
 

@@ -173,17 +173,18 @@ def _upsert_post(
 _INSERT_COMMENT = (
     "INSERT INTO comments (id, post_id, site, platform_id, parent_id, parent_platform_id, depth,"
     " position, kind, author, author_url, by_post_author, published_at, text, html, deleted,"
-    " permalink, content_hash, first_seen_at, last_seen_at)"
-    " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"
+    " permalink, content_hash, first_seen_at, last_seen_at, published_approximate)"
+    " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"
 )
 _INSERT_VERSION = (
     "INSERT INTO comment_versions (comment_id, observed_at, content_hash, kind, author, author_url,"
-    " published_at, text, html, deleted) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"
+    " published_at, text, html, deleted, published_approximate)"
+    " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"
 )
 
 _UPDATE_CONTENT = (
     "UPDATE comments SET kind = ?, author = ?, author_url = ?, published_at = ?, text = ?,"
-    " html = ?, deleted = ?, content_hash = ? WHERE seq = ?"
+    " html = ?, deleted = ?, published_approximate = ?, content_hash = ? WHERE seq = ?"
 )
 _UPDATE_STRUCTURE = (
     "UPDATE comments SET parent_id = ?, depth = ?, position = ?, by_post_author = ?,"
@@ -204,7 +205,8 @@ def _upsert_comments(
         row[0]: row
         for row in conn.execute(
             "SELECT platform_id, seq, content_hash, removed_at, parent_id, depth, position,"
-            " by_post_author, permalink FROM comments WHERE post_id = ?",
+            " by_post_author, permalink, published_at, published_approximate FROM comments"
+            " WHERE post_id = ?",
             (pid,),
         )
     }
@@ -222,19 +224,25 @@ def _upsert_comments(
             else None
         )
         fields = comment_content(comment)
-        digest = content_hash(fields)
+        approximate = int(comment.published_approximate)
+        # A relative time ("3 days ago") read against each run's fetch time moves every run: it
+        # is not an edit. The hash leaves it out, and the first reading, the most precise one
+        # (the page said "50 minutes ago" then), is the one kept.
+        digest = content_hash(_without_time(fields) if approximate else fields)
         row = existing.get(comment.id)
         if row is None:
             inserts.append(
                 (cid, pid, site, comment.id, parent, comment.parent_id, comment.depth, position,
                  *fields[:3], int(comment.by_post_author), *fields[3:], comment.permalink,
-                 digest, observed, observed)
+                 digest, observed, observed, approximate)
             )  # fmt: skip
-            versions.append((cid, observed, digest, *fields))
+            versions.append((cid, observed, digest, *fields, approximate))
             continue
         if row[2] != digest:
-            content_updates.append((*fields, digest, row[1]))
-            versions.append((cid, observed, digest, *fields))
+            if approximate and row[9] is not None and row[10]:
+                fields = (*fields[:3], row[9], *fields[4:])
+            content_updates.append((*fields, approximate, digest, row[1]))
+            versions.append((cid, observed, digest, *fields, approximate))
         structure = (
             parent,
             comment.depth,
@@ -275,6 +283,11 @@ def _upsert_comments(
             conn.executemany("UPDATE comments SET removed_at = ? WHERE seq = ?", gone)
         removed = len(gone)
     return len(inserts), len(content_updates), removed
+
+
+def _without_time(fields: tuple[object, ...]) -> tuple[object, ...]:
+    """A comment's versioned fields with its time left out (index 3, see `comment_content`)."""
+    return (*fields[:3], "approximate", *fields[4:])
 
 
 def mark_not_modified(conn: sqlite3.Connection, url: str, observed_at: datetime) -> None:

@@ -32,7 +32,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "tests" / "support"))
 
 from _common import write_section
-from corpus_time import blog_offset, comment_time_verdict
+from corpus_time import CORPUS_FETCHED_AT, blog_offset, comment_time_verdict
 
 from scraper.core.dates import parse_iso
 from scraper.core.models import Comment, ParsedPage
@@ -137,7 +137,9 @@ def score_page(truth: dict[str, Any], page: ParsedPage) -> Score:
             "text": collapse(comment.text).startswith(collapse(item.get("text_start"))[:50]),
         }
         if item.get("date_text"):
-            right, dst = comment_time_verdict(item, comment.published, offset)
+            right, dst = comment_time_verdict(
+                item, comment.published, offset, approximate=comment.published_approximate
+            )
             checks["time"] = right
             score.dst += int(right and dst)
         for name, ok in checks.items():
@@ -197,7 +199,9 @@ def run(corpus: Path, group: str | None = None) -> tuple[list[tuple[str, str, Sc
     for truth_path in sorted(corpus.glob("*.truth.json")):
         slug = truth_path.name.removesuffix(".truth.json")
         truth = json.loads(truth_path.read_text(encoding="utf-8"))
-        page = parse_page((corpus / f"{slug}.html").read_bytes(), truth.get("url"))
+        page = parse_page(
+            (corpus / f"{slug}.html").read_bytes(), truth.get("url"), fetched_at=CORPUS_FETCHED_AT
+        )
         score = score_page(truth, page)
         total.add(score)
         if group is None:

@@ -8,6 +8,7 @@ import sys
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import replace
+from datetime import datetime
 from pathlib import Path
 from typing import Any, NoReturn
 
@@ -106,14 +107,27 @@ def cli() -> None:
 @click.option("--url", "page_url", help="The page's original URL (for a saved file).")
 @click.option("--json", "as_json", is_flag=True, help="Print the parsed page as one JSON object.")
 @click.option("--config", "config_path", type=click.Path(path_type=Path), help="Config file.")
-def parse(source: str, page_url: str | None, as_json: bool, config_path: Path | None) -> None:
+@click.option(
+    "--fetched-at",
+    type=click.DateTime(["%Y-%m-%dT%H:%M:%S%z", "%Y-%m-%dT%H:%M:%S", "%Y-%m-%d"]),
+    help="When the page was fetched (ISO, UTC if no offset): relative times such as '2 hours"
+    " ago' are read against it. Default: now for a URL, the file's modification time for a file.",
+)
+def parse(
+    source: str,
+    page_url: str | None,
+    as_json: bool,
+    config_path: Path | None,
+    fetched_at: datetime | None,
+) -> None:
     """Parse one saved HTML file or one http(s) URL into post and comments."""
-    from scraper.app.single import load_source
+    from scraper.app.single import load_source, source_time
     from scraper.parse.page import parse_page
 
     with translate_errors():
         body, content_type, url = load_source(source, page_url, _config_for(config_path).fetch)
-        parsed = parse_page(body, url, content_type=content_type)
+        when = fetched_at or source_time(source)
+        parsed = parse_page(body, url, content_type=content_type, fetched_at=when)
     if as_json:
         click.echo(json.dumps(parsed.to_dict(), ensure_ascii=False, indent=2))
         return

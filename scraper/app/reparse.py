@@ -42,7 +42,7 @@ def reparse_archive(store: StoredPages, site: str | None = None) -> ReparseCount
     for site_name, url, body, content_type, fetched_at in store.stored_pages(site):
         pages += 1
         try:
-            parsed = parse_page(body, url, content_type=content_type or None)
+            parsed = parse_page(body, url, content_type=content_type or None, fetched_at=fetched_at)
         except ParseError as error:
             log.warning("cannot reparse %s: %s", url, error)
             failed += 1

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+from datetime import UTC, datetime
 from pathlib import Path
 from urllib.parse import urlsplit
 
@@ -32,6 +33,17 @@ def load_source(
         raise ParseError(f"cannot read {source}: {error.strerror}") from None
     _check_looks_like_html(body, source)
     return body, None, page_url
+
+
+def source_time(source: str) -> datetime:
+    """When `source` was fetched, as well as we know: now for a URL (it is fetched now), the
+    file's modification time for a saved file (a browser's or curl's save sets it)."""
+    if urlsplit(source).scheme.lower() in ("http", "https"):
+        return datetime.now(UTC)
+    try:
+        return datetime.fromtimestamp(Path(source).stat().st_mtime, UTC)
+    except OSError:
+        return datetime.now(UTC)
 
 
 def _check_looks_like_html(body: bytes, source: str) -> None:

@@ -61,6 +61,9 @@ class Comment:
     deleted: bool = False
     by_post_author: bool = False
     permalink: str | None = None
+    # True when `published` was read from a relative time ("vor 2 Stunden") against the fetch
+    # time: right to within the unit the page showed, not to the minute.
+    published_approximate: bool = False
 
     def to_dict(self) -> dict[str, Any]:
         return {
@@ -71,6 +74,7 @@ class Comment:
             "author": self.author,
             "author_url": self.author_url,
             "published": iso_utc(self.published),
+            "published_approximate": self.published_approximate,
             "text": self.text,
             "html": self.html,
             "deleted": self.deleted,

@@ -6,6 +6,7 @@ import codecs
 import re
 import warnings
 from dataclasses import replace
+from datetime import UTC, datetime
 
 from bs4 import BeautifulSoup, MarkupResemblesLocatorWarning, XMLParsedAsHTMLWarning
 
@@ -22,6 +23,7 @@ from scraper.parse.contain import collecting
 from scraper.parse.platforms import PARSERS, Document, PlatformParser
 from scraper.parse.platforms.common import stable_comment_id, thread
 from scraper.parse.platforms.extra import GENERIC_PARSER
+from scraper.parse.platforms.relative import reading_against
 from scraper.parse.quality import assess
 
 _HEADER_CHARSET = re.compile(r"charset\s*=\s*[\"']?([\w.:-]+)", re.IGNORECASE)
@@ -182,8 +184,13 @@ def parse_page(
     *,
     content_type: str | None = None,
     platform: str = "auto",
+    fetched_at: datetime | None = None,
 ) -> ParsedPage:
     """Parse one HTML page into its post, comments and links to more comments. No I/O.
+
+    `fetched_at` is when the page was fetched: relative times the page shows ("vor 2 Stunden",
+    "yesterday at 4:01 pm") are read against it and marked approximate. Without it they stay
+    unread (None) rather than guessed.
 
     Raises ParseError for input that is not a readable HTML page, and when no parser could
     read it (the generic one included; the error names each parser's failure). A comment whose
@@ -195,10 +202,30 @@ def parse_page(
     notes: list[str] = []
     # Detectors run lazily, in order: once a parser has read the page, the later detectors'
     # verdicts could not change the result (a parser that fails hands on to the next one).
-    page = _with_generic_comments(_platform_page(doc, candidates, notes, platform), doc)
+    if fetched_at is not None and fetched_at.tzinfo is None:
+        fetched_at = fetched_at.replace(tzinfo=UTC)
+    with reading_against(fetched_at) as reading:
+        page = _with_generic_comments(_platform_page(doc, candidates, notes, platform), doc)
+        page = fill_article(page, doc.text)
+    if reading is not None and reading.approximate:
+        page = _mark_approximate(page, reading.approximate)
     # The one place every page's fields are sanitised: whatever parser read it, and whoever
     # asked (the run, a comment page, reparse, `parse`), nothing raw leaves this function.
-    return clean_page(assess(fill_article(page, doc.text)))
+    return clean_page(assess(page))
+
+
+def _mark_approximate(page: ParsedPage, approximate: set[datetime]) -> ParsedPage:
+    """Comments whose time was read from a relative time say so; so does a post date."""
+    comments = tuple(
+        replace(comment, published_approximate=True)
+        if comment.published is not None and comment.published in approximate
+        else comment
+        for comment in page.comments
+    )
+    notes = page.notes
+    if page.post is not None and page.post.published in approximate:
+        notes = (*notes, "the post's date is a relative time read against the fetch time")
+    return replace(page, comments=comments, notes=notes)
 
 
 def _with_generic_comments(page: ParsedPage, doc: Document) -> ParsedPage:

@@ -6,6 +6,7 @@ import os
 import select
 import threading
 import time
+from datetime import datetime
 from typing import TYPE_CHECKING
 
 from scraper.core.models import ParsedPage
@@ -33,11 +34,15 @@ def make_executor(workers: int) -> Executor | None:
     )
 
 
-def parse_job(body: bytes, url: str, content_type: str | None, platform: str) -> ParsedPage:
+def parse_job(
+    body: bytes, url: str, content_type: str | None, platform: str, fetched_at: datetime | None
+) -> ParsedPage:
     """What a worker runs: pure parsing, arguments and result small enough to pickle cheaply."""
     from scraper.parse.page import parse_page  # loaded on first use (a run of 304s parses nothing)
 
-    return parse_page(body, url, content_type=content_type, platform=platform)
+    return parse_page(
+        body, url, content_type=content_type, platform=platform, fetched_at=fetched_at
+    )
 
 
 def _watch_parent(parent: int) -> None:

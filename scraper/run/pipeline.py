@@ -170,14 +170,21 @@ async def _run_site(site: SiteConfig, context: RunContext) -> SiteReport:
 async def _parse(context: RunContext, outcome: FetchOutcome, site: SiteConfig) -> ParsedPage:
     page = outcome.page
     assert page is not None
-    return await _parse_body(context, site, page.body, page.final_url, page.content_type or None)
+    return await _parse_body(
+        context, site, page.body, page.final_url, page.fetched_at, page.content_type or None
+    )
 
 
 async def _parse_body(
-    context: RunContext, site: SiteConfig, body: bytes, url: str, content_type: str | None = None
+    context: RunContext,
+    site: SiteConfig,
+    body: bytes,
+    url: str,
+    fetched_at: datetime | None,
+    content_type: str | None = None,
 ) -> ParsedPage:
     """Parse in the pool when there is one: post pages and their further comment pages alike."""
-    args = (body, url, content_type, site.platform)
+    args = (body, url, content_type, site.platform, fetched_at)
     pool = context.parse_pool()
     if pool is None:
         return parse_job(*args)

@@ -6,6 +6,7 @@ import logging
 import re
 from collections.abc import Awaitable, Callable, Sequence
 from dataclasses import dataclass
+from datetime import datetime
 from urllib.parse import urlsplit, urlunsplit
 
 from scraper.core.errors import BlogArchiveError
@@ -21,7 +22,8 @@ from scraper.threads.merge import merge_comments
 log = logging.getLogger("blogarchive.discover")
 
 FetchFn = Callable[..., Awaitable[FetchOutcome]]
-ParseFn = Callable[[bytes, str], Awaitable[ParsedPage]]
+# (body, URL, when it was fetched): relative times on a comment page are read against the latter.
+ParseFn = Callable[[bytes, str, datetime | None], Awaitable[ParsedPage]]
 
 MAX_API_PAGES = 100  # 100 × 100 WordPress comments, 100 × 150 Blogger ones: beyond any real post
 MAX_COMMENT_PAGES = 200
@@ -216,7 +218,7 @@ async def _comment_pages(
             got.problems.append(problem or f"comment page unavailable: {url}")
             continue
         try:
-            parsed = await parse(page.body, page.final_url)
+            parsed = await parse(page.body, page.final_url, page.fetched_at)
         except BlogArchiveError as error:
             got.problems.append(f"comment page unreadable: {url}: {error}")
             continue
@@ -243,10 +245,10 @@ def _pages_shown(comments: Sequence[Comment], thread: str | None) -> set[str]:
     return pages
 
 
-async def _parse_here(body: bytes, url: str) -> ParsedPage:
+async def _parse_here(body: bytes, url: str, fetched_at: datetime | None) -> ParsedPage:
     from scraper.parse.page import parse_page  # loaded on first use, like the parse pool
 
-    return parse_page(body, url)
+    return parse_page(body, url, fetched_at=fetched_at)
 
 
 def _is_comment_page(url: str) -> bool:

@@ -249,9 +249,9 @@ def test_thread_parses_comment_pages_with_the_given_parser(wp: WordPressSite) ->
     parsed, url = fetch_post(wp)
     handed: list[str] = []
 
-    async def parse(body: bytes, page_url: str) -> ParsedPage:
+    async def parse(body: bytes, page_url: str, fetched_at: datetime | None) -> ParsedPage:
         handed.append(page_url)
-        return parse_page(body, page_url)
+        return parse_page(body, page_url, fetched_at=fetched_at)
 
     async def go(fetch: Callable[..., Any], requested: list[str]) -> Any:
         return await complete_thread(parsed, url, fetch, parse=parse), requested
@@ -262,7 +262,7 @@ def test_thread_parses_comment_pages_with_the_given_parser(wp: WordPressSite) ->
     assert pages
     assert handed == pages
 
-    async def broken(body: bytes, page_url: str) -> ParsedPage:
+    async def broken(body: bytes, page_url: str, fetched_at: datetime | None) -> ParsedPage:
         raise ParseError("no comments here")
 
     async def go_broken(fetch: Callable[..., Any], requested: list[str]) -> Any:

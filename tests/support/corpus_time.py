@@ -11,11 +11,12 @@ bench/extraction.py.
 from __future__ import annotations
 
 import re
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, datetime, timedelta, timezone
 from typing import Any
 
 from scraper.core.dates import parse_human
 from scraper.core.models import Comment
+from scraper.core.relative_dates import parse_relative
 
 _CLOCK = re.compile(r"\d{1,2}[:.h]\d\d")
 _OFFSET = re.compile(r"T\d\d:\d\d.*([+-])(\d\d):?(\d\d)$")
@@ -65,12 +66,24 @@ def time_verdict(date_text: str, ours: datetime | None, offset: timedelta) -> tu
 _STATED_OFFSET = re.compile(r"(?:[+-]\d\d:?\d\d|Z)$")
 
 
+# The fetch time every corpus page is parsed with: the truth files do not record one, and any
+# fixed moment checks the same thing (that the page's relative time was the one read).
+CORPUS_FETCHED_AT = datetime(2020, 1, 1, 12, 0, tzinfo=UTC)
+
+
 def comment_time_verdict(
-    item: dict[str, Any], ours: datetime | None, offset: timedelta
+    item: dict[str, Any], ours: datetime | None, offset: timedelta, *, approximate: bool = False
 ) -> tuple[bool, bool]:
     """A truth comment's time: the exact UTC instant when the truth has one (`date_iso` with an
-    offset) and the page shows a clock, to the minute; otherwise the wall-clock rule above."""
+    offset) and the page shows a clock, to the minute; a relative shown time ("1 week ago"),
+    marked approximate and within its unit of `CORPUS_FETCHED_AT` minus what it says;
+    otherwise the wall-clock rule above."""
     iso = item.get("date_iso") or ""
+    relative = parse_relative(item.get("date_text"), CORPUS_FETCHED_AT, timezone(offset))
+    if relative is not None and not iso:
+        if ours is None or not approximate:
+            return False, False
+        return abs(ours - relative.moment) < relative.precision, False
     if _STATED_OFFSET.search(iso) and _CLOCK.search(item.get("date_text") or ""):
         stated = datetime.fromisoformat(iso.replace("Z", "+00:00"))
         if ours is None:

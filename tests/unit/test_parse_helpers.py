@@ -167,3 +167,22 @@ def test_two_digit_years_and_separators_before_a_time() -> None:
     shown = find_date_text("on Monday July 23, 2012 @08:25PM")
     assert shown is not None
     assert shown.group(0) == "July 23, 2012 @08:25PM"
+
+
+def test_a_time_labelled_as_the_edit_is_not_the_comments_time() -> None:
+    from bs4 import BeautifulSoup
+
+    from scraper.parse.platforms.cues import time_in
+
+    block = BeautifulSoup(
+        '<div><time class="comment-time--edited">Edited: April 12 2018, 07:58:56 UTC</time>'
+        '<a class="permalink" href="#t1">April 12 2018, 07:57:13 UTC</a></div>',
+        "lxml",
+    ).div
+    assert block is not None
+    moment, _node = time_in(block.find_all(True), UTC)
+    assert moment == datetime(2018, 4, 12, 7, 57, 13, tzinfo=UTC)
+    only_edit = BeautifulSoup("<div><time>Bearbeitet 12.04.2018 07:58</time></div>", "lxml").div
+    assert only_edit is not None
+    # With nothing else shown, the edit time is still better than none.
+    assert time_in(only_edit.find_all(True), UTC)[0] == datetime(2018, 4, 12, 7, 58, tzinfo=UTC)

@@ -59,7 +59,7 @@ class FakeSite:
         page = FetchedPage(url, final, 200, {"x-wp-totalpages": "1"}, body, NOW)
         return FetchOutcome(url, "ok", page=page, http_status=200)
 
-    async def parse(self, body: bytes, url: str) -> ParsedPage:
+    async def parse(self, body: bytes, url: str, fetched_at: datetime | None) -> ParsedPage:
         return self.pages[body.decode()]
 
 

@@ -15,6 +15,7 @@ from bs4 import Tag
 
 from scraper.parse.platforms.common import classes_of
 from scraper.parse.platforms.pieces import read_date
+from scraper.parse.platforms.relative import is_relative
 
 # Classes a platform puts on a comment written by the post's author. WordPress core
 # (`comment_class()`: bypostauthor), Drupal (comment-by-node-author, by-node-author), Blogger
@@ -116,26 +117,45 @@ def time_in(tags: list[Tag], zone: tzinfo) -> tuple[datetime | None, Tag | None]
     """A comment's time and the element it was read from: a `time`/`abbr` element first, then
     elements named like a date, then a short line holding a date, each in document order."""
     named: list[Tag] = []
+    # A relative time ("1 week ago") is kept only when no exact one turns up: pages often show
+    # both, the exact one as the permalink's text or a later element.
+    relative: tuple[datetime | None, Tag | None] = (None, None)
     for node in tags:
         if node.name in ("time", "abbr"):
             moment = read_date(node, zone)
             if moment is not None:
-                return moment, node
+                if not is_relative(moment) and not _says_edited(node):
+                    return moment, node
+                relative = relative if relative[0] is not None else (moment, node)
         elif DATE_NAME.search(" ".join(classes_of(node))):
             named.append(node)
     for node in named:
         if len(node.get_text()) < 200:
             moment = read_date(node, zone)
             if moment is not None:
-                return moment, node
+                if not is_relative(moment):
+                    return moment, node
+                relative = relative if relative[0] is not None else (moment, node)
     for node in tags:
         # No date cue at all: a short line of its own that holds a date ("on July 23, 2012").
         line = node.string
         if line is not None and len(line) < 80 and node.name not in ("p", "blockquote", "li"):
             moment = read_date(node, zone)
-            if moment is not None:
+            if moment is not None and not is_relative(moment) and not _says_edited(node):
                 return moment, node
-    return None, None
+    return relative
+
+
+# A time the page labels as the last edit ("Edited: April 12 2018", class `…--editedtime`): the
+# comment was written earlier, so it is the fallback, not the answer.
+EDITED_TIME = re.compile(
+    r"edit|bearbeit|geändert|modifi|изменен|отредакт|redigera|zmieni|aggiornat", re.IGNORECASE
+)
+
+
+def _says_edited(node: Tag) -> bool:
+    label = " ".join(classes_of(node)) + " " + node.get_text(" ", strip=True)[:20]
+    return EDITED_TIME.search(label) is not None
 
 
 def own_body(block: Tag) -> Tag | None:

@@ -12,6 +12,7 @@ from bs4 import NavigableString, Tag
 from scraper.core.dates import parse_human, parse_iso
 from scraper.parse.htmltext import normalise_text, visible_text
 from scraper.parse.platforms.pageindex import PageIndex
+from scraper.parse.platforms.relative import read_relative
 
 _ISO_START = re.compile(r"^\s*\d{4}-\d\d?-\d\d?")
 # A machine stamp that names a day but no time (`datetime="2019-11-5"`): the shown text may add it.
@@ -71,10 +72,11 @@ def read_date(node: Tag | None, zone: tzinfo) -> datetime | None:
             if moment is not None:
                 return moment
     text = node.get_text(" ", strip=True)
-    if not _ANY_DIGIT.search(text):  # every date pattern holds digits; skip the long regex
-        return None
+    if not _ANY_DIGIT.search(text):  # every absolute date holds digits; skip the long regex
+        return read_relative(text, zone)
     match = find_date_text(text)
-    return read_date_text(match.group(0), zone) if match else None
+    moment = read_date_text(match.group(0), zone) if match else None
+    return moment if moment is not None else read_relative(text, zone)
 
 
 def _day_with_shown_time(node: Tag, day: re.Match[str], zone: tzinfo) -> datetime | None:
@@ -102,7 +104,8 @@ def read_date_text(text: str | None, zone: tzinfo) -> datetime | None:
             return moment
     if "utc" in text.lower() or "gmt" in text.lower():
         zone = UTC
-    return parse_human(text, zone)
+    moment = parse_human(text, zone)
+    return moment if moment is not None else read_relative(text, zone)
 
 
 def find_date_text(text: str) -> re.Match[str] | None:

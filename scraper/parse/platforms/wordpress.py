@@ -8,7 +8,6 @@ from urllib.parse import urldefrag
 
 from bs4 import Tag
 
-from scraper.core.dates import parse_human
 from scraper.core.models import Comment, CommentKind, ParsedPage
 from scraper.parse.contain import guarded
 from scraper.parse.htmltext import sanitise_html, visible_text, without
@@ -24,7 +23,7 @@ from scraper.parse.platforms.common import (
 )
 from scraper.parse.platforms.cues import SAYS_SUFFIX, names_of, own_tags
 from scraper.parse.platforms.pageindex import PageIndex
-from scraper.parse.platforms.pieces import inside, read_date
+from scraper.parse.platforms.pieces import inside, read_date, read_date_text
 from scraper.parse.platforms.wordpress_page import (
     comment_pages,
     count_shown,
@@ -218,7 +217,7 @@ def _parse_item(
     published = read_date(time_tag, zone) if time_tag is not None else None
     if published is None:
         shown = text_of(time_tag) or _date_text(tags, by_class)
-        published = parse_human(shown.strip(" ·•|-") if shown else None, zone)
+        published = read_date_text(shown.strip(" ·•|-") if shown else None, zone)
     permalink = None
     for tag in tags:
         href = attr(tag, "href") if tag.name == "a" else None
