@@ -158,6 +158,37 @@ def _says_edited(node: Tag) -> bool:
     return EDITED_TIME.search(label) is not None
 
 
+# A commenter's link printed as text before the name (Disqus's server-rendered fallback:
+# `<cite>http://twitter.com/x <span>Name</span></cite>`).
+_LEADING_URL = re.compile(r"^(https?://\S+)\s+(?=\S)")
+
+
+def name_and_url(text: str) -> tuple[str, str | None]:
+    """A shown name without a leading URL, and that URL (None when there was none)."""
+    match = _LEADING_URL.match(text)
+    if match is None:
+        return text, None
+    return text[match.end() :], match.group(1)
+
+
+# Page furniture that quotes comments without being the thread: "Recent comments" widgets,
+# sidebars of other posts' discussions, forum-activity boxes.
+ASIDE_NAME = re.compile(r"sidebar|widget|recent|latest|popular", re.IGNORECASE)
+
+
+def in_aside(tag: Tag) -> bool:
+    """Whether `tag` sits in a sidebar, widget, navigation, footer or form."""
+    for parent in tag.parents:
+        if parent.name in ("body", "html", "[document]"):
+            break  # `body.sidebars`, `body.has-sidebar` describe the layout, not this element
+        if parent.name in ("aside", "nav", "footer", "form"):
+            return True
+        names = " ".join(classes_of(parent)) + " " + str(parent.get("id") or "")
+        if ASIDE_NAME.search(names):
+            return True
+    return False
+
+
 def own_body(block: Tag) -> Tag | None:
     """The first element inside `block` whose last class word says body/content/text/message
     and whose other words do not say date or author."""

@@ -27,6 +27,8 @@ from scraper.parse.platforms.cues import (
     DATE_NAME,
     OWNER_CLASSES,
     SAYS_SUFFIX,
+    in_aside,
+    name_and_url,
     names_of,
 )
 from scraper.parse.platforms.pieces import (
@@ -112,7 +114,7 @@ def heuristic_comments(doc: Document, zone: tzinfo) -> tuple[tuple[Comment, ...]
         for node in hinted
         if is_comment_container(node)
         and node.name not in ("h1", "h2", "h3", "h4", "a", "span", "p", "form", "script")
-        and not any(parent.name in ("aside", "nav") for parent in node.parents)
+        and not in_aside(node)
     ]
     # Identity, not `in`: bs4's Tag equality compares whole subtrees (cubic on deep pages).
     chosen = {id(node) for node in candidates}
@@ -202,6 +204,24 @@ def _read_block(
     return comment_id
 
 
+def _author_of(
+    doc: Document, author_node: Tag | None, date_node: Tag | None
+) -> tuple[str | None, str | None]:
+    """The name an author element shows (a date inside it cut off) and the commenter's link."""
+    if author_node is None:
+        return None, None
+    author = SAYS_SUFFIX.sub("", normalise_text(author_node.get_text(" ", strip=True))) or None
+    inside = date_node is not None and any(p is author_node for p in date_node.parents)
+    if author is not None and inside:
+        author, _ = split_byline(author)
+    link = author_node if author_node.name == "a" else author_node.find("a", href=True)
+    author_url = doc.absolute(attr(link, "href")) if link is not None else None
+    if author is None:
+        return None, author_url
+    author, shown_url = name_and_url(author)
+    return author or None, author_url or shown_url
+
+
 def _fields(doc: Document, block: Tag, zone: tzinfo) -> _Fields | None:
     """Author, date, body and nested reply lists of a candidate block; None if it is no comment.
 
@@ -245,17 +265,7 @@ def _fields(doc: Document, block: Tag, zone: tzinfo) -> _Fields | None:
         stack.extend(child for child in reversed(node.contents) if isinstance(child, Tag))
     if date_node is None and textual is not None:
         date_node, published = textual
-    author = author_url = None
-    if author_node is not None:
-        author = SAYS_SUFFIX.sub("", normalise_text(author_node.get_text(" ", strip=True))) or None
-        if (
-            author is not None
-            and date_node is not None
-            and any(p is author_node for p in date_node.parents)
-        ):
-            author, _ = split_byline(author)
-        link = author_node if author_node.name == "a" else author_node.find("a", href=True)
-        author_url = doc.absolute(attr(link, "href")) if link is not None else None
+    author, author_url = _author_of(doc, author_node, date_node)
     if date_node is not None and author is None:
         author, _ = split_byline(date_node.get_text(" ", strip=True))
     if date_node is None or not author or len(author) > 80:

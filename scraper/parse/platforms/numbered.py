@@ -30,7 +30,9 @@ from scraper.parse.platforms.cues import (
     CHROME_NAME,
     DATE_NAME,
     SAYS_SUFFIX,
+    in_aside,
     marks_owner,
+    name_and_url,
     own_body,
     own_tags,
     time_in,
@@ -46,7 +48,6 @@ _COMMENT_ID = re.compile(
 _SAME_NUMBER = re.compile(r"[-_](\d+)$")
 # Wrappers of replies that follow their parent instead of nesting in it.
 _REPLIES = re.compile(r"children|indented|repl|thread|tree|child|sub", re.IGNORECASE)
-_ASIDE = re.compile(r"sidebar|widget|recent|latest|popular", re.IGNORECASE)
 _WRAPPER_REACH = 3
 
 
@@ -77,7 +78,7 @@ def _cores(index: PageIndex) -> dict[str, Tag]:
         if match is None or tag.name in ("script", "style", "form", "input", "textarea"):
             continue
         number = match.group(1) or match.group(2)
-        if number in found or _in_aside(tag):
+        if number in found or in_aside(tag):
             continue
         if tag.name == "a" and not tag.get_text(strip=True):
             # Drupal and Movable Type put an empty anchor right before the comment.
@@ -87,16 +88,6 @@ def _cores(index: PageIndex) -> dict[str, Tag]:
             continue
         found[number] = tag
     return found
-
-
-def _in_aside(tag: Tag) -> bool:
-    for parent in tag.parents:
-        if parent.name in ("aside", "nav", "footer", "form"):
-            return True
-        names = " ".join(classes_of(parent)) + " " + (attr(parent, "id") or "")
-        if _ASIDE.search(names):
-            return True
-    return False
 
 
 def _items(index: PageIndex, cores: dict[str, Tag]) -> dict[str, Tag]:
@@ -145,7 +136,7 @@ def _author(tags: list[Tag]) -> tuple[str | None, Tag | None]:
         text = normalise_text(tag.get_text(" ", strip=True)).replace("\n", " ")
         if not text or len(text) > 120:
             continue
-        name, _ = split_byline(SAYS_SUFFIX.sub("", text))
+        name, _ = split_byline(name_and_url(SAYS_SUFFIX.sub("", text))[0])
         if name and len(name) <= 80:
             return name, tag
     return None, None

@@ -21,7 +21,7 @@ from scraper.parse.platforms.common import (
     text_of,
     thread,
 )
-from scraper.parse.platforms.cues import SAYS_SUFFIX, names_of, own_tags
+from scraper.parse.platforms.cues import SAYS_SUFFIX, name_and_url, names_of, own_tags
 from scraper.parse.platforms.pageindex import PageIndex
 from scraper.parse.platforms.pieces import inside, read_date, read_date_text
 from scraper.parse.platforms.wordpress_page import (
@@ -150,7 +150,8 @@ def _author(tags: list[Tag], by_class: dict[str, Tag]) -> tuple[str | None, str 
     url = attr(link, "href")
     if url and "#comment-" in url:
         url = None
-    return name or None, url, node
+    name, shown_url = name_and_url(name)
+    return name or None, url or shown_url, node
 
 
 def _innermost(tags: list[Tag], classes: tuple[str, ...]) -> Tag | None:
