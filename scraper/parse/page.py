@@ -166,8 +166,29 @@ def _candidates(platform: str) -> list[PlatformParser]:
     return named + [p for p in PARSERS if p not in named and p.name == "generic"]
 
 
+def _holds_nothing(comment: Comment) -> bool:
+    """An element named like a comment that holds no author, time, text or markup: an empty
+    template or placeholder, not a comment (a deleted one says so with `deleted`)."""
+    return not (
+        comment.author
+        or comment.published
+        or comment.text.strip()
+        or comment.html.strip()
+        or comment.deleted
+    )
+
+
 def _consistent(page: ParsedPage) -> ParsedPage:
-    """Give id-less comments a stable hash id, dedupe by id, make parent/depth agree."""
+    """Give id-less comments a stable hash id, dedupe by id, make parent/depth agree; leave
+    out (with a note) items that hold nothing and have no replies."""
+    answered = {comment.parent_id for comment in page.comments if comment.parent_id}
+    empty = [c for c in page.comments if _holds_nothing(c) and c.id not in answered]
+    if empty:
+        page = replace(
+            page,
+            comments=tuple(c for c in page.comments if not any(c is e for e in empty)),
+            notes=(*page.notes, f"{len(empty)} comment-like elements held nothing; left out"),
+        )
     fixed: list[Comment] = []
     for comment in page.comments:
         if comment.id:

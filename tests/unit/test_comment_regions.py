@@ -63,3 +63,19 @@ def test_a_link_printed_before_the_name_is_the_commenters_url_not_their_name() -
     assert by_author["Garden Radio"].author_url == "http://twitter.com/gardenradio"
     assert by_author["Garden Radio"].text == "Which seeds did you start indoors?"
     assert by_author["Pat"].author_url is None
+
+
+_DRUPAL = """<html><head><meta name="Generator" content="Drupal 7 (http://drupal.org)"></head>
+<body class="node-type-article">{post}<div id="comments" class="comment-wrapper">
+<a id="comment-7"></a><div class="comment comment-by-anonymous">
+<div class="submitted">Submitted by Kim on Tue, 03/02/2021 - 10:15</div>
+<div class="content"><div class="field-name-comment-body"><p>Mulch first, then plant.</p></div></div>
+</div>
+<a id="comment-8"></a><div class="comment"></div>
+</div></body></html>"""
+
+
+def test_an_empty_comment_element_is_left_out_and_said() -> None:
+    page = parse_page(_DRUPAL.format(post=_POST.format(body=_BODY)), "https://garden.example/n/1")
+    assert [c.id for c in page.comments] == ["7"]
+    assert any("held nothing" in note for note in page.notes)
