@@ -38,6 +38,9 @@ _NUMERIC_YMD = re.compile(r"\b(\d{4})[./-](\d{1,2})[./-](\d{1,2})\b")
 # East Asian "2019年5月30日" and Vietnamese "30 tháng 5, 2019": the month is a number.
 _CJK_YMD = re.compile(r"(\d{4})\s*[年년]\s*(\d{1,2})\s*[月월]\s*(\d{1,2})")
 _NUMBERED_MONTH = re.compile(r"(?:tháng|thg)\s*(\d{1,2})", re.IGNORECASE)
+# "Jun 03, 05": a month name, the day, a comma and a two-digit year (ExpressionEngine's default
+# `%M %d, %y`, many old CMSs); the comma keeps "June 3 05:30" a time, not a year.
+_MONTH_DAY_SHORT_YEAR = re.compile(r"([^\W\d_]{3,})\.?\s+(\d{1,2}),\s*(\d\d)(?![\d:.])")
 
 
 def from_epoch_ms(milliseconds: int | str) -> datetime | None:
@@ -106,19 +109,29 @@ def parse_human(text: str | None, default_tz: tzinfo = UTC) -> datetime | None:
             if number:
                 month = number
                 break
-        numbers = [int(n) for n in re.findall(r"\d+", lowered)]
-        years = [n for n in numbers if 1990 <= n <= 2100]
-        days = [n for n in numbers if 1 <= n <= 31]
-        days = [n for n in days if n not in years]
-        if not years or not days or month is None:
+        found = _year_and_day(lowered, month)
+        if found is None or month is None:
             return None
-        year = years[0]
-        day = days[0]
+        year, day = found
     try:
         local = datetime(year, month, day, hour, minute, second, tzinfo=default_tz)  # type: ignore[arg-type]
     except (TypeError, ValueError):
         return None
     return local.astimezone(UTC)
+
+
+def _year_and_day(lowered: str, month: int | None) -> tuple[int, int] | None:
+    """The year (1990-2100, or a two-digit one after "Jun 03,") and day in a worded date."""
+    numbers = [int(n) for n in re.findall(r"\d+", lowered)]
+    years = [n for n in numbers if 1990 <= n <= 2100]
+    short = _MONTH_DAY_SHORT_YEAR.search(lowered)
+    if not years and short and _MONTHS.get(short.group(1)) == month:
+        years = [int(short.group(3)) + (2000 if int(short.group(3)) < 70 else 1900)]
+        numbers = [int(short.group(2))]
+    days = [n for n in numbers if 1 <= n <= 31 and n not in years]
+    if not years or not days:
+        return None
+    return years[0], days[0]
 
 
 def fixed_offset(minutes: int) -> tzinfo:

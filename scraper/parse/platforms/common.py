@@ -182,8 +182,29 @@ def comment_count_from_text(text: str | None) -> int | None:
     return int(digits) if digits and len(digits) < 8 else None
 
 
-def blog_timezone(index: PageIndex, *candidates: str | None) -> tzinfo:
-    """The blog's UTC offset as revealed by an ISO stamp with offset on the page, else UTC.
+# Zone abbreviations written after a shown time ("07:05 PM EST"), only those that name one
+# offset wherever they are used (CST, IST and BST name several and are left out).
+_SHOWN_ZONE = re.compile(
+    r"\d{1,2}:\d\d(?::\d\d)?\s*(?:[ap]\.?m\.?\s*)?"
+    r"\(?(EST|EDT|PST|PDT|MST|MDT|CET|CEST|EET|EEST|WET|WEST|MSK|JST|KST|HKT|AEST|AEDT)\b",
+    re.IGNORECASE,
+)
+_ZONE_HOURS = {
+    "EST": -5, "EDT": -4, "PST": -8, "PDT": -7, "MST": -7, "MDT": -6, "CET": 1, "CEST": 2,
+    "EET": 2, "EEST": 3, "WET": 0, "WEST": 1, "MSK": 3, "JST": 9, "KST": 9, "HKT": 8,
+    "AEST": 10, "AEDT": 11,
+}  # fmt: skip
+
+
+def shown_zone(text: str) -> tzinfo | None:
+    """The zone the page's first "07:05 PM EST"-style time names, else None."""
+    match = _SHOWN_ZONE.search(text)
+    return fixed_offset(60 * _ZONE_HOURS[match.group(1).upper()]) if match else None
+
+
+def blog_timezone(index: PageIndex, *candidates: str | None, text: str | None = None) -> tzinfo:
+    """The blog's UTC offset as revealed by an ISO stamp with offset on the page, else by a
+    zone abbreviation after a shown time in `text` (when given), else UTC.
 
     `candidates` are stamps the caller found on the post itself (checked first); then the
     post's published-time meta, then the first abbr[title] / time[datetime] with an offset.
@@ -206,7 +227,7 @@ def blog_timezone(index: PageIndex, *candidates: str | None) -> tzinfo:
             sign = -1 if offset.startswith("-") else 1
             digits = offset[1:].replace(":", "")
             return fixed_offset(sign * (int(digits[:2]) * 60 + int(digits[2:4])))
-    return UTC
+    return (shown_zone(text) if text else None) or UTC
 
 
 def read_date(stamp: str | None, shown: str | None, zone: tzinfo) -> datetime | None:

@@ -171,6 +171,29 @@ def name_and_url(text: str) -> tuple[str, str | None]:
     return text[match.end() :], match.group(1)
 
 
+# ExpressionEngine's email encoding (`{encode=...}`, on by default for commenters' names): a
+# script writes `<a href="mailto:…">Name</a>` from an array of pieces in reverse order, each
+# either literal text or " NNN" for the character with that code.
+_ENCODED_PIECE = re.compile(r"l\[(\d+)\]\s*=\s*'((?:[^'\\]|\\.)*)'")
+_TAGS = re.compile(r"<[^>]*>")
+
+
+def script_written_name(tag: Tag) -> str | None:
+    """The text a name element's encoding script would write (ExpressionEngine), else None."""
+    script = tag.find("script")
+    if not isinstance(script, Tag):
+        return None
+    pieces = {int(n): value for n, value in _ENCODED_PIECE.findall(script.get_text())}
+    if not pieces or len(pieces) > 2000:
+        return None
+    written = "".join(
+        chr(int(value[1:])) if value.startswith(" ") and value[1:].isdigit() else value
+        for _, value in sorted(pieces.items(), reverse=True)
+    )
+    name = " ".join(_TAGS.sub(" ", written.replace("\\", "")).split())
+    return name or None
+
+
 # Page furniture that quotes comments without being the thread: "Recent comments" widgets,
 # sidebars of other posts' discussions, forum-activity boxes.
 ASIDE_NAME = re.compile(r"sidebar|widget|recent|latest|popular", re.IGNORECASE)

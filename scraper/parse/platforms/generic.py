@@ -12,6 +12,7 @@ from scraper.parse.platforms.base import Document
 from scraper.parse.platforms.common import blog_timezone, page_index
 from scraper.parse.platforms.heuristic import heuristic_comments
 from scraper.parse.platforms.numbered import numbered_comments
+from scraper.parse.platforms.repeated import repeated_comments
 from scraper.parse.platforms.structured import read_structured
 from scraper.parse.platforms.widgets import detect_widgets
 
@@ -53,7 +54,7 @@ class GenericParser:
 
     def parse(self, doc: Document) -> ParsedPage:
         index = page_index(doc)
-        zone = blog_timezone(index)
+        zone = blog_timezone(index, text=doc.text)
         structured = read_structured(doc, zone)
         comments = structured.comments
         containers = list(structured.containers)
@@ -61,6 +62,14 @@ class GenericParser:
             comments, used = _best_of(
                 heuristic_comments(doc, zone), numbered_comments(doc, index, zone)
             )
+            containers.extend(used)
+        if not comments:
+            # Weakest evidence, asked last: same-shaped dated blocks under a discussion heading.
+            headings = sorted(
+                (tag for name in ("h2", "h3", "h4", "h5", "h6") for tag in index.names(name)),
+                key=index.position,
+            )
+            comments, used = repeated_comments(headings, zone, doc.url)
             containers.extend(used)
         widgets = detect_widgets(doc)
         body = structured.body if structured.body is not None else find_body(doc)
