@@ -5,9 +5,10 @@ from __future__ import annotations
 import re
 import tomllib
 from dataclasses import dataclass, field, fields, replace
-from datetime import UTC, date, datetime, timedelta
+from datetime import UTC, date, datetime, timedelta, tzinfo
 from pathlib import Path
 from typing import Any
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from scraper.core.errors import ConfigError
 
@@ -60,6 +61,14 @@ class SiteConfig:
     include: tuple[str, ...] = ()
     exclude: tuple[str, ...] = ()
     subdomains: bool = False
+    # The zone the blog shows its times in (an IANA name, "Europe/Berlin"), when the pages do not
+    # say: it wins over what a page reveals, and follows daylight saving.
+    timezone: str | None = None
+
+
+def site_zone(site: SiteConfig) -> tzinfo | None:
+    """The configured zone of a site's shown times, or None (checked when the config loads)."""
+    return ZoneInfo(site.timezone) if site.timezone else None
 
 
 @dataclass(frozen=True, slots=True)
@@ -194,11 +203,23 @@ def _site(raw: object, index: int) -> SiteConfig:
             "since": _parse_since,
             "include": _regex_list,
             "exclude": _regex_list,
+            "timezone": _zone_name,
         },
     )
     if not site.name.strip():
         raise ConfigError(f"{prefix}.name", "must not be empty")
     return site  # type: ignore[no-any-return]
+
+
+def _zone_name(value: object, key: str) -> str:
+    name: str = _expect(value, str, key, 'a time zone name like "Europe/Berlin"')
+    try:
+        ZoneInfo(name)
+    except (ZoneInfoNotFoundError, ValueError):
+        raise ConfigError(
+            key, f'expected a time zone name like "Europe/Berlin", got {name!r}'
+        ) from None
+    return name
 
 
 def _site_url(value: object, key: str) -> str:

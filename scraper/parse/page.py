@@ -6,7 +6,7 @@ import codecs
 import re
 import warnings
 from dataclasses import replace
-from datetime import UTC, datetime
+from datetime import UTC, datetime, tzinfo
 
 from bs4 import BeautifulSoup, MarkupResemblesLocatorWarning, XMLParsedAsHTMLWarning
 
@@ -206,12 +206,14 @@ def parse_page(
     content_type: str | None = None,
     platform: str = "auto",
     fetched_at: datetime | None = None,
+    zone: tzinfo | None = None,
 ) -> ParsedPage:
     """Parse one HTML page into its post, comments and links to more comments. No I/O.
 
     `fetched_at` is when the page was fetched: relative times the page shows ("vor 2 Stunden",
     "yesterday at 4:01 pm") are read against it and marked approximate. Without it they stay
-    unread (None) rather than guessed.
+    unread (None) rather than guessed. `zone` is the blog's zone when the caller knows it (a
+    site's configured `timezone`): it wins over what the page reveals.
 
     Raises ParseError for input that is not a readable HTML page, and when no parser could
     read it (the generic one included; the error names each parser's failure). A comment whose
@@ -225,10 +227,10 @@ def parse_page(
     # verdicts could not change the result (a parser that fails hands on to the next one).
     if fetched_at is not None and fetched_at.tzinfo is None:
         fetched_at = fetched_at.replace(tzinfo=UTC)
-    with reading_against(fetched_at) as reading:
+    with reading_against(fetched_at, zone) as reading:
         page = _with_generic_comments(_platform_page(doc, candidates, notes, platform), doc)
         page = fill_article(page, doc.text)
-    if reading is not None and reading.approximate:
+    if reading.approximate:
         page = _mark_approximate(page, reading.approximate)
     # The one place every page's fields are sanitised: whatever parser read it, and whoever
     # asked (the run, a comment page, reparse, `parse`), nothing raw leaves this function.

@@ -35,13 +35,25 @@ def make_executor(workers: int) -> Executor | None:
 
 
 def parse_job(
-    body: bytes, url: str, content_type: str | None, platform: str, fetched_at: datetime | None
+    body: bytes,
+    url: str,
+    content_type: str | None,
+    platform: str,
+    fetched_at: datetime | None,
+    zone: str | None = None,
 ) -> ParsedPage:
     """What a worker runs: pure parsing, arguments and result small enough to pickle cheaply."""
+    from zoneinfo import ZoneInfo
+
     from scraper.parse.page import parse_page  # loaded on first use (a run of 304s parses nothing)
 
     return parse_page(
-        body, url, content_type=content_type, platform=platform, fetched_at=fetched_at
+        body,
+        url,
+        content_type=content_type,
+        platform=platform,
+        fetched_at=fetched_at,
+        zone=ZoneInfo(zone) if zone else None,  # a name pickles; a site's zone was checked
     )
 
 

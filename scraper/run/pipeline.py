@@ -184,7 +184,7 @@ async def _parse_body(
     content_type: str | None = None,
 ) -> ParsedPage:
     """Parse in the pool when there is one: post pages and their further comment pages alike."""
-    args = (body, url, content_type, site.platform, fetched_at)
+    args = (body, url, content_type, site.platform, fetched_at, site.timezone)
     pool = context.parse_pool()
     if pool is None:
         return parse_job(*args)

@@ -7,12 +7,15 @@ import json
 from dataclasses import replace
 from datetime import UTC, datetime, timedelta, timezone
 from pathlib import Path
+from zoneinfo import ZoneInfo
 
 import pytest
 from archive_builders import T0, comment, open_archive, parsed, store
 from click.testing import CliRunner
 
 from scraper.cli import cli
+from scraper.core.config import config_from_dict
+from scraper.core.errors import ConfigError
 from scraper.core.relative_dates import parse_relative
 from scraper.parse.page import parse_page
 
@@ -175,3 +178,37 @@ def test_a_relative_time_moving_between_runs_is_not_an_edit(tmp_path: Path) -> N
         assert rows[-1][1] == "Edited words."
         stored = archive.conn.execute("SELECT published_at FROM comments").fetchone()[0]
         assert stored == "2024-03-01T10:00:00+00:00"
+
+
+def test_a_sites_timezone_must_be_a_known_zone() -> None:
+    site = {"name": "a", "url": "https://a.example/", "timezone": "Europe/Berlin"}
+    config = config_from_dict({"sites": [site]})
+    assert config.sites[0].timezone == "Europe/Berlin"
+    for wrong in ("Mars/Olympus", "../etc/passwd", 5):
+        with pytest.raises(ConfigError, match=r"sites\[0\]\.timezone"):
+            config_from_dict({"sites": [{**site, "timezone": wrong}]})
+
+
+def test_a_named_zone_wins_and_follows_daylight_saving() -> None:
+    html = PAGE.format(first="March 3, 2019 at 4:01 pm", second="July 3, 2019 at 4:01 pm")
+    page = parse_page(html, None, zone=ZoneInfo("Europe/Berlin"))
+    winter, summer = (c.published for c in page.comments)
+    assert winter == datetime(2019, 3, 3, 15, 1, tzinfo=UTC)
+    assert summer == datetime(2019, 7, 3, 14, 1, tzinfo=UTC)
+
+
+def test_an_id_less_comment_keeps_its_id_while_its_relative_time_moves() -> None:
+    shape = """<html><body><article class="post"><h1>A post</h1><p>Body.</p></article>
+    <div id="comments"><h3>2 comments</h3>
+    <div class="comment"><span class="author">Ann</span> <span class="date">{a}</span>
+    <div class="comment-text">First words from Ann here.</div></div>
+    <div class="comment"><span class="author">Bob</span> <span class="date">{b}</span>
+    <div class="comment-text">Second words from Bob here.</div></div></div></body></html>"""
+    early = parse_page(shape.format(a="2 hours ago", b="3 days ago"), None, fetched_at=REFERENCE)
+    later = parse_page(
+        shape.format(a="1 day ago", b="4 days ago"),
+        None,
+        fetched_at=REFERENCE + timedelta(days=1),
+    )
+    assert [c.author for c in early.comments] == ["Ann", "Bob"]
+    assert [c.id for c in early.comments] == [c.id for c in later.comments]

@@ -17,6 +17,7 @@ from scraper.core.models import Comment
 from scraper.parse.htmltext import normalise_text
 from scraper.parse.platforms.base import Document
 from scraper.parse.platforms.pageindex import PageIndex, build_index
+from scraper.parse.platforms.relative import is_relative, named_zone
 
 # "24 comments:", "45 Gedanken zu", "91 Ergänzungen", "Kommentare: 10", "3 réponses"…
 _COUNT_WORDS = (
@@ -203,12 +204,16 @@ def shown_zone(text: str) -> tzinfo | None:
 
 
 def blog_timezone(index: PageIndex, *candidates: str | None, text: str | None = None) -> tzinfo:
-    """The blog's UTC offset as revealed by an ISO stamp with offset on the page, else by a
-    zone abbreviation after a shown time in `text` (when given), else UTC.
+    """The blog's zone: the one the caller of `parse_page` named, else the UTC offset revealed
+    by an ISO stamp with offset on the page, else by a zone abbreviation after a shown time in
+    `text` (when given), else UTC.
 
     `candidates` are stamps the caller found on the post itself (checked first); then the
     post's published-time meta, then the first abbr[title] / time[datetime] with an offset.
     """
+    named = named_zone()
+    if named is not None:
+        return named
     stamps: list[str | None] = list(candidates)
     stamps.append(meta_content(index, "article:published_time", "datePublished"))
     stamps.extend(attr(tag, "title") for tag in index.names("abbr")[:20])
@@ -243,7 +248,8 @@ def stable_comment_id(
         [
             post_url or "",
             author or "",
-            published.isoformat() if published else "",
+            # A relative time reads another instant on every fetch: no part of a stable id.
+            published.isoformat() if published and not is_relative(published) else "",
             normalise_text(text),
         ]
     )

@@ -14,9 +14,11 @@ from scraper.core.relative_dates import parse_relative
 
 @dataclass(slots=True)
 class RelativeReading:
-    """The fetch time relative times are read against, and the moments read that way."""
+    """The fetch time relative times are read against (None: they are not read), the moments
+    read that way, and the blog's zone when the caller knows it (a site's configured zone)."""
 
-    reference: datetime
+    reference: datetime | None
+    zone: tzinfo | None = None
     approximate: set[datetime] = field(default_factory=set)
 
 
@@ -26,9 +28,12 @@ _READING: ContextVar[RelativeReading | None] = ContextVar("relative_reading", de
 
 
 @contextmanager
-def reading_against(reference: datetime | None) -> Iterator[RelativeReading | None]:
-    """Within this block, relative times are read against `reference` (None: not read at all)."""
-    reading = RelativeReading(reference) if reference is not None else None
+def reading_against(
+    reference: datetime | None, zone: tzinfo | None = None
+) -> Iterator[RelativeReading]:
+    """Within this block, relative times are read against `reference` (None: not read at all)
+    and shown times in `zone` when given (else in the zone the page reveals)."""
+    reading = RelativeReading(reference, zone)
     token = _READING.set(reading)
     try:
         yield reading
@@ -39,7 +44,7 @@ def reading_against(reference: datetime | None) -> Iterator[RelativeReading | No
 def read_relative(text: str | None, zone: tzinfo) -> datetime | None:
     """`text` as a relative time against the current page's fetch time, else None."""
     reading = _READING.get()
-    if reading is None or not text:
+    if reading is None or reading.reference is None or not text:
         return None
     found = parse_relative(text, reading.reference, zone)
     if found is None:
@@ -52,3 +57,9 @@ def is_relative(moment: datetime | None) -> bool:
     """Whether `moment` was read from a relative time during the current page's parse."""
     reading = _READING.get()
     return moment is not None and reading is not None and moment in reading.approximate
+
+
+def named_zone() -> tzinfo | None:
+    """The blog's zone the caller of the current parse named (a site's `timezone`), else None."""
+    reading = _READING.get()
+    return reading.zone if reading is not None else None
