@@ -17,7 +17,6 @@ CORPUS = Path(__file__).resolve().parents[3] / "shared" / "corpus"
 # fails strictly, so the day a fix makes it pass the mark must go.
 _NOT_YET = {
     ("wp-golfpost-tv", "authors"): "a staff reply that carries no post-author marker",
-    ("habr-letsencrypt-wildcard", "authors"): "Habr's topic-author header class is not a cue",
     ("livejournal-lozga-realism", "text"): "the truth keeps an iframe's fallback text",
     ("livejournal-lozga-realism", "post"): "the 2018 scheme's post container is not read",
 }

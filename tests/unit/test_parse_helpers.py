@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import UTC, datetime, timedelta, timezone
 
 import pytest
-from bs4 import BeautifulSoup
+from bs4 import BeautifulSoup, Tag
 
 import scraper.parse.page as parse_module
 from scraper.core.dates import fixed_offset, from_epoch_ms, parse_human, parse_iso
@@ -186,3 +186,22 @@ def test_a_time_labelled_as_the_edit_is_not_the_comments_time() -> None:
     assert only_edit is not None
     # With nothing else shown, the edit time is still better than none.
     assert time_in(only_edit.find_all(True), UTC)[0] == datetime(2018, 4, 12, 7, 58, tzinfo=UTC)
+
+
+def test_an_owner_modifier_on_the_comments_header_marks_the_post_author() -> None:
+    from scraper.parse.platforms.cues import marks_owner
+
+    def block(head_class: str) -> Tag:
+        html = (
+            f'<div class="comment"><div class="{head_class}"><a class="user">ann</a></div>'
+            '<div class="comment__body">Text.</div><div class="replies">'
+            '<div class="comment"><div class="comment__head">bob</div></div></div></div>'
+        )
+        found = BeautifulSoup(html, "lxml").find("div", class_="comment")
+        assert isinstance(found, Tag)
+        return found
+
+    assert marks_owner(block("comment__head comment__head_topic-author"))
+    assert marks_owner(block("comment-header--post-author"))
+    assert not marks_owner(block("comment__head"))
+    assert not marks_owner(block("comment-author"))  # the commenter, not the post's author

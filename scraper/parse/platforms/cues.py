@@ -85,12 +85,25 @@ def own_tags(
         stack.extend(child for child in reversed(node.contents) if isinstance(child, Tag))
 
 
+# The same idea as a BEM-style modifier on the comment's header ("comment__head_topic-author",
+# "comment-header--post-author", "is-topic-starter"): topic/post/thread + author/owner/starter.
+OWNER_MODIFIER = re.compile(
+    r"(?:^|[-_])(?:topic|post|thread)[-_]?(?:author|owner|starter)$", re.IGNORECASE
+)
+# The header comes first in a comment; nested replies come after its text.
+_HEADER_REACH = 8
+
+
 def marks_owner(block: Tag) -> bool:
-    """The block, or the wrapper right around it, carries a post-author class."""
+    """The block or the wrapper right around it carries a post-author class, or the first
+    elements of the block (its header) carry a post-author modifier."""
     names = set(names_of(block))
     if isinstance(block.parent, Tag):
         names.update(names_of(block.parent))
-    return bool(names & OWNER_CLASSES)
+    if names & OWNER_CLASSES:
+        return True
+    header = block.find_all(True, limit=_HEADER_REACH)
+    return any(OWNER_MODIFIER.search(name) for tag in header for name in names_of(tag))
 
 
 def class_level(block: Tag, wrappers: int = 2) -> int | None:
