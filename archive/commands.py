@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import csv
 import functools
+import itertools
 import json
 import sqlite3
 import sys
@@ -20,7 +21,9 @@ from archive import export as exporting
 from archive import queries, render
 from archive.datasette import metadata
 from archive.db import connect
+from archive.export import spreadsheet_safe
 from archive.search import search as run_search
+from archive.sqllimits import limited
 from scraper.core.errors import BlogArchiveError
 
 F = TypeVar("F", bound=Callable[..., Any])
@@ -209,18 +212,41 @@ def _sql(resolve: Resolve) -> click.Command:
     @click.option("--json", "fmt", flag_value="json", help="Rows as a JSON array of objects.")
     @click.option("--csv", "fmt", flag_value="csv", help="Rows as CSV with a header.")
     @click.option("--table", "fmt", flag_value="table", default=True, help="A table (default).")
+    @click.option(
+        "--timeout",
+        type=click.FloatRange(min=0),
+        default=DEFAULT_SQL_TIMEOUT,
+        show_default=True,
+        help="Stop the query after this many seconds (0: no limit).",
+    )
     @_friendly
     def sql_command(
-        query: str, db: str | None, params: tuple[tuple[str, str], ...], fmt: str
+        query: str,
+        db: str | None,
+        params: tuple[tuple[str, str], ...],
+        fmt: str,
+        timeout: float,
     ) -> None:
-        """Run one read-only SQL statement (the archive is opened read-only)."""
-        with _closing(_open(resolve(db))) as conn:
+        """Run one read-only SQL statement (the archive is opened read-only).
+
+        Rows stream out as they are read (--json, --csv); the terminal table shows the first
+        1,000. A query stops after --timeout seconds, or on Ctrl-C (exit 130).
+        """
+        with _closing(_open(resolve(db))) as conn, limited(conn, timeout) as limits:
             conn.set_authorizer(_sql_authorizer)
             try:
                 cursor = conn.execute(query, dict(params))
                 columns = [column[0] for column in cursor.description or ()]
                 _write_rows(fmt, columns, cursor)
             except (sqlite3.Error, sqlite3.Warning) as error:
+                if limits.stopped == "interrupt":
+                    click.echo("Interrupted: the query was stopped.", err=True)
+                    sys.exit(130)
+                if limits.stopped == "time":
+                    raise click.ClickException(
+                        f"the query took longer than {timeout:g} s and was stopped"
+                        " (--timeout SECONDS allows more, 0 no limit)"
+                    ) from error
                 message = str(error)
                 if "readonly" in message or "not authorized" in message:
                     raise click.ClickException(
@@ -259,10 +285,19 @@ def _write_rows(fmt: str, columns: list[str], cursor: sqlite3.Cursor) -> None:
         out.write("\n]\n")
     elif fmt == "csv":
         writer = csv.writer(out)
-        writer.writerow(columns)
-        writer.writerows([_plain(value) for value in row] for row in cursor)
+        writer.writerow([spreadsheet_safe(column) for column in columns])
+        writer.writerows([spreadsheet_safe(_plain(value)) for value in row] for row in cursor)
     else:
-        _console().print(render.rows_table(columns, cursor))
+        # A table is drawn whole, so it holds at most TABLE_ROWS rows; the others stream.
+        shown = list(itertools.islice(cursor, TABLE_ROWS))
+        _console().print(render.rows_table(columns, shown))
+        if cursor.fetchone() is not None:
+            click.echo(f"(the first {TABLE_ROWS} rows; --json or --csv streams them all)", err=True)
+
+
+# The terminal table's row cap, and the sql command's default time limit (seconds).
+TABLE_ROWS = 1000
+DEFAULT_SQL_TIMEOUT = 5.0
 
 
 def _plain(value: object) -> object:

@@ -95,14 +95,30 @@ def write_json(posts: Iterator[dict[str, Any]], out: TextIO) -> int:
     return count
 
 
+# A spreadsheet runs a cell that starts with one of these as a formula ("=HYPERLINK(…)" in a
+# commenter's name): OWASP's rule is to prefix such a cell with a quote, which shows as text.
+_FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+
+
+def spreadsheet_safe(value: object) -> object:
+    """`value`, with a leading `'` when it is text a spreadsheet would run as a formula."""
+    if isinstance(value, str) and value.startswith(_FORMULA_STARTS):
+        return "'" + value
+    return value
+
+
 def write_csv(posts: Iterator[dict[str, Any]], out: TextIO) -> int:
     writer = csv.DictWriter(out, CSV_COLUMNS, extrasaction="ignore")
     writer.writeheader()
     count = 0
+
+    def write(row: dict[str, Any]) -> None:
+        writer.writerow({key: spreadsheet_safe(value) for key, value in row.items()})
+
     for post in posts:
-        writer.writerow({**post, "record_type": "post", "post_id": post["id"], "kind": "post"})
+        write({**post, "record_type": "post", "post_id": post["id"], "kind": "post"})
         for comment in post["comments"]:
-            writer.writerow(
+            write(
                 {**comment, "record_type": "comment", "site": post["site"],
                  "url": comment["permalink"], "title": post["title"]}
             )  # fmt: skip

@@ -205,3 +205,16 @@ def test_the_cli_knows_every_query_command_before_loading_them(db: Path) -> None
     from scraper.cli import QUERY_COMMANDS
 
     assert sorted(cli(db).commands) == sorted(QUERY_COMMANDS)
+
+
+def test_csv_export_defuses_cells_a_spreadsheet_would_run(tmp_path: Path) -> None:
+    with open_archive(tmp_path) as archive:
+        hostile = comment("1", "-1 for this post", author='=HYPERLINK("http://x.example","y")')
+        store(archive, parsed((hostile, comment("2", "Plain words"))), at(0))
+    code, out = run(tmp_path / "archive.db", "export", "--format", "csv")
+    assert code == 0
+    rows = {r["post_id"] + r["text"]: r for r in csv.DictReader(io.StringIO(out))}
+    bad = next(r for r in rows.values() if r["text"].startswith("'-1"))
+    assert bad["author"] == '\'=HYPERLINK("http://x.example","y")'
+    assert bad["text"] == "'-1 for this post"
+    assert any(r["text"] == "Plain words" for r in rows.values())
