@@ -24,7 +24,7 @@ from archive.db import connect
 from archive.export import spreadsheet_safe
 from archive.search import search as run_search
 from archive.sqllimits import limited
-from scraper.core.errors import BlogArchiveError
+from scraper.core.errors import BlogArchiveError, UnusableArchiveError
 
 F = TypeVar("F", bound=Callable[..., Any])
 # Authorizer action codes (sqlite3.h): the read-only `sql` command refuses these outright.
@@ -38,6 +38,12 @@ def _friendly(func: F) -> F:
     def wrapper(*args: Any, **kwargs: Any) -> Any:
         try:
             return func(*args, **kwargs)
+        except UnusableArchiveError as error:  # cannot open, newer schema, damaged: fatal, exit 2
+            click.echo(f"Error: {error}", err=True)
+            sys.exit(2)
+        except sqlite3.DatabaseError as error:  # damage found mid-query
+            click.echo(f"Error: the archive cannot be read: {error}", err=True)
+            sys.exit(2)
         except BlogArchiveError as error:
             raise click.ClickException(str(error)) from error
 

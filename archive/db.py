@@ -15,9 +15,9 @@ from typing import Self
 
 from archive import frontier, lock, store
 from archive.ids import from_iso, now_utc, to_iso
-from archive.schema import migrate, needs_migration
+from archive.schema import SCHEMA_VERSION, migrate, needs_migration
 from archive.store import StoreResult
-from scraper.core.errors import ArchiveError
+from scraper.core.errors import ArchiveError, UnusableArchiveError
 from scraper.core.models import Comment, FetchedPage, FetchOutcome, ParsedPage, RunReport
 
 RUN_STATUSES = frozenset({"ok", "partial", "failed", "interrupted"})
@@ -42,7 +42,7 @@ def connect(path: str | Path, *, readonly: bool) -> sqlite3.Connection:
     """A raw connection with our pragmas; read-only ones use a `mode=ro` URI and query_only."""
     path = Path(path)
     if not path.is_file():
-        raise ArchiveError(f"no archive at {path}")
+        raise UnusableArchiveError(f"no archive at {path}")
     try:
         if readonly:
             conn = sqlite3.connect(
@@ -54,8 +54,34 @@ def connect(path: str | Path, *, readonly: bool) -> sqlite3.Connection:
         conn.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS:d}")
         conn.execute("PRAGMA schema_version").fetchone()  # fails here if not a database
     except sqlite3.Error as error:
-        raise ArchiveError(f"cannot open the archive {path}: {error}") from error
+        raise UnusableArchiveError(f"cannot open the archive {path}: {error}") from error
+    try:
+        _refuse_newer(conn, path)
+    except UnusableArchiveError:
+        conn.close()
+        raise
     return conn
+
+
+def _refuse_newer(conn: sqlite3.Connection, path: Path) -> None:
+    """An archive a newer blogarchive wrote has tables this one does not know how to keep."""
+    version = int(conn.execute("PRAGMA user_version").fetchone()[0])
+    if version > SCHEMA_VERSION:
+        raise UnusableArchiveError(
+            f"{path} was written by a newer blogarchive (archive schema {version}, this one"
+            f" knows {SCHEMA_VERSION}); upgrade blogarchive to use it"
+        )
+
+
+def _refuse_damaged(conn: sqlite3.Connection, path: Path) -> None:
+    """A damaged file is not written to: every write could lose more. `quick_check` reads
+    every page once (about 2 s per GB), which a run can afford and a reader need not pay."""
+    problems = [row[0] for row in conn.execute("PRAGMA quick_check(3)")]
+    if problems != ["ok"]:
+        raise UnusableArchiveError(
+            f"the archive {path} is damaged ({'; '.join(problems)[:200]}); nothing was"
+            " written. Restore a backup, or try `sqlite3 FILE .recover`"
+        )
 
 
 class Archive:
@@ -72,14 +98,18 @@ class Archive:
         path = Path(path)
         if not readonly and not path.exists():
             if not path.parent.is_dir():
-                raise ArchiveError(f"cannot create the archive {path}: no directory {path.parent}")
+                raise UnusableArchiveError(
+                    f"cannot create the archive {path}: no directory {path.parent}"
+                )
             sqlite3.connect(str(path)).close()
         conn = connect(path, readonly=readonly)
         archive = cls(conn, path, readonly=readonly)
         try:
+            if not readonly:
+                _refuse_damaged(conn, path)
             if readonly:
                 if needs_migration(conn):
-                    raise ArchiveError(
+                    raise UnusableArchiveError(
                         f"{path} is not a blogarchive archive of the current version"
                         " (a `blogarchive run` migrates it)"
                     )
@@ -90,7 +120,7 @@ class Archive:
             conn.execute("PRAGMA foreign_keys = ON")
         except sqlite3.Error as error:
             conn.close()
-            raise ArchiveError(f"cannot open the archive {path}: {error}") from error
+            raise UnusableArchiveError(f"cannot open the archive {path}: {error}") from error
         except ArchiveError:
             conn.close()
             raise

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import json
+import sqlite3
 import sys
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
@@ -25,6 +26,7 @@ from scraper.core.errors import (
     LockedError,
     NotFoundError,
     ParseError,
+    UnusableArchiveError,
 )
 from scraper.core.models import RunReport
 
@@ -48,6 +50,11 @@ def translate_errors() -> Iterator[None]:
         _fail(f"configuration error: {error}", EXIT_USAGE)
     except LockedError as error:
         _fail(str(error), EXIT_LOCKED)
+    except UnusableArchiveError as error:
+        # The archive cannot be opened, created or trusted: nothing ran, so not C4's 1.
+        _fail(str(error), EXIT_USAGE)
+    except sqlite3.DatabaseError as error:  # damage found mid-command, after the open
+        _fail(f"the archive cannot be read or written: {error}", EXIT_USAGE)
     except (ParseError, FetchError, NotFoundError) as error:
         _fail(str(error), 1)
     except BlogArchiveError as error:

@@ -8,7 +8,8 @@ BlogArchiveError
 │   ├── TooLargeError   body over the size cap
 │   └── BodyError       body arrived but cannot be used (bad compression, unknown coding)
 ├── ParseError         input is not an HTML page we can read (exit 1 for `parse`)
-├── ArchiveError       the SQLite archive cannot be opened or written
+├── ArchiveError       the SQLite archive cannot be opened or written, or a query is refused
+│   ├── UnusableArchiveError  not a database, no such directory, damaged, newer schema (exit 2)
 │   └── LockedError    another run holds the archive's lock (exit 3)
 └── NotFoundError      a post, comment or site asked for is not in the archive (exit 1)
 """
@@ -55,6 +56,10 @@ class ParseError(BlogArchiveError):
 
 class ArchiveError(BlogArchiveError):
     """The archive cannot be opened, migrated or written."""
+
+
+class UnusableArchiveError(ArchiveError):
+    """The archive file cannot be opened, created or trusted; nothing was written to it."""
 
 
 class LockedError(ArchiveError):

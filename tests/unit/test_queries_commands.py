@@ -170,7 +170,7 @@ def test_sql_read_only(db: Path) -> None:
 
 def test_missing_db_and_datasette_metadata(db: Path, tmp_path: Path) -> None:
     code, out = run(db, "stats", "--db", str(tmp_path / "missing.db"))
-    assert code == 1
+    assert code == 2  # no archive to read: a fatal error, not "some pages failed"
     assert "no archive" in out
     assert not (tmp_path / "missing.db").exists()
     target = tmp_path / "metadata.json"
