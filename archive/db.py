@@ -324,6 +324,12 @@ class Archive:
                 completeness_note=completeness_note,
             )
 
+    def keep_raw(self, site: str, page: FetchedPage, *, observed_at: datetime) -> None:
+        """Keep a fetched body that could not be archived as a post (its parse failed), so
+        that `reparse` can read it once a parser can; see `archive.store.store_raw`."""
+        with self.batch():
+            store.store_raw(self.conn, site, page, to_iso(observed_at))
+
     def mark_not_modified(self, url: str, observed_at: datetime) -> None:
         with self.batch():
             store.mark_not_modified(self.conn, url, observed_at)

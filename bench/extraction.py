@@ -272,7 +272,10 @@ def main() -> int:
             "to the minute (by day when no clock time is shown). The offset is the one the truth "
             "post stamp states; when it states none (the page hides its zone), the one fixed "
             "offset that fits most comments (column `offset`). Exactly one hour off is accepted "
-            "for daylight saving and counted in parentheses. `text`: our comment text starts "
+            "for daylight saving and counted in parentheses. A relative shown time ('1 week "
+            "ago') is right when ours is marked approximate and lies within its unit of the "
+            "fixed fetch time every page is parsed with, minus what it says. `text`: our "
+            "comment text starts "
             "with the truth's first 50 characters.\n"
         )
         section = "extraction" if args.group is None else f"extraction-{args.corpus.name}"

@@ -228,6 +228,8 @@ async def _process(
         log.exception("could not archive %s", url)
         outcome = replace(outcome, status="failed", reason=f"{type(error).__name__}: {error}")
         with store.batch():
+            if outcome.page is not None:  # the body is kept: `reparse` can try it again later
+                store.keep_raw(site.name, outcome.page, observed_at=observed)
             store.record_fetch(context.run_id, site.name, outcome)
             store.frontier_done(site.name, url, outcome.status)
     if outcome.status == "ok":
