@@ -270,8 +270,19 @@ def _datasette(resolve: Resolve) -> click.Command:
                   help="File to write (default: standard output).")  # fmt: skip
     @_friendly
     def datasette_command(db: str | None, output: str) -> None:
-        """Metadata for `datasette archive.db -m metadata.json`: FTS, facets, a thread query."""
-        text = json.dumps(metadata(Path(resolve(db)).stem), indent=2) + "\n"
+        """Metadata for `datasette archive.db -m metadata.json`: FTS, facets, a thread query.
+
+        Keyed by the archive file's name, as Datasette names the database (`--db
+        demo-archive.db` gives `demo-archive`); a missing or non-archive file is refused.
+        """
+        path = resolve(db)
+        with _closing(_open(path)) as conn:  # refuses a missing file or one that is no archive
+            if (
+                conn.execute("SELECT 1 FROM sqlite_master WHERE name = 'comments_fts'").fetchone()
+                is None
+            ):
+                raise UnusableArchiveError(f"{path} is not a blogarchive archive")
+        text = json.dumps(metadata(Path(path).stem), indent=2) + "\n"
         if output == "-":
             click.echo(text, nl=False)
         else:

@@ -218,3 +218,20 @@ def test_csv_export_defuses_cells_a_spreadsheet_would_run(tmp_path: Path) -> Non
     assert bad["author"] == '\'=HYPERLINK("http://x.example","y")'
     assert bad["text"] == "'-1 for this post"
     assert any(r["text"] == "Plain words" for r in rows.values())
+
+
+def test_datasette_metadata_follows_db_and_refuses_what_is_no_archive(
+    db: Path, tmp_path: Path
+) -> None:
+    named = tmp_path / "demo-archive.db"
+    named.write_bytes(db.read_bytes())
+    code, out = run(db, "datasette-metadata", "--db", str(named))
+    assert code == 0
+    assert list(json.loads(out)["databases"]) == ["demo-archive"]
+    code, out = run(db, "datasette-metadata", "--db", str(tmp_path / "missing.db"))
+    assert code == 2
+    text = tmp_path / "notes.txt"
+    text.write_text("not a database at all, just some words " * 50, encoding="utf-8")
+    code, out = run(db, "datasette-metadata", "--db", str(text))
+    assert code == 2
+    assert "Traceback" not in out
