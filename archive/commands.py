@@ -115,6 +115,7 @@ def _search(resolve: Resolve) -> click.Command:
     ) -> None:  # fmt: skip
         """Full-text search of posts and comments (FTS5 syntax: "exact phrase", OR, prefix*)."""
         with _closing(_open(resolve(db))) as conn:
+            queries.require_site(conn, site)
             result = run_search(
                 conn, query, where=where, site=site, author=author, since=since,  # type: ignore[arg-type]
                 limit=limit,
@@ -199,6 +200,7 @@ def _export(resolve: Resolve) -> click.Command:
         """Export posts with their comments as jsonl, json, csv or WordPress WXR (streamed)."""
         with ExitStack() as stack:
             conn = stack.enter_context(_closing(_open(resolve(db))))
+            queries.require_site(conn, site)
             out: TextIO = (
                 sys.stdout if output == "-" else stack.enter_context(exporting.open_output(output))
             )

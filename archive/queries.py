@@ -191,6 +191,17 @@ class SiteStats:
         return dict(self.__dict__)
 
 
+def require_site(conn: sqlite3.Connection, site: str | None) -> None:
+    """A `--site` that names no site in the archive is an error, never an empty answer."""
+    if site is None:
+        return
+    if conn.execute("SELECT 1 FROM sites WHERE name = ?", (site,)).fetchone() is None:
+        known = [row[0] for row in conn.execute("SELECT name FROM sites ORDER BY name LIMIT 20")]
+        raise NotFoundError(
+            f"no site {site!r} in the archive (sites: {', '.join(known) or 'none yet'})"
+        )
+
+
 def stats(conn: sqlite3.Connection, site: str | None = None) -> list[SiteStats]:
     """Per site: posts, comments, distinct comment authors, post dates, last run, incomplete."""
     sites = conn.execute(
@@ -198,7 +209,7 @@ def stats(conn: sqlite3.Connection, site: str | None = None) -> list[SiteStats]:
         (site,),
     ).fetchall()
     if site is not None and not sites:
-        raise NotFoundError(f"no site {site!r} in the archive")
+        require_site(conn, site)
     result = []
     for name, url, platform in sites:
         posts, first, last, incomplete = conn.execute(

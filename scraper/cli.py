@@ -256,6 +256,7 @@ def _busiest_post(db_path: str) -> str | None:
 @click.option("--site", "site_name", help="Only this site's pages.")
 def reparse(config_path: Path | None, db_path: str | None, site_name: str | None) -> None:
     """Rebuild posts and comments from the stored raw pages with the current parsers (offline)."""
+    from archive.queries import require_site
     from scraper.app.reparse import reparse_archive
 
     with translate_errors():
@@ -264,6 +265,7 @@ def reparse(config_path: Path | None, db_path: str | None, site_name: str | None
         if not Path(path).exists():
             raise NotFoundError(f"no archive at {path}")
         with Archive.open(path) as archive, archive.lock():
+            require_site(archive.conn, site_name)
             counts = reparse_archive(archive, site=site_name)
     click.echo(
         f"reparsed {counts.pages} pages: {counts.posts} posts, {counts.comments_new} new and "

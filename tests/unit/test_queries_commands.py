@@ -235,3 +235,11 @@ def test_datasette_metadata_follows_db_and_refuses_what_is_no_archive(
     code, out = run(db, "datasette-metadata", "--db", str(text))
     assert code == 2
     assert "Traceback" not in out
+
+
+@pytest.mark.parametrize("command", [["search", "sun"], ["export", "--format", "jsonl"], ["stats"]])
+def test_a_site_the_archive_does_not_have_is_an_error(db: Path, command: list[str]) -> None:
+    code, out = run(db, *command, "--site", "nosuch")
+    assert code == 1
+    assert "no site 'nosuch'" in out
+    assert "demo" in out  # the sites it does have
