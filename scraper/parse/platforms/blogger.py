@@ -41,7 +41,8 @@ def _id_of(item: Tag) -> str | None:
     match = COMMENT_ID.match(attr(item, "id") or "")
     if match:
         return match.group(1)
-    for child in item.find_all("div", recursive=False):
+    # Any element name: themes write the same classes on `div`, `article` or `dd`.
+    for child in item.find_all(True, recursive=False):
         if "comment-block" in classes_of(child):
             match = COMMENT_ID.match(attr(child, "id") or "")
             if match:
@@ -52,9 +53,12 @@ def _id_of(item: Tag) -> str | None:
 
 
 def _comment_item(block: Tag) -> Tag:
-    """The li.comment holding a comment-block (the block itself if the theme has no li)."""
+    """The li.comment holding a comment-block (the block itself if the theme has no li).
+
+    The class says which element is the item, whatever its name (`li`, or `dd` in a `dl`).
+    """
     parent = block.parent
-    if isinstance(parent, Tag) and parent.name == "li":
+    if isinstance(parent, Tag) and (parent.name == "li" or "comment" in classes_of(parent)):
         return parent
     return block
 
@@ -63,7 +67,7 @@ def _parent_id(item: Tag) -> str | None:
     for ancestor in item.parents:
         if not isinstance(ancestor, Tag):
             break
-        if ancestor.name == "li" and "comment" in classes_of(ancestor):
+        if "comment" in classes_of(ancestor) and ancestor.name not in ("body", "html"):
             return _id_of(ancestor)
         if "comments" in classes_of(ancestor) or ancestor.name == "body":
             break
