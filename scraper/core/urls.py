@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 from functools import lru_cache
 from typing import Literal
-from urllib.parse import parse_qsl, quote, urlencode, urljoin, urlsplit, urlunsplit
+from urllib.parse import SplitResult, parse_qsl, quote, urlencode, urljoin, urlsplit, urlunsplit
 
 UrlKind = Literal["post", "listing", "comments", "asset", "other"]
 
@@ -219,11 +219,24 @@ def in_scope(url: str, site_url: str, *, subdomains: bool = False) -> bool:
         return False
     if host != site_host and not (subdomains and host.endswith("." + site_host)):
         return False
+    if not _same_port(target, site):
+        return False  # another service on the same host (the fetcher's scope says the same)
     prefix = site.path or "/"
     if not prefix.endswith("/"):
         prefix = prefix.rsplit("/", 1)[0] + "/"
     path = target.path or "/"
     return host != site_host or path.startswith(prefix) or path + "/" == prefix
+
+
+def _same_port(target: SplitResult, site: SplitResult) -> bool:
+    """Same port, counting http's 80 and https's 443 as one site (a blog on both schemes)."""
+    try:
+        target_port = target.port or _DEFAULT_PORTS.get(target.scheme.lower())
+        site_port = site.port or _DEFAULT_PORTS.get(site.scheme.lower())
+    except ValueError:  # a port that is not a number
+        return False
+    defaults = set(_DEFAULT_PORTS.values())
+    return target_port == site_port or (target_port in defaults and site_port in defaults)
 
 
 def site_root(url: str) -> str:

@@ -126,3 +126,16 @@ def test_in_scope_keeps_a_site_path() -> None:
 )
 def test_classify_url(url: str, kind: str) -> None:
     assert classify_url(url) == kind
+
+
+def test_in_scope_is_scheme_host_and_port() -> None:
+    site = "https://blog.example.com/"
+    assert in_scope("http://blog.example.com/x", site)  # 80 and 443: one blog, two schemes
+    assert in_scope("https://blog.example.com:443/x", site)
+    assert not in_scope("https://blog.example.com:8443/admin", site)  # another service
+    assert not in_scope("http://blog.example.com:18081/internal", site)
+    local = "http://127.0.0.1:8080/"
+    assert in_scope("http://127.0.0.1:8080/2020/01/p.html", local)
+    assert not in_scope("http://127.0.0.1:8081/2020/01/p.html", local)
+    assert not in_scope("http://127.0.0.1/2020/01/p.html", local)
+    assert not in_scope("http://blog.example.com:notaport/x", site)
