@@ -191,6 +191,24 @@ _UPDATE_STRUCTURE = (
 )
 
 
+def _store_spam(
+    conn: sqlite3.Connection, pid: str, comments: Sequence[Comment], observed: str
+) -> None:
+    """The page's spam verdicts on each comment and on the versions taken in this pass."""
+    rows = [
+        (int(c.spam), c.spam_score, json.dumps(list(c.spam_reasons)), comment_id(pid, c.id))
+        for c in comments
+    ]
+    conn.executemany(
+        "UPDATE comments SET spam = ?, spam_score = ?, spam_reasons = ? WHERE id = ?", rows
+    )
+    conn.executemany(
+        "UPDATE comment_versions SET spam = ?, spam_score = ?, spam_reasons = ?"
+        " WHERE comment_id = ? AND observed_at = ?",
+        [(*row, observed) for row in rows],
+    )
+
+
 def _upsert_comments(
     conn: sqlite3.Connection,
     site: str,
@@ -256,6 +274,7 @@ def _upsert_comments(
     ):
         if rows:
             conn.executemany(sql, rows)
+    _store_spam(conn, pid, comments, observed)
     if inserts:
         # Replies stored earlier than their parent (e.g. parent on a later comment page) get linked.
         conn.executemany(

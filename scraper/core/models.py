@@ -61,6 +61,10 @@ class Comment:
     deleted: bool = False
     by_post_author: bool = False
     permalink: str | None = None
+    # Set by scraper/parse/spam.py: the verdict, its 0–1 score and the signals that fired.
+    spam: bool = False
+    spam_score: float = 0.0
+    spam_reasons: tuple[str, ...] = ()
 
     def to_dict(self) -> dict[str, Any]:
         return {
@@ -76,6 +80,9 @@ class Comment:
             "deleted": self.deleted,
             "by_post_author": self.by_post_author,
             "permalink": self.permalink,
+            "spam": self.spam,
+            "spam_score": self.spam_score,
+            "spam_reasons": list(self.spam_reasons),
         }
 
 

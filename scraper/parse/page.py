@@ -23,6 +23,7 @@ from scraper.parse.platforms import PARSERS, Document, PlatformParser
 from scraper.parse.platforms.common import stable_comment_id, thread
 from scraper.parse.platforms.extra import GENERIC_PARSER
 from scraper.parse.quality import assess
+from scraper.parse.spam import score as score_spam
 
 _HEADER_CHARSET = re.compile(r"charset\s*=\s*[\"']?([\w.:-]+)", re.IGNORECASE)
 _META_CHARSET = re.compile(
@@ -198,7 +199,7 @@ def parse_page(
     page = _with_generic_comments(_platform_page(doc, candidates, notes, platform), doc)
     # The one place every page's fields are sanitised: whatever parser read it, and whoever
     # asked (the run, a comment page, reparse, `parse`), nothing raw leaves this function.
-    return clean_page(assess(fill_article(page, doc.text)))
+    return score_spam(clean_page(assess(fill_article(page, doc.text))))
 
 
 def _with_generic_comments(page: ParsedPage, doc: Document) -> ParsedPage:
