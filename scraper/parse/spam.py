@@ -98,11 +98,14 @@ def _signals(comment: Comment, page: ParsedPage, vocab: set[str], others: str) -
         fired.append("keyword author")
     if len(lines) >= 2 and _PLAIN.match(lines[-1]) and _keyword_phrase(lines[-1]):
         fired.append("trailing keyword line")
-    if len(lines) >= 2 and _BARE_URL.match(lines[-1]):
-        if not _own(
+    if (
+        len(lines) >= 2
+        and _BARE_URL.match(lines[-1])
+        and not _own(
             _host(lines[-1] if "://" in lines[-1] else "http://" + lines[-1]), comment, page_host
-        ):
-            fired.append("trailing link")
+        )
+    ):
+        fired.append("trailing link")
     body = " ".join(line for line in lines if not _BARE_URL.match(line))
     words = [w for w in _words(body) if len(w) >= 5]
     if vocab and not any(w in vocab for w in set(words)):
@@ -137,7 +140,7 @@ def score(page: ParsedPage) -> ParsedPage:
             replace(
                 comment,
                 spam=promoted and total >= THRESHOLD,
-                spam_score=round(total, 2),
+                spam_score=round(float(total), 2),
                 spam_reasons=tuple(fired),
             )
         )
