@@ -125,3 +125,53 @@ def test_the_archive_keeps_spam_in_comments_and_versions(tmp_path: Path) -> None
     assert json.loads(rows[5][2])
     assert rows[5][1] >= 0.6
     assert versions == (sum(e.spam for e in ENTRIES), len(ENTRIES))
+
+
+def _archived(tmp_path: Path) -> Path:
+    path = tmp_path / "a.db"
+    archive = Archive.open(path)
+    archive.ensure_site("blog", "https://crumbnotes.example.blogspot.com/", "blogger")
+    fetched = FetchedPage(POST_URL, POST_URL, 200, {"content-type": "text/html"}, b"x", T0)
+    archive.store_page(
+        "blog", fetched, parse_page(page(), POST_URL), observed_at=T0, thread_complete=True
+    )
+    archive.close()
+    return path
+
+
+SPAM = sum(e.spam for e in ENTRIES)
+
+
+@pytest.mark.parametrize(
+    ("mode", "expected"),
+    [("include", len(ENTRIES)), ("exclude", len(ENTRIES) - SPAM), ("only", SPAM)],
+)
+def test_show_export_and_stats_take_the_spam_flag(tmp_path: Path, mode: str, expected: int) -> None:
+    db = str(_archived(tmp_path))
+    runner = CliRunner()
+    shown = runner.invoke(cli, ["show", POST_URL, "--db", db, "--json", "--spam", mode])
+    assert shown.exit_code == 0, shown.output
+    exported = runner.invoke(cli, ["export", "--format", "jsonl", "--db", db, "--spam", mode])
+    assert exported.exit_code == 0, exported.output
+    assert len(json.loads(exported.output.splitlines()[0])["comments"]) == expected
+    stats = runner.invoke(cli, ["stats", "--db", db, "--json", "--spam", mode])
+    assert json.loads(stats.output)[0]["comments"] == expected
+    text = json.dumps(json.loads(shown.output))
+    assert text.count('"spam": true') == (0 if mode == "exclude" else SPAM)
+
+
+def test_search_takes_the_spam_flag_and_show_marks_spam(tmp_path: Path) -> None:
+    db = str(_archived(tmp_path))
+    runner = CliRunner()
+
+    def hits(*args: str) -> int:
+        result = runner.invoke(
+            cli, ["search", "informative OR Thanks", "--db", db, "--json", *args]
+        )
+        assert result.exit_code == 0, result.output
+        return len(json.loads(result.output)["hits"])
+
+    assert (hits(), hits("--spam", "exclude"), hits("--spam", "only")) == (2, 1, 1)
+    assert "[spam]" in runner.invoke(cli, ["show", POST_URL, "--db", db]).output
+    bad = runner.invoke(cli, ["stats", "--db", db, "--spam", "maybe"])
+    assert bad.exit_code == 2
