@@ -302,6 +302,9 @@ def _comment_spam(db: Database) -> None:
         db.execute(f"ALTER TABLE {table} ADD COLUMN spam_score REAL NOT NULL DEFAULT 0")
         db.execute(f"ALTER TABLE {table} ADD COLUMN spam_reasons TEXT NOT NULL DEFAULT '[]'")
     db.execute("CREATE INDEX IF NOT EXISTS comments_spam ON comments(spam)")
+    # archive/crosspost.py: a hash of the text without links, to find copies under other posts.
+    db.execute("ALTER TABLE comments ADD COLUMN spam_key TEXT")
+    db.execute("CREATE INDEX IF NOT EXISTS comments_spam_key ON comments(spam_key)")
 
 
 def _split(script: str) -> list[str]:

@@ -9,6 +9,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
 
+from archive.crosspost import mark_duplicates, text_key
 from archive.ids import (
     body_hash,
     comment_content,
@@ -199,9 +200,12 @@ def _store_spam(
         (int(c.spam), c.spam_score, json.dumps(list(c.spam_reasons)), comment_id(pid, c.id))
         for c in comments
     ]
+    keys = [text_key(c.text) for c in comments]
     conn.executemany(
-        "UPDATE comments SET spam = ?, spam_score = ?, spam_reasons = ? WHERE id = ?", rows
+        "UPDATE comments SET spam = ?, spam_score = ?, spam_reasons = ?, spam_key = ? WHERE id = ?",
+        [(*row[:3], key, row[3]) for row, key in zip(rows, keys, strict=True)],
     )
+    mark_duplicates(conn, {key for key in keys if key})
     conn.executemany(
         "UPDATE comment_versions SET spam = ?, spam_score = ?, spam_reasons = ?"
         " WHERE comment_id = ? AND observed_at = ?",

@@ -175,3 +175,26 @@ def test_search_takes_the_spam_flag_and_show_marks_spam(tmp_path: Path) -> None:
     assert "[spam]" in runner.invoke(cli, ["show", POST_URL, "--db", db]).output
     bad = runner.invoke(cli, ["stats", "--db", db, "--spam", "maybe"])
     assert bad.exit_code == 2
+
+
+def test_a_comment_copied_under_another_post_is_flagged_at_archive_time(tmp_path: Path) -> None:
+    copied = "Your writing style makes every topic easy to follow, I will share this with friends."
+    archive = Archive.open(tmp_path / "a.db")
+    archive.ensure_site("blog", "https://blog.example/", "wordpress")
+    for n in (1, 2):
+        url = f"https://blog.example/2024/0{n}/post/"
+        comments = (
+            Comment(id="1", text=copied + f" https://x{n}.example/"),
+            Comment(id="2", text="Thanks!"),
+        )
+        parsed = ParsedPage(
+            url=url, platform="wordpress", post=POST, comments=comments, is_post=True
+        )
+        fetched = FetchedPage(url, url, 200, {"content-type": "text/html"}, b"x", T0)
+        archive.store_page("blog", fetched, parsed, observed_at=T0, thread_complete=True)
+    archive.close()
+    with sqlite3.connect(tmp_path / "a.db") as conn:
+        rows = conn.execute("SELECT text, spam, spam_reasons FROM comments ORDER BY seq").fetchall()
+    flagged = [(text[:6], bool(spam)) for text, spam, _ in rows]
+    assert flagged == [("Your w", True), ("Thanks", False), ("Your w", True), ("Thanks", False)]
+    assert "cross-post duplicate" in json.loads(rows[0][2])
