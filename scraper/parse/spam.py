@@ -23,8 +23,9 @@ _WEIGHTS = {
 }
 # Promotion is what makes spam spam: without one of these, off-topic or foreign text is a reader.
 _PROMOTION = {"keyword link", "keyword author", "trailing keyword line", "trailing link"}
-# A phrase of plain words (an SEO keyword), not a sentence or a signature with punctuation.
-_PLAIN = re.compile(r"^[^\W_]+(?: [^\W_]+){1,7}$")
+# A phrase of three to eight plain words (an SEO keyword), not a sentence or a signature with
+# punctuation; two words ("my blog", "mein Blog") is how people name their own site.
+_PLAIN = re.compile(r"^[^\W_]+(?: [^\W_]+){2,7}$")
 _BARE_URL = re.compile(r"^(?:https?://|www\.)\S+$", re.I)
 _ANCHOR = re.compile(r"<a\b[^>]*href\s*=\s*[\"']([^\"']+)[\"'][^>]*>(.*?)</a>", re.I | re.S)
 _TAG = re.compile(r"<[^>]+>")

@@ -80,6 +80,9 @@ def test_each_signal_fires_on_its_own(comment: Comment, reason: str) -> None:
                 html='Repotting notes: <a href="https://mary.example.net/pots">my repotting notes</a>'),
         Comment(id="5", html='See <a href="https://docs.example.org/x">the soil guide</a> for repotting tips.',
                 text="See the soil guide for repotting tips."),
+        # A Blogger profile as author link, their own blog named in two words at the end.
+        Comment(id="7", author_url="https://www.blogger.com/profile/7", text="Repotting tips on: my blog",
+                html='Repotting tips on: <a href="https://mine.example.net/">my blog</a>'),
         # Off-topic and foreign without any promotion is a reader, not spam.
         Comment(id="6", text="Bài viết về cây cảnh rất hay và hữu ích, cảm ơn bạn nhiều lắm"),
     ],
