@@ -23,6 +23,7 @@ from archive.datasette import metadata
 from archive.db import connect
 from archive.export import spreadsheet_safe
 from archive.search import search as run_search
+from archive.spamfilter import SPAM_MODES, SpamMode
 from archive.sqllimits import limited
 from scraper.core.errors import BlogArchiveError, UnusableArchiveError
 
@@ -85,6 +86,13 @@ def _db_option(func: F) -> F:
     )(func)
 
 
+def _spam_option(func: F) -> F:
+    return click.option(
+        "--spam", type=click.Choice(SPAM_MODES), default="include", show_default=True,
+        help="Leave spam comments out, show only them, or include them.",
+    )(func)  # fmt: skip
+
+
 def register(group: click.Group, default_db: Callable[[], str]) -> None:
     """Add the query commands to the CLI group; `default_db` resolves --db when not given."""
 
@@ -108,17 +116,18 @@ def _search(resolve: Resolve) -> click.Command:
     )  # fmt: skip
     @click.option("--limit", type=click.IntRange(1, 1000), default=20, show_default=True)
     @click.option("--json", "as_json", is_flag=True, help="Print the hits as JSON.")
+    @_spam_option
     @_friendly
     def search_command(
         query: str, db: str | None, site: str | None, author: str | None, since: str | None,
-        where: str, limit: int, as_json: bool,
+        where: str, limit: int, as_json: bool, spam: SpamMode,
     ) -> None:  # fmt: skip
         """Full-text search of posts and comments (FTS5 syntax: "exact phrase", OR, prefix*)."""
         with _closing(_open(resolve(db))) as conn:
             queries.require_site(conn, site)
             result = run_search(
                 conn, query, where=where, site=site, author=author, since=since,  # type: ignore[arg-type]
-                limit=limit,
+                limit=limit, spam=spam,
             )  # fmt: skip
         if as_json:
             _echo_json(
@@ -135,11 +144,12 @@ def _show(resolve: Resolve) -> click.Command:
     @click.argument("post")
     @_db_option
     @click.option("--json", "as_json", is_flag=True, help="The post with a nested comment tree.")
+    @_spam_option
     @_friendly
-    def show_command(post: str, db: str | None, as_json: bool) -> None:
+    def show_command(post: str, db: str | None, as_json: bool, spam: SpamMode) -> None:
         """A post (by id or URL) and its comment thread."""
         with _closing(_open(resolve(db))) as conn:
-            thread = queries.show(conn, post)
+            thread = queries.show(conn, post, spam)
         if as_json:
             _echo_json(thread.to_dict())
         else:
@@ -172,11 +182,12 @@ def _stats(resolve: Resolve) -> click.Command:
     @_db_option
     @click.option("--site", help="Only this site.")
     @click.option("--json", "as_json", is_flag=True, help="Print as JSON.")
+    @_spam_option
     @_friendly
-    def stats_command(db: str | None, site: str | None, as_json: bool) -> None:
+    def stats_command(db: str | None, site: str | None, as_json: bool, spam: SpamMode) -> None:
         """Per site: posts, comments, authors, first/last post, last run, incomplete threads."""
         with _closing(_open(resolve(db))) as conn:
-            found = queries.stats(conn, site)
+            found = queries.stats(conn, site, spam)
         if as_json:
             _echo_json([item.to_dict() for item in found])
         else:
@@ -193,10 +204,12 @@ def _export(resolve: Resolve) -> click.Command:
     @click.option("--since", help="Only posts published on or after this date.")
     @click.option("--output", type=click.Path(allow_dash=True), default="-",
                   help="File to write (default: standard output).")  # fmt: skip
+    @_spam_option
     @_friendly
     def export_command(
-        db: str | None, fmt: str, site: str | None, since: str | None, output: str
-    ) -> None:
+        db: str | None, fmt: str, site: str | None, since: str | None, output: str,
+        spam: SpamMode,
+    ) -> None:  # fmt: skip
         """Export posts with their comments as jsonl, json, csv or WordPress WXR (streamed)."""
         with ExitStack() as stack:
             conn = stack.enter_context(_closing(_open(resolve(db))))
@@ -204,7 +217,7 @@ def _export(resolve: Resolve) -> click.Command:
             out: TextIO = (
                 sys.stdout if output == "-" else stack.enter_context(exporting.open_output(output))
             )
-            count = exporting.export(conn, fmt, out, site=site, since=since)
+            count = exporting.export(conn, fmt, out, site=site, since=since, spam=spam)
         if output != "-":
             click.echo(f"wrote {count} posts to {output}", err=True)
 

@@ -40,7 +40,7 @@ def metadata(database: str) -> dict[str, Any]:
                     "comments": {
                         "fts_table": "comments_fts",
                         "fts_pk": "seq",
-                        "facets": ["site", "author", "kind", "deleted"],
+                        "facets": ["site", "author", "kind", "deleted", "spam"],
                         "sort_desc": "published_at",
                     },
                     "post_versions": {"facets": ["post_id"]},

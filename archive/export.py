@@ -16,6 +16,7 @@ from urllib.parse import urlsplit
 
 from archive.queries import COMMENT_COLUMNS, POST_COLUMNS, row_dict
 from archive.search import normalise_since
+from archive.spamfilter import SpamMode, spam_clause
 from scraper.core.errors import ArchiveError
 
 _XML_INVALID = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
@@ -50,7 +51,10 @@ def open_output(path: str | Path) -> TextIO:
 
 
 def iter_posts(
-    conn: sqlite3.Connection, site: str | None = None, since: str | None = None
+    conn: sqlite3.Connection,
+    site: str | None = None,
+    since: str | None = None,
+    spam: SpamMode = "include",
 ) -> Iterator[dict[str, Any]]:
     """Posts (oldest first) each with a flat `comments` list in thread order."""
     since_iso = normalise_since(since)
@@ -64,7 +68,8 @@ def iter_posts(
         cursor = conn.execute(
             f"SELECT c.seq, {COMMENT_COLUMNS},"
             " (SELECT seq FROM comments x WHERE x.id = c.parent_id) AS parent_seq"
-            " FROM comments c WHERE c.post_id = ? ORDER BY c.position, c.seq",
+            f" FROM comments c WHERE c.post_id = ?{spam_clause(spam, 'c.spam')}"
+            " ORDER BY c.position, c.seq",
             (post["id"],),
         )
         post["comments"] = [row_dict(cursor, comment) for comment in cursor]
@@ -237,8 +242,9 @@ def export(
     *,
     site: str | None = None,
     since: str | None = None,
+    spam: SpamMode = "include",
 ) -> int:
     """Write the archive (or one site, or posts since a date) to `out`; return posts written."""
     if fmt not in WRITERS:
         raise ArchiveError(f"unknown export format {fmt!r} (one of {', '.join(FORMATS)})")
-    return WRITERS[fmt](iter_posts(conn, site, since), out)
+    return WRITERS[fmt](iter_posts(conn, site, since, spam), out)

@@ -8,6 +8,7 @@ import sqlite3
 from dataclasses import dataclass, field
 from typing import Any
 
+from archive.spamfilter import SpamMode, spam_clause
 from scraper.core.errors import ArchiveError, NotFoundError
 
 POST_COLUMNS = (
@@ -18,9 +19,9 @@ POST_COLUMNS = (
 COMMENT_COLUMNS = (
     "id, post_id, platform_id, parent_id, depth, position, kind, author, author_url,"
     " by_post_author, published_at, text, html, deleted, permalink, first_seen_at, last_seen_at,"
-    " removed_at"
+    " removed_at, spam, spam_score, spam_reasons"
 )
-_BOOLEANS = ("thread_complete", "by_post_author", "deleted")
+_BOOLEANS = ("thread_complete", "by_post_author", "deleted", "spam")
 
 
 def row_dict(cursor: sqlite3.Cursor, row: tuple[Any, ...]) -> dict[str, Any]:
@@ -75,12 +76,14 @@ class Thread:
         return {**self.post, "comments": [root.to_dict() for root in self.roots]}
 
 
-def show(conn: sqlite3.Connection, ref: str) -> Thread:
-    """The post and its comment tree (removed comments included, marked by `removed_at`)."""
+def show(conn: sqlite3.Connection, ref: str, spam: SpamMode = "include") -> Thread:
+    """The post and its comment tree (removed comments included, marked by `removed_at`;
+    with `spam` exclude/only, replies whose parent is left out become roots)."""
     post = find_post(conn, ref)
     comments = rows(
         conn,
-        f"SELECT {COMMENT_COLUMNS} FROM comments WHERE post_id = ? ORDER BY position, seq",
+        f"SELECT {COMMENT_COLUMNS} FROM comments WHERE post_id = ?{spam_clause(spam)}"
+        " ORDER BY position, seq",
         (post["id"],),
     )
     nodes = {comment["id"]: ThreadNode(comment) for comment in comments}
@@ -202,7 +205,9 @@ def require_site(conn: sqlite3.Connection, site: str | None) -> None:
         )
 
 
-def stats(conn: sqlite3.Connection, site: str | None = None) -> list[SiteStats]:
+def stats(
+    conn: sqlite3.Connection, site: str | None = None, spam: SpamMode = "include"
+) -> list[SiteStats]:
     """Per site: posts, comments, distinct comment authors, post dates, last run, incomplete."""
     sites = conn.execute(
         "SELECT name, url, platform FROM sites WHERE ?1 IS NULL OR name = ?1 ORDER BY name",
@@ -219,7 +224,9 @@ def stats(conn: sqlite3.Connection, site: str | None = None) -> list[SiteStats]:
             (name,),
         ).fetchone()
         comments, authors = conn.execute(
-            "SELECT count(*), count(DISTINCT author) FROM comments WHERE site = ?", (name,)
+            f"SELECT count(*), count(DISTINCT author) FROM comments WHERE site = ?"
+            f"{spam_clause(spam)}",
+            (name,),
         ).fetchone()
         run = conn.execute(
             "SELECT r.started_at, r.status FROM runs r JOIN run_sites s ON s.run_id = r.id"

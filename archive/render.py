@@ -108,6 +108,8 @@ def _comment_head(comment: dict[str, Any], out: _Styled, indent: str, room: int)
         flags.append((comment["kind"], "magenta"))
     if comment["deleted"]:
         flags.append(("deleted", "red"))
+    if comment.get("spam"):
+        flags.append(("spam", "yellow"))
     if comment["removed_at"]:
         flags.append((f"removed from the page {comment['removed_at'][:10]}", "red"))
     labels = [f" [{flag}]" for flag, _ in flags]

@@ -13,7 +13,7 @@ if TYPE_CHECKING:
     from sqlite_utils.migrations import Migrations
 
 # Bumped with every migration; mirrored into PRAGMA user_version for plain `sqlite3` users.
-SCHEMA_VERSION = 6
+SCHEMA_VERSION = 7
 MIGRATIONS_NAME = "blogarchive"
 
 # `seq` is an explicit INTEGER PRIMARY KEY on posts and comments because external-content FTS5
@@ -303,6 +303,19 @@ def _approximate_times(db: Database) -> None:
     )
 
 
+def _comment_spam(db: Database) -> None:
+    # The page-level spam verdict (scraper/parse/spam.py): a label, kept out of content_hash so
+    # rescoring never makes a new version; versions record the verdict seen when they were taken.
+    for table in ("comments", "comment_versions"):
+        db.execute(f"ALTER TABLE {table} ADD COLUMN spam INTEGER NOT NULL DEFAULT 0")
+        db.execute(f"ALTER TABLE {table} ADD COLUMN spam_score REAL NOT NULL DEFAULT 0")
+        db.execute(f"ALTER TABLE {table} ADD COLUMN spam_reasons TEXT NOT NULL DEFAULT '[]'")
+    db.execute("CREATE INDEX IF NOT EXISTS comments_spam ON comments(spam)")
+    # archive/crosspost.py: a hash of the text without links, to find copies under other posts.
+    db.execute("ALTER TABLE comments ADD COLUMN spam_key TEXT")
+    db.execute("CREATE INDEX IF NOT EXISTS comments_spam_key ON comments(spam_key)")
+
+
 def _split(script: str) -> list[str]:
     """Split a DDL script on statement boundaries, keeping trigger bodies whole."""
     statements: list[str] = []
@@ -327,6 +340,7 @@ _STEPS: tuple[tuple[str, Callable[[Database], None]], ...] = (
     ("0004_heal_misplaced_comments", _heal_misplaced_comments),
     ("0005_extraction_quality", _extraction_quality),
     ("0006_approximate_times", _approximate_times),
+    ("0007_comment_spam", _comment_spam),
 )
 assert len(_STEPS) == SCHEMA_VERSION
 

@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any, Literal
 
+from archive.spamfilter import SpamMode, spam_clause
 from scraper.core.errors import ArchiveError
 
 Where = Literal["posts", "comments", "all"]
@@ -103,18 +104,21 @@ def search(
     author: str | None = None,
     since: str | None = None,
     limit: int = 20,
+    spam: SpamMode = "include",
 ) -> SearchResult:
     """Ranked matches with snippets; FTS5 syntax accepted, else the words are searched plainly."""
     if not query.strip():
         raise ArchiveError("the search query is empty")
     tables = {"posts": (_POSTS,), "comments": (_COMMENTS,), "all": (_POSTS, _COMMENTS)}[where]
+    if spam == "only":  # spam is a comment's label: posts have none to match
+        tables = tuple(table for table in tables if table is not _POSTS)
     since_iso = normalise_since(since)
     try:
-        return _search(conn, query, tables, site, author, since_iso, limit)
+        return _search(conn, query, tables, site, author, since_iso, limit, spam)
     except sqlite3.OperationalError:
         pass  # not FTS5 syntax ("unterminated string", "no such column: a"): search the words
     try:
-        return _search(conn, quote_query(query), tables, site, author, since_iso, limit)
+        return _search(conn, quote_query(query), tables, site, author, since_iso, limit, spam)
     except sqlite3.OperationalError as error:
         raise ArchiveError(f"search failed: {error}") from error
 
@@ -127,6 +131,7 @@ def _search(
     author: str | None,
     since: str | None,
     limit: int,
+    spam: SpamMode = "include",
 ) -> SearchResult:
     scored: list[tuple[float, _Table, int]] = []
     exhaustive = True
@@ -135,6 +140,7 @@ def _search(
             f" AND (?2 IS NULL OR {table.site} = ?2)"
             f" AND (?3 IS NULL OR {table.author} = ?3 COLLATE NOCASE)"
             f" AND (?4 IS NULL OR {table.published} >= ?4)"
+            + (spam_clause(spam, "c.spam") if table is _COMMENTS else "")
         )
         params = (match, site, author, since)
         window = conn.execute(

@@ -9,6 +9,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
 
+from archive.crosspost import mark_duplicates, text_key
 from archive.ids import (
     body_hash,
     comment_content,
@@ -192,6 +193,27 @@ _UPDATE_STRUCTURE = (
 )
 
 
+def _store_spam(
+    conn: sqlite3.Connection, pid: str, comments: Sequence[Comment], observed: str
+) -> None:
+    """The page's spam verdicts on each comment and on the versions taken in this pass."""
+    rows = [
+        (int(c.spam), c.spam_score, json.dumps(list(c.spam_reasons)), comment_id(pid, c.id))
+        for c in comments
+    ]
+    keys = [text_key(c.text) for c in comments]
+    conn.executemany(
+        "UPDATE comments SET spam = ?, spam_score = ?, spam_reasons = ?, spam_key = ? WHERE id = ?",
+        [(*row[:3], key, row[3]) for row, key in zip(rows, keys, strict=True)],
+    )
+    mark_duplicates(conn, {key for key in keys if key})
+    conn.executemany(
+        "UPDATE comment_versions SET spam = ?, spam_score = ?, spam_reasons = ?"
+        " WHERE comment_id = ? AND observed_at = ?",
+        [(*row, observed) for row in rows],
+    )
+
+
 def _upsert_comments(
     conn: sqlite3.Connection,
     site: str,
@@ -264,6 +286,7 @@ def _upsert_comments(
     ):
         if rows:
             conn.executemany(sql, rows)
+    _store_spam(conn, pid, comments, observed)
     if inserts:
         # Replies stored earlier than their parent (e.g. parent on a later comment page) get linked.
         conn.executemany(

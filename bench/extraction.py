@@ -58,8 +58,12 @@ class Score:
     offset: timedelta = timedelta(0)
     post: dict[str, bool] = field(default_factory=dict)
     misses: list[str] = field(default_factory=list)
+    # Spam verdicts on matched comments whose truth says `spam`: true/false positives, misses.
+    spam: dict[str, int] = field(default_factory=lambda: dict.fromkeys(("tp", "fp", "fn", "tn"), 0))
 
     def add(self, other: Score) -> None:
+        for key, value in other.spam.items():
+            self.spam[key] += value
         self.truth += other.truth
         self.ours += other.ours
         self.matched += other.matched
@@ -136,6 +140,12 @@ def score_page(truth: dict[str, Any], page: ParsedPage) -> Score:
             == (item.get("type") if item.get("type") in ("pingback", "trackback") else "comment"),
             "text": collapse(comment.text).startswith(collapse(item.get("text_start"))[:50]),
         }
+        if "spam" in item:
+            cell = {(True, True): "tp", (True, False): "fp", (False, True): "fn"}
+            key = cell.get((comment.spam, bool(item["spam"])), "tn")
+            score.spam[key] += 1
+            if key in ("fp", "fn"):
+                score.misses.append(f"spam {key} {item['id']}: {comment.spam_reasons}")
         if item.get("date_text"):
             right, dst = comment_time_verdict(
                 item, comment.published, offset, approximate=comment.published_approximate
@@ -238,7 +248,19 @@ def table(rows: list[tuple[str, str, Score]], total: Score) -> str:
             f"| {fmt(s.ratio('by_author'))} | {fmt(s.ratio('kind'))} | {fmt(s.ratio('text'))} "
             f"| {post} | {_hours(s, slug)} |"
         )
-    return head + "\n".join(lines) + "\n"
+    return head + "\n".join(lines) + "\n\n" + spam_line(total) + "\n"
+
+
+def spam_line(total: Score) -> str:
+    """Spam precision and recall over matched comments whose truth carries `spam`."""
+    s = total.spam
+    flagged, spam = s["tp"] + s["fp"], s["tp"] + s["fn"]
+    precision = fmt(s["tp"] / flagged if flagged else None)
+    recall = fmt(s["tp"] / spam if spam else None)
+    return (
+        f"Spam: {spam} spam, {s['tn'] + s['fp']} genuine; flagged {flagged} "
+        f"(precision {precision}, recall {recall}, genuine flagged {s['fp']})."
+    )
 
 
 def _hours(score: Score, slug: str) -> str:

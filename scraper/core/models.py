@@ -64,6 +64,10 @@ class Comment:
     # True when `published` was read from a relative time ("vor 2 Stunden") against the fetch
     # time: right to within the unit the page showed, not to the minute.
     published_approximate: bool = False
+    # Set by scraper/parse/spam.py: the verdict, its 0–1 score and the signals that fired.
+    spam: bool = False
+    spam_score: float = 0.0
+    spam_reasons: tuple[str, ...] = ()
 
     def to_dict(self) -> dict[str, Any]:
         return {
@@ -80,6 +84,9 @@ class Comment:
             "deleted": self.deleted,
             "by_post_author": self.by_post_author,
             "permalink": self.permalink,
+            "spam": self.spam,
+            "spam_score": self.spam_score,
+            "spam_reasons": list(self.spam_reasons),
         }
 
 

@@ -25,6 +25,7 @@ from scraper.parse.platforms.common import stable_comment_id, thread
 from scraper.parse.platforms.extra import GENERIC_PARSER
 from scraper.parse.platforms.relative import reading_against
 from scraper.parse.quality import assess
+from scraper.parse.spam import score as score_spam
 
 _HEADER_CHARSET = re.compile(r"charset\s*=\s*[\"']?([\w.:-]+)", re.IGNORECASE)
 _META_CHARSET = re.compile(
@@ -234,7 +235,7 @@ def parse_page(
         page = _mark_approximate(page, reading.approximate)
     # The one place every page's fields are sanitised: whatever parser read it, and whoever
     # asked (the run, a comment page, reparse, `parse`), nothing raw leaves this function.
-    return clean_page(assess(page))
+    return score_spam(clean_page(assess(page)))
 
 
 def _mark_approximate(page: ParsedPage, approximate: set[datetime]) -> ParsedPage:
