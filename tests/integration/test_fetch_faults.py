@@ -18,6 +18,7 @@ from servers import (
     Handler,
     Hit,
     MisbehavingServer,
+    drip_forever,
     first_then,
     gzip_bytes,
     page,
@@ -125,15 +126,7 @@ def test_slow_response_times_out_and_is_retried_within_bounds(server: Misbehavin
 
 
 def test_body_dripping_forever_hits_the_total_deadline(server: MisbehavingServer) -> None:
-    def drip(handler: Handler, hit: Hit) -> None:
-        def chunks() -> Iterator[bytes]:
-            while True:
-                handler.pause(0.05)
-                yield b"x"
-
-        handler.send_chunked(chunks())
-
-    server.routes["/drip"] = drip
+    server.routes["/drip"] = drip_forever()
     outcome = fetch(server.url("/drip"), replace(FAST, timeout=0.3, retries=0))
     assert (outcome.status, outcome.reason) == ("failed", "timeout")
 

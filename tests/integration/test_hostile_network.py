@@ -12,7 +12,17 @@ from pathlib import Path
 import pytest
 from blogger_standin import BloggerSite
 from scheduled_runs import query
-from servers import FAST, LOCAL, Behaviour, Handler, Hit, MisbehavingServer, page, redirect
+from servers import (
+    FAST,
+    LOCAL,
+    Behaviour,
+    Handler,
+    Hit,
+    MisbehavingServer,
+    drip_forever,
+    page,
+    redirect,
+)
 from wp_standin import Response, WordPressSite, WPComment, serve
 
 from archive.db import Archive
@@ -73,15 +83,7 @@ def test_a_slow_redirect_chain_is_bounded_by_the_url_deadline(server: Misbehavin
 def test_a_trickled_body_with_retries_is_bounded_by_the_url_deadline(
     server: MisbehavingServer,
 ) -> None:
-    def drip(handler: Handler, hit: Hit) -> None:
-        def chunks() -> Iterator[bytes]:
-            while True:
-                handler.pause(0.05)
-                yield b"x"
-
-        handler.send_chunked(chunks())
-
-    server.routes["/drip"] = drip
+    server.routes["/drip"] = drip_forever()
     # Three attempts of 0.6 s plus backoff would be ~3.5 s; the URL gets 1 s in all.
     config = replace(NO_ROBOTS, timeout=0.6, retries=2, url_deadline=1.0)
     started = time.monotonic()

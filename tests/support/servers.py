@@ -249,6 +249,20 @@ def status(code: int, body: bytes = b"", **headers: str) -> Behaviour:
     return behaviour
 
 
+def drip_forever(behaviour_pause: float = 0.05) -> Behaviour:
+    """A chunked body that never ends: one byte every `behaviour_pause` seconds."""
+
+    def behaviour(handler: Handler, hit: Hit) -> None:
+        def chunks() -> Iterator[bytes]:
+            while True:
+                handler.pause(behaviour_pause)
+                yield b"x"
+
+        handler.send_chunked(chunks())
+
+    return behaviour
+
+
 def redirect(location: str, code: int = 301) -> Behaviour:
     return status(code, b"moved", Location=location)
 
