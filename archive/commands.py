@@ -99,7 +99,7 @@ def register(group: click.Group, default_db: Callable[[], str]) -> None:
     def resolve(db: str | None) -> str:
         return db if db is not None else default_db()
 
-    for factory in (_search, _show, _history, _stats, _export, _sql, _datasette):
+    for factory in (_search, _show, _history, _stats, _export, _sql, _datasette, _spam):
         group.add_command(factory(resolve))
 
 
@@ -334,3 +334,48 @@ DEFAULT_SQL_TIMEOUT = 5.0
 
 def _plain(value: object) -> object:
     return value.hex() if isinstance(value, bytes) else value
+
+
+def _spam(resolve: Resolve) -> click.Command:
+    @click.command("spam")
+    @_db_option
+    @click.option(
+        "--rescore",
+        is_flag=True,
+        help="Recompute the cross-post marks over the whole archive first (takes the lock).",
+    )
+    @click.option("--json", "as_json", is_flag=True, help="Print as JSON.")
+    @_friendly
+    def spam_command(db: str | None, rescore: bool, as_json: bool) -> None:
+        """How many comments are labelled spam, by signal; --rescore refreshes the cross-post
+        marks (page-level scores are refreshed by `blogarchive reparse`)."""
+        path = resolve(db)
+        changed: tuple[int, int] | None = None
+        if rescore:
+            from archive.db import Archive
+
+            with Archive.open(path) as archive, archive.lock():
+                changed = archive.rescore_spam()
+        with _closing(_open(path)) as conn:
+            total, flagged = conn.execute(
+                "SELECT count(*), coalesce(sum(spam), 0) FROM comments"
+            ).fetchone()
+            by_reason = dict(
+                conn.execute(
+                    "SELECT value, count(*) FROM comments, json_each(comments.spam_reasons)"
+                    " WHERE comments.spam = 1 GROUP BY value ORDER BY 2 DESC"
+                ).fetchall()
+            )
+        summary: dict[str, Any] = {"comments": total, "spam": flagged, "by_reason": by_reason}
+        if changed is not None:
+            summary["rescored"] = {"marked": changed[0], "cleared": changed[1]}
+        if as_json:
+            _echo_json(summary)
+            return
+        click.echo(f"{flagged} of {total} comments labelled spam")
+        for reason, count in by_reason.items():
+            click.echo(f"  {count:6d}  {reason}")
+        if changed is not None:
+            click.echo(f"rescored: {changed[0]} cross-post marks, {changed[1]} cleared")
+
+    return spam_command

@@ -40,3 +40,32 @@ def mark_duplicates(conn: sqlite3.Connection, keys: set[str]) -> int:
             )
             marked += 1
     return marked
+
+
+def rescore(conn: sqlite3.Connection) -> tuple[int, int]:
+    """Recompute every comment's key from its archived text and the cross-post marks from
+    scratch: copies are marked, and a mark whose copies are gone gives way to the page's own
+    verdict (the latest version keeps it). Returns (marked, cleared)."""
+    rows = conn.execute("SELECT id, text, spam_reasons FROM comments").fetchall()
+    keys = {cid: text_key(text) for cid, text, _ in rows}
+    conn.executemany(
+        "UPDATE comments SET spam_key = ? WHERE id = ?", [(k, c) for c, k in keys.items()]
+    )
+    copied = {
+        key
+        for (key,) in conn.execute(
+            "SELECT spam_key FROM comments WHERE spam_key IS NOT NULL"
+            " GROUP BY spam_key HAVING count(DISTINCT post_id) > 1"
+        )
+    }
+    cleared = 0
+    for cid, _text, reasons_json in rows:
+        if REASON in json.loads(reasons_json) and keys[cid] not in copied:
+            conn.execute(
+                "UPDATE comments SET (spam, spam_score, spam_reasons) = (SELECT spam, spam_score,"
+                " spam_reasons FROM comment_versions WHERE comment_id = ?1 ORDER BY id DESC"
+                " LIMIT 1) WHERE id = ?1",
+                (cid,),
+            )
+            cleared += 1
+    return mark_duplicates(conn, copied), cleared

@@ -324,6 +324,13 @@ class Archive:
                 completeness_note=completeness_note,
             )
 
+    def rescore_spam(self) -> tuple[int, int]:
+        """Cross-post spam marks recomputed over the whole archive: (marked, cleared)."""
+        from archive.crosspost import rescore
+
+        with self.batch():
+            return rescore(self.conn)
+
     def keep_raw(self, site: str, page: FetchedPage, *, observed_at: datetime) -> None:
         """Keep a fetched body that could not be archived as a post (its parse failed), so
         that `reparse` can read it once a parser can; see `archive.store.store_raw`."""

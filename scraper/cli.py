@@ -78,7 +78,16 @@ def default_db_path() -> str:
 
 # The query commands (archive/commands.py) and what they draw with load only when one of them
 # is asked for: an hourly cron `run` would otherwise pay for them at every start.
-QUERY_COMMANDS = ("search", "show", "history", "stats", "export", "sql", "datasette-metadata")
+QUERY_COMMANDS = (
+    "search",
+    "show",
+    "history",
+    "stats",
+    "export",
+    "sql",
+    "datasette-metadata",
+    "spam",
+)
 
 
 class _Commands(click.Group):

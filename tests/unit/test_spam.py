@@ -201,3 +201,44 @@ def test_a_comment_copied_under_another_post_is_flagged_at_archive_time(tmp_path
     flagged = [(text[:6], bool(spam)) for text, spam, _ in rows]
     assert flagged == [("Your w", True), ("Thanks", False), ("Your w", True), ("Thanks", False)]
     assert "cross-post duplicate" in json.loads(rows[0][2])
+
+
+def test_spam_rescore_marks_copies_and_clears_marks_whose_copies_are_gone(
+    tmp_path: Path,
+) -> None:
+    from click.testing import CliRunner
+
+    from scraper.cli import cli
+
+    copied = "Your writing style makes every topic easy to follow, I will share this with friends."
+    db = tmp_path / "a.db"
+    with Archive.open(db) as archive:
+        archive.ensure_site("blog", "https://blog.example/", "wordpress")
+        for n in (1, 2):
+            url = f"https://blog.example/2024/0{n}/post/"
+            parsed = ParsedPage(
+                url=url,
+                platform="wordpress",
+                post=POST,
+                comments=(Comment(id="1", text=copied), Comment(id="2", text="Thanks!")),
+                is_post=True,
+            )
+            fetched = FetchedPage(url, url, 200, {"content-type": "text/html"}, b"x", T0)
+            archive.store_page("blog", fetched, parsed, observed_at=T0, thread_complete=True)
+    # The copy under the second post is edited away by hand: its mark must not outlive it.
+    with sqlite3.connect(db) as conn:
+        conn.execute(
+            "UPDATE comments SET text = 'Something else entirely, written by its author here.'"
+            " WHERE post_id = (SELECT id FROM posts ORDER BY seq DESC LIMIT 1) AND platform_id = '1'"
+        )
+    result = CliRunner().invoke(cli, ["spam", "--db", str(db), "--rescore", "--json"])
+    assert result.exit_code == 0, result.output
+    summary = json.loads(result.output)
+    assert summary["rescored"] == {"marked": 0, "cleared": 2}
+    assert summary["spam"] == 0
+    with sqlite3.connect(db) as conn:  # the copy comes back: rescore marks both again
+        conn.execute(f"UPDATE comments SET text = '{copied}' WHERE platform_id = '1'")
+    result = CliRunner().invoke(cli, ["spam", "--db", str(db), "--rescore", "--json"])
+    summary = json.loads(result.output)
+    assert summary["rescored"]["marked"] == 2
+    assert summary["by_reason"] == {"cross-post duplicate": 2}
