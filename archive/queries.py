@@ -107,6 +107,10 @@ class History:
     id: str
     label: str  # what the record is, for a heading
     versions: tuple[Version, ...]
+    # A comment that vanished from a page fetched whole: when it was noticed gone, and when it
+    # was last seen there (its last version above is what it said).
+    removed_at: str | None = None
+    last_seen_at: str | None = None
 
     def diffs(self) -> list[str]:
         """A readable diff from each version to the next (field changes, then the text)."""
@@ -137,12 +141,17 @@ class History:
                 for v in self.versions
             ],
             "diffs": self.diffs(),
+            "removed_at": self.removed_at,
+            "last_seen_at": self.last_seen_at,
         }
 
 
 def history(conn: sqlite3.Connection, ref: str) -> History:
     """Every stored version of a comment (by id) or a post (by id or URL), oldest first."""
-    comment = conn.execute("SELECT id, author FROM comments WHERE id = ?", (ref,)).fetchone()
+    comment = conn.execute(
+        "SELECT id, author, removed_at, last_seen_at FROM comments WHERE id = ?", (ref,)
+    ).fetchone()
+    removed_at = last_seen_at = None
     if comment:
         found = rows(
             conn,
@@ -151,6 +160,7 @@ def history(conn: sqlite3.Connection, ref: str) -> History:
             (ref,),
         )
         kind, record_id, label = "comment", ref, f"comment {ref} by {comment[1] or 'anonymous'}"
+        removed_at, last_seen_at = comment[2], comment[3]
     else:
         try:
             post = find_post(conn, ref)
@@ -173,7 +183,7 @@ def history(conn: sqlite3.Connection, ref: str) -> History:
         )
         for row in found
     )
-    return History(kind, record_id, label, versions)
+    return History(kind, record_id, label, versions, removed_at, last_seen_at)
 
 
 @dataclass(frozen=True)

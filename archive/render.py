@@ -217,6 +217,14 @@ def history_view(history: History) -> RenderableType:
             parts.append(Text(clean(line), style=style))
     if len(history.versions) == 1:
         parts.append(Text("one version: never changed since first seen"))
+    if history.removed_at is not None:
+        parts.append(
+            Text(
+                f"\nremoved from its page: gone when fetched {when(history.removed_at)}, last"
+                f" seen {when(history.last_seen_at or '')}; what it said is kept above",
+                style="bold red",
+            )
+        )
     return Group(*parts)
 
 

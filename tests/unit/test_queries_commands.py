@@ -243,3 +243,18 @@ def test_a_site_the_archive_does_not_have_is_an_error(db: Path, command: list[st
     assert code == 1
     assert "no site 'nosuch'" in out
     assert "demo" in out  # the sites it does have
+
+
+def test_history_of_a_removed_comment_says_when_it_vanished(db: Path) -> None:
+    with Archive.open(db, readonly=True) as archive:
+        (pid,) = archive.conn.execute("SELECT id FROM posts").fetchone()
+    gone = comment_id(pid, "3")  # on the first fetch, missing from the second (whole) one
+    code, out = run(db, "history", gone, "--json")
+    data = json.loads(out)
+    assert data["removed_at"] == at(1).isoformat()
+    assert data["last_seen_at"] == at(0).isoformat()
+    code, out = run(db, "history", gone)
+    assert code == 0
+    assert "removed from its page" in out
+    kept = json.loads(run(db, "history", comment_id(pid, "1"), "--json")[1])
+    assert kept["removed_at"] is None
