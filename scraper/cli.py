@@ -31,6 +31,9 @@ from scraper.core.errors import (
 from scraper.core.models import RunReport
 
 EXIT_OK, EXIT_FAILED_PAGES, EXIT_USAGE, EXIT_LOCKED = 0, 1, 2, 3
+# A run stopped by a signal: the shell's 128 + signal number (Ctrl-C, and SIGTERM after the
+# pages in hand were archived and the run was recorded as interrupted).
+EXIT_SIGINT, EXIT_SIGTERM = 130, 143
 DEFAULT_CONFIG = Path("config.toml")
 
 
@@ -174,7 +177,12 @@ def run(
             config = replace(config, archive=replace(config.archive, path=db_path))
         for name in site_names:
             config.site(name)  # unknown names are usage errors
-        report = _run_pipeline(config, site_names, force=force, log_json=log_json, quiet=quiet)
+        try:
+            report = _run_pipeline(config, site_names, force=force, log_json=log_json, quiet=quiet)
+        except KeyboardInterrupt:  # click would call it "Aborted!" and exit 1, C4's "some failed"
+            _fail("interrupted (Ctrl-C); the run is recorded as interrupted", EXIT_SIGINT)
+    if report.interrupted:
+        _fail("stopped by SIGTERM; the run is recorded as interrupted", EXIT_SIGTERM)
     sys.exit(EXIT_FAILED_PAGES if report.pages_failed else EXIT_OK)
 
 

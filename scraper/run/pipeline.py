@@ -5,7 +5,9 @@ from __future__ import annotations
 import asyncio
 import logging
 import os
-from collections.abc import Sequence
+import signal
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
 from dataclasses import replace
 from datetime import UTC, datetime
 from functools import partial
@@ -83,21 +85,46 @@ async def run_once(
             allow_private_hosts=site_hosts(config) if allow_private is None else allow_private,
         ) as fetcher:
             context = RunContext(config, store, fetcher, workers, reporter, run_id, deadline, clock)
-            reports = list(await asyncio.gather(*(_run_site(site, context) for site in sites)))
+            with _stop_on_sigterm(loop, context):
+                reports = list(await asyncio.gather(*(_run_site(site, context) for site in sites)))
+        if context.stopping is not None:
+            status = "interrupted"
     except BaseException:
         status = "interrupted"
         raise
     finally:
         if context is not None and context.executor is not None:
             context.executor.shutdown(wait=True, cancel_futures=True)
-        report = RunReport(run_id, started, datetime.now(UTC), tuple(reports))
+        report = RunReport(
+            run_id, started, datetime.now(UTC), tuple(reports), interrupted=status == "interrupted"
+        )
         if status == "ok" and report.pages_failed:
             status = "partial"
         store.finish_run(run_id, report, status)
     return report
 
 
+@contextmanager
+def _stop_on_sigterm(loop: asyncio.AbstractEventLoop, context: RunContext) -> Iterator[None]:
+    """SIGTERM (systemd stop) ends the run gently: the pages in hand finish and are archived."""
+    try:
+        loop.add_signal_handler(
+            signal.SIGTERM,
+            context.request_stop,
+            "stopped by SIGTERM; the rest waits for the next run",
+        )
+    except (NotImplementedError, RuntimeError, ValueError):  # not the main thread, or Windows
+        yield
+        return
+    try:
+        yield
+    finally:
+        loop.remove_signal_handler(signal.SIGTERM)
+
+
 def _stop_reason(context: RunContext, tally: Tally, budget: int) -> str | None:
+    if context.stopping is not None:
+        return context.stopping
     if budget <= 0:
         return "max_pages reached; the rest waits for the next run"
     # Every run finishes at least one page per site, however slow discovery was: a budget
@@ -144,8 +171,12 @@ async def _run_site(site: SiteConfig, context: RunContext) -> SiteReport:
             feed.hungry = len(inflight) < window // 2
             feed.wake.clear()
             waiter: asyncio.Task[Any] = asyncio.create_task(feed.wake.wait())
-            done, _ = await asyncio.wait({*inflight, waiter}, return_when=asyncio.FIRST_COMPLETED)
+            stop: asyncio.Task[Any] = asyncio.create_task(context.stop_event.wait())
+            done, _ = await asyncio.wait(
+                {*inflight, waiter, stop}, return_when=asyncio.FIRST_COMPLETED
+            )
             waiter.cancel()
+            stop.cancel()
             for task in inflight.keys() & done:
                 url = inflight.pop(task)
                 if url not in left:

@@ -76,6 +76,13 @@ class RunContext:
     deadline: float  # event-loop time when the run's time budget is spent
     now: datetime
     executor: Executor | None = None
+    # Set by SIGTERM (systemd stop): no new page starts, the pages in hand finish.
+    stopping: str | None = None
+    stop_event: asyncio.Event = field(default_factory=asyncio.Event)
+
+    def request_stop(self, reason: str) -> None:
+        self.stopping = reason
+        self.stop_event.set()
 
     def out_of_time(self) -> bool:
         return asyncio.get_running_loop().time() >= self.deadline
