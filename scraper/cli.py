@@ -299,6 +299,7 @@ def status(config_path: Path | None, db_path: str | None, as_json: bool) -> None
     """Per site: last run, next due, failed pages, incomplete threads, weakest extraction."""
     from archive import queries as archive_queries
     from scraper.app.status import print_status, site_status
+    from scraper.run.pipeline import retry_after
 
     with translate_errors():
         config = _config_for(config_path)
@@ -312,11 +313,12 @@ def status(config_path: Path | None, db_path: str | None, as_json: bool) -> None
                 for site in config.sites
             }
             last_runs = {site.name: archive.last_run_at(site.name) for site in config.sites}
+            due_after = {site.name: retry_after(archive, site) for site in config.sites}
             weakest = {
                 site.name: archive_queries.weakest_posts(archive.conn, site.name)
                 for site in config.sites
             }
-        rows = site_status(config, stats, failures, last_runs, weakest=weakest)
+        rows = site_status(config, stats, failures, last_runs, weakest=weakest, due_after=due_after)
         holder = describe_lock(Path(path))
     if as_json:
         click.echo(json.dumps({"lock": holder, "sites": rows}, ensure_ascii=False, indent=2))

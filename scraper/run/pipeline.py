@@ -9,7 +9,7 @@ import signal
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import replace
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from functools import partial
 from typing import Any
 
@@ -17,6 +17,7 @@ from scraper.core.config import Config, SiteConfig
 from scraper.core.models import FetchedPage, FetchOutcome, ParsedPage, RunReport, SiteReport
 from scraper.core.storage import ArchiveStore
 from scraper.fetch.fetcher import BUDGET_REASON, Fetcher
+from scraper.fetch.politeness import SITE_UNREACHABLE
 from scraper.fetch.scope import private_allowances
 from scraper.run.parse_pool import parse_job
 from scraper.run.progress import Reporter
@@ -46,9 +47,25 @@ def due_sites(
     due = []
     for site in chosen:
         last = store.last_run_at(site.name)
-        if last is None or now - last >= site.every or store.frontier_pending(site.name, 1):
+        if (
+            last is None
+            or now - last >= retry_after(store, site)
+            or store.frontier_pending(site.name, 1)
+        ):
             due.append(site)
     return due
+
+
+# An unreachable site is tried again sooner than `every`: 15 min, then 30, 60, … up to `every`.
+FIRST_RETRY = timedelta(minutes=15)
+
+
+def retry_after(store: ArchiveStore, site: SiteConfig) -> timedelta:
+    """How long after its last run the site is due: `every`, or the backoff when unreachable."""
+    streak = store.failed_runs_in_a_row(site.name, SITE_UNREACHABLE)
+    if streak == 0:
+        return site.every
+    return min(site.every, FIRST_RETRY * (1 << min(streak - 1, 16)))
 
 
 async def run_once(
@@ -272,9 +289,8 @@ async def _process(
     elif outcome.status == "robots_blocked":
         tally.robots_blocked += 1
     elif outcome.status == "failed":
-        tally.failed += 1
+        tally.fail(url, outcome.reason)
         tally.consecutive_failures += 1
-        tally.errors.append(f"{url}: {outcome.reason}")
     context.reporter.page_done(site.name, url, outcome.status, outcome.reason)
 
 
