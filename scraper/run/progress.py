@@ -47,7 +47,7 @@ class QuietReporter:
             if site in self._unreachable:
                 return
             self._unreachable.add(site)
-            line = f"blogarchive: {site}: {reason}; tried again after a backoff"
+            line = f"blogarchive: {site}: {reason} at {url}; tried again after a backoff"
         print(printable(line), file=self._stream or sys.stderr)
 
     def site_finished(self, report: SiteReport) -> None:
