@@ -216,6 +216,20 @@ class Archive:
         ).fetchone()
         return from_iso(row[0])
 
+    def failed_runs_in_a_row(self, site: str, marker: str) -> int:
+        """How many of the site's latest covering runs, newest first, have an error (in
+        run_sites.errors) starting with `marker`: the scheduler's retry backoff."""
+        streak = 0
+        for (errors,) in self.conn.execute(
+            "SELECT s.errors FROM runs r JOIN run_sites s ON s.run_id = r.id"
+            " WHERE s.site = ? AND r.status IN (?, ?, ?) ORDER BY r.started_at DESC LIMIT 32",
+            (site, *_COVERING),
+        ):
+            if not any(str(e).startswith(marker) for e in json.loads(errors or "[]")):
+                break
+            streak += 1
+        return streak
+
     def start_run(self, sites: Sequence[str], started_at: datetime) -> int:
         with self.batch():
             # Runs start under the archive's lock, so a run still marked running was killed.

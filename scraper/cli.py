@@ -31,6 +31,9 @@ from scraper.core.errors import (
 from scraper.core.models import RunReport
 
 EXIT_OK, EXIT_FAILED_PAGES, EXIT_USAGE, EXIT_LOCKED = 0, 1, 2, 3
+# A run stopped by a signal: the shell's 128 + signal number (Ctrl-C, and SIGTERM after the
+# pages in hand were archived and the run was recorded as interrupted).
+EXIT_SIGINT, EXIT_SIGTERM = 130, 143
 DEFAULT_CONFIG = Path("config.toml")
 
 
@@ -174,7 +177,12 @@ def run(
             config = replace(config, archive=replace(config.archive, path=db_path))
         for name in site_names:
             config.site(name)  # unknown names are usage errors
-        report = _run_pipeline(config, site_names, force=force, log_json=log_json, quiet=quiet)
+        try:
+            report = _run_pipeline(config, site_names, force=force, log_json=log_json, quiet=quiet)
+        except KeyboardInterrupt:  # click would call it "Aborted!" and exit 1, C4's "some failed"
+            _fail("interrupted (Ctrl-C); the run is recorded as interrupted", EXIT_SIGINT)
+    if report.interrupted:
+        _fail("stopped by SIGTERM; the run is recorded as interrupted", EXIT_SIGTERM)
     sys.exit(EXIT_FAILED_PAGES if report.pages_failed else EXIT_OK)
 
 
@@ -291,6 +299,7 @@ def status(config_path: Path | None, db_path: str | None, as_json: bool) -> None
     """Per site: last run, next due, failed pages, incomplete threads, weakest extraction."""
     from archive import queries as archive_queries
     from scraper.app.status import print_status, site_status
+    from scraper.run.pipeline import retry_after
 
     with translate_errors():
         config = _config_for(config_path)
@@ -304,11 +313,12 @@ def status(config_path: Path | None, db_path: str | None, as_json: bool) -> None
                 for site in config.sites
             }
             last_runs = {site.name: archive.last_run_at(site.name) for site in config.sites}
+            due_after = {site.name: retry_after(archive, site) for site in config.sites}
             weakest = {
                 site.name: archive_queries.weakest_posts(archive.conn, site.name)
                 for site in config.sites
             }
-        rows = site_status(config, stats, failures, last_runs, weakest=weakest)
+        rows = site_status(config, stats, failures, last_runs, weakest=weakest, due_after=due_after)
         holder = describe_lock(Path(path))
     if as_json:
         click.echo(json.dumps({"lock": holder, "sites": rows}, ensure_ascii=False, indent=2))

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import sqlite3
 import time
 from collections.abc import Callable
 from dataclasses import replace
@@ -11,6 +12,7 @@ from typing import Protocol
 import click
 
 from scraper.core.config import ArchiveConfig, Config, FetchConfig, SiteConfig
+from scraper.core.errors import ConfigError
 from scraper.core.models import RunReport
 from scraper.demo import DemoServer
 
@@ -41,10 +43,59 @@ def demo_config(server: DemoServer, db_path: str) -> Config:
     return Config(archive=ArchiveConfig(path=db_path), fetch=fetch, sites=sites)
 
 
+# The one mark of an archive `blogarchive demo` made: only such a file may be replaced.
+DEMO_MARK_TABLE = "blogarchive_demo"
+_SIDECARS = ("-wal", "-shm", ".lock")
+
+
+def made_by_demo(db_path: str) -> bool:
+    """Whether `db_path` is an SQLite file carrying the demo's mark (read-only look)."""
+    try:
+        conn = sqlite3.connect(f"{Path(db_path).resolve().as_uri()}?mode=ro", uri=True)
+    except sqlite3.Error:
+        return False
+    try:
+        row = conn.execute(
+            "SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = ?", (DEMO_MARK_TABLE,)
+        ).fetchone()
+    except sqlite3.Error:  # not a database at all (a text file, a damaged file)
+        return False
+    finally:
+        conn.close()
+    return row is not None
+
+
+def mark_as_demo(db_path: str) -> None:
+    """Mark a fresh archive as the demo's own, before anything else is written to it."""
+    if not Path(db_path).parent.is_dir():
+        raise ConfigError("--db", f"cannot create {db_path}: no directory {Path(db_path).parent}")
+    with sqlite3.connect(db_path) as conn:
+        conn.execute(f"CREATE TABLE IF NOT EXISTS {DEMO_MARK_TABLE} (made_at TEXT NOT NULL)")
+        conn.execute(f"INSERT INTO {DEMO_MARK_TABLE} VALUES (datetime('now'))")
+    conn.close()
+
+
 def _remove_old_demo_archive(db_path: str) -> None:
     # Each demo serves on fresh ports, so an old demo archive would hold the same posts under
-    # other URLs; the demo archive is throwaway by design.
-    for suffix in ("", "-wal", "-shm", ".lock"):
+    # other URLs: the demo starts afresh, but only over a file it made itself (issue 14: a
+    # mistyped --db must never wipe a real archive or turn a text file into SQLite).
+    path = Path(db_path)
+    if path.exists() or path.is_symlink():
+        if path.is_dir() or not made_by_demo(db_path):
+            raise ConfigError(
+                "--db",
+                f"{db_path} exists and was not made by `blogarchive demo`; refusing to replace"
+                " it. Pass another --db (default demo-archive.db) or remove the file yourself.",
+            )
+    elif any(Path(db_path + suffix).exists() for suffix in ("-wal", "-shm")):
+        raise ConfigError(
+            "--db",
+            f"{db_path} is missing but its -wal/-shm files are there (an archive being"
+            " recovered?); refusing to touch them. Pass another --db.",
+        )
+    else:
+        return
+    for suffix in ("", *_SIDECARS):
         Path(db_path + suffix).unlink(missing_ok=True)
 
 
@@ -58,6 +109,7 @@ def run_demo(
 ) -> RunReport:
     """Serve, scrape into `db_path`, print what was archived and what to try next."""
     _remove_old_demo_archive(db_path)
+    mark_as_demo(db_path)
     with DemoServer() as server:
         for site in server.sites:
             click.echo(f"Serving demo {site.platform} blog {site.name!r} at {site.base_url}")

@@ -6,7 +6,7 @@ control characters for every output, and escaped before rich reads them as marku
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
 from rich.console import Console
@@ -16,6 +16,7 @@ from rich.table import Table
 from scraper.core.config import Config
 from scraper.core.models import iso_utc
 from scraper.core.sanitise import printable
+from scraper.fetch.politeness import SITE_UNREACHABLE
 
 
 def site_status(
@@ -26,20 +27,27 @@ def site_status(
     now: datetime | None = None,
     *,
     weakest: dict[str, list[tuple[str, float, list[str]]]] | None = None,
+    due_after: dict[str, timedelta] | None = None,
 ) -> list[dict[str, Any]]:
     """One record per configured site (and per archived site no longer configured)."""
     now = now or datetime.now(UTC)
     rows: list[dict[str, Any]] = []
     for site in config.sites:
         last = last_runs.get(site.name)
-        next_due = last + site.every if last else None
         archived = stats.get(site.name, {})
+        run_status = archived.get("last_run_status")
+        found = failures.get(site.name, [])
+        unreachable = any((reason or "").startswith(SITE_UNREACHABLE) for _url, reason in found)
+        if unreachable:  # the run may have gone well elsewhere; for this site it failed
+            run_status = f"failed ({SITE_UNREACHABLE})"
+        wait = (due_after or {}).get(site.name, site.every)
+        next_due = last + wait if last else None
         rows.append(
             {
                 "site": site.name,
                 "url": site.url,
                 "last_run": iso_utc(last),
-                "last_run_status": archived.get("last_run_status"),
+                "last_run_status": run_status,
                 "next_due": iso_utc(next_due) if next_due and next_due > now else "now",
                 "posts": archived.get("posts", 0),
                 "comments": archived.get("comments", 0),

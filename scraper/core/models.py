@@ -197,6 +197,7 @@ class RunReport:
     started_at: datetime
     finished_at: datetime
     sites: tuple[SiteReport, ...] = ()
+    interrupted: bool = False  # stopped by SIGTERM: pages in hand finished, the rest left
 
     @property
     def pages_failed(self) -> int:

@@ -42,6 +42,10 @@ def host_key(url: str | SplitResult) -> str:
     return f"{(parts.hostname or '').lower()}:{port}"
 
 
+# How a run reports a host that gave no answer at all; `status` and the scheduler look for it.
+SITE_UNREACHABLE = "site unreachable"
+
+
 @dataclass(frozen=True, slots=True)
 class HostRobots:
     """The robots.txt rules of one origin, or a blanket verdict when it could not be read."""
@@ -87,6 +91,8 @@ def robots_from_outcome(origin: str, outcome: FetchOutcome) -> HostRobots:
     if outcome.reason == "too many redirects":
         return HostRobots(origin=origin)  # RFC 9309: over five redirects may be read as unavailable
     why = outcome.reason or f"http {status}"
+    if status is None:  # no answer at all (refused, no such host, timed out): say so plainly
+        return HostRobots(origin=origin, disallow_all_reason=f"{SITE_UNREACHABLE} ({why})")
     return HostRobots(
         origin=origin, disallow_all_reason=f"robots.txt unreachable ({why}), disallow all"
     )

@@ -5,9 +5,11 @@ from __future__ import annotations
 import asyncio
 import logging
 import os
-from collections.abc import Sequence
+import signal
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
 from dataclasses import replace
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from functools import partial
 from typing import Any
 
@@ -15,6 +17,7 @@ from scraper.core.config import Config, SiteConfig
 from scraper.core.models import FetchedPage, FetchOutcome, ParsedPage, RunReport, SiteReport
 from scraper.core.storage import ArchiveStore
 from scraper.fetch.fetcher import BUDGET_REASON, Fetcher
+from scraper.fetch.politeness import SITE_UNREACHABLE
 from scraper.fetch.scope import private_allowances
 from scraper.run.parse_pool import parse_job
 from scraper.run.progress import Reporter
@@ -44,9 +47,25 @@ def due_sites(
     due = []
     for site in chosen:
         last = store.last_run_at(site.name)
-        if last is None or now - last >= site.every or store.frontier_pending(site.name, 1):
+        if (
+            last is None
+            or now - last >= retry_after(store, site)
+            or store.frontier_pending(site.name, 1)
+        ):
             due.append(site)
     return due
+
+
+# An unreachable site is tried again sooner than `every`: 15 min, then 30, 60, … up to `every`.
+FIRST_RETRY = timedelta(minutes=15)
+
+
+def retry_after(store: ArchiveStore, site: SiteConfig) -> timedelta:
+    """How long after its last run the site is due: `every`, or the backoff when unreachable."""
+    streak = store.failed_runs_in_a_row(site.name, SITE_UNREACHABLE)
+    if streak == 0:
+        return site.every
+    return min(site.every, FIRST_RETRY * (1 << min(streak - 1, 16)))
 
 
 async def run_once(
@@ -83,21 +102,46 @@ async def run_once(
             allow_private_hosts=site_hosts(config) if allow_private is None else allow_private,
         ) as fetcher:
             context = RunContext(config, store, fetcher, workers, reporter, run_id, deadline, clock)
-            reports = list(await asyncio.gather(*(_run_site(site, context) for site in sites)))
+            with _stop_on_sigterm(loop, context):
+                reports = list(await asyncio.gather(*(_run_site(site, context) for site in sites)))
+        if context.stopping is not None:
+            status = "interrupted"
     except BaseException:
         status = "interrupted"
         raise
     finally:
         if context is not None and context.executor is not None:
             context.executor.shutdown(wait=True, cancel_futures=True)
-        report = RunReport(run_id, started, datetime.now(UTC), tuple(reports))
+        report = RunReport(
+            run_id, started, datetime.now(UTC), tuple(reports), interrupted=status == "interrupted"
+        )
         if status == "ok" and report.pages_failed:
             status = "partial"
         store.finish_run(run_id, report, status)
     return report
 
 
+@contextmanager
+def _stop_on_sigterm(loop: asyncio.AbstractEventLoop, context: RunContext) -> Iterator[None]:
+    """SIGTERM (systemd stop) ends the run gently: the pages in hand finish and are archived."""
+    try:
+        loop.add_signal_handler(
+            signal.SIGTERM,
+            context.request_stop,
+            "stopped by SIGTERM; the rest waits for the next run",
+        )
+    except (NotImplementedError, RuntimeError, ValueError):  # not the main thread, or Windows
+        yield
+        return
+    try:
+        yield
+    finally:
+        loop.remove_signal_handler(signal.SIGTERM)
+
+
 def _stop_reason(context: RunContext, tally: Tally, budget: int) -> str | None:
+    if context.stopping is not None:
+        return context.stopping
     if budget <= 0:
         return "max_pages reached; the rest waits for the next run"
     # Every run finishes at least one page per site, however slow discovery was: a budget
@@ -144,8 +188,12 @@ async def _run_site(site: SiteConfig, context: RunContext) -> SiteReport:
             feed.hungry = len(inflight) < window // 2
             feed.wake.clear()
             waiter: asyncio.Task[Any] = asyncio.create_task(feed.wake.wait())
-            done, _ = await asyncio.wait({*inflight, waiter}, return_when=asyncio.FIRST_COMPLETED)
+            stop: asyncio.Task[Any] = asyncio.create_task(context.stop_event.wait())
+            done, _ = await asyncio.wait(
+                {*inflight, waiter, stop}, return_when=asyncio.FIRST_COMPLETED
+            )
             waiter.cancel()
+            stop.cancel()
             for task in inflight.keys() & done:
                 url = inflight.pop(task)
                 if url not in left:
@@ -241,9 +289,8 @@ async def _process(
     elif outcome.status == "robots_blocked":
         tally.robots_blocked += 1
     elif outcome.status == "failed":
-        tally.failed += 1
+        tally.fail(url, outcome.reason)
         tally.consecutive_failures += 1
-        tally.errors.append(f"{url}: {outcome.reason}")
     context.reporter.page_done(site.name, url, outcome.status, outcome.reason)
 
 

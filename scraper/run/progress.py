@@ -13,6 +13,7 @@ from typing import TYPE_CHECKING, Any, Protocol, TextIO
 
 from scraper.core.models import SiteReport
 from scraper.core.sanitise import printable
+from scraper.fetch.politeness import SITE_UNREACHABLE
 
 if TYPE_CHECKING:
     from rich.progress import TaskID
@@ -33,14 +34,21 @@ class QuietReporter:
 
     def __init__(self, stream: TextIO | None = None) -> None:
         self._stream = stream
+        self._unreachable: set[str] = set()  # said once per site, not once per URL tried
 
     def site_started(self, site: str) -> None:
         pass
 
     def page_done(self, site: str, url: str, status: str, reason: str | None) -> None:
-        if status == "failed":
-            line = f"blogarchive: {site}: {url}: {reason}"
-            print(printable(line), file=self._stream or sys.stderr)
+        if status != "failed":
+            return
+        line = f"blogarchive: {site}: {url}: {reason}"
+        if reason is not None and reason.startswith(SITE_UNREACHABLE):
+            if site in self._unreachable:
+                return
+            self._unreachable.add(site)
+            line = f"blogarchive: {site}: {reason} at {url}; tried again after a backoff"
+        print(printable(line), file=self._stream or sys.stderr)
 
     def site_finished(self, report: SiteReport) -> None:
         for error in report.errors:

@@ -16,6 +16,7 @@ from scraper.core.storage import ArchiveStore
 from scraper.core.urls import normalise_url
 from scraper.discover.site import discover_site
 from scraper.fetch.fetcher import BUDGET_REASON, Fetcher
+from scraper.fetch.politeness import SITE_UNREACHABLE
 from scraper.fetch.scope import SiteScope
 from scraper.run.parse_pool import make_executor
 from scraper.run.progress import Reporter
@@ -44,6 +45,15 @@ class Tally:
     bytes_received: int = 0
     consecutive_failures: int = 0
     errors: list[str] = field(default_factory=list)
+
+    def fail(self, url: str, reason: str | None) -> None:
+        """Count a failed page; an unreachable site is reported once, not once per URL."""
+        self.failed += 1
+        if reason is not None and reason.startswith(SITE_UNREACHABLE):
+            if not any(error.startswith(SITE_UNREACHABLE) for error in self.errors):
+                self.errors.append(f"{reason}: {url}")
+            return
+        self.errors.append(f"{url}: {reason}")
 
     def pages_done(self) -> int:
         return self.fetched + self.not_modified + self.failed + self.robots_blocked
@@ -76,6 +86,13 @@ class RunContext:
     deadline: float  # event-loop time when the run's time budget is spent
     now: datetime
     executor: Executor | None = None
+    # Set by SIGTERM (systemd stop): no new page starts, the pages in hand finish.
+    stopping: str | None = None
+    stop_event: asyncio.Event = field(default_factory=asyncio.Event)
+
+    def request_stop(self, reason: str) -> None:
+        self.stopping = reason
+        self.stop_event.set()
 
     def out_of_time(self) -> bool:
         return asyncio.get_running_loop().time() >= self.deadline
@@ -157,8 +174,7 @@ class SiteFeed:
             self.context.run_id, self.site.name, outcome, kind="discovery"
         )
         if host_failure(outcome):
-            self.tally.failed += 1
-            self.tally.errors.append(f"{url}: {outcome.reason}")
+            self.tally.fail(url, outcome.reason)
             self.context.reporter.page_done(self.site.name, url, "failed", outcome.reason)
         return outcome
 

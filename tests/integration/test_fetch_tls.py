@@ -58,8 +58,7 @@ def test_a_certificate_from_an_unknown_authority_is_refused(server: MisbehavingS
     assert outcome.status == "failed"
     # robots.txt is asked for first; the refusal is final at once, with no retries.
     assert outcome.reason == (
-        "robots.txt unreachable (TLS certificate refused: unable to get local issuer"
-        " certificate), disallow all"
+        "site unreachable (TLS certificate refused: unable to get local issuer certificate)"
     )
     assert server.hits == []
     assert slept == []  # no retry waits

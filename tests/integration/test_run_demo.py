@@ -192,7 +192,6 @@ def test_status_reports_schedule_and_failures(server: DemoServer, tmp_path: Path
 
 def test_demo_command_archives_the_demo_and_says_what_next(tmp_path: Path) -> None:
     db = tmp_path / "demo.db"
-    db.write_bytes(b"an old demo archive")  # replaced, not appended to
     result = CliRunner().invoke(cli, ["demo", "--db", str(db)])
     assert result.exit_code == 0, result.output
     totals = expected_totals()

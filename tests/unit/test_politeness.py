@@ -93,9 +93,11 @@ def test_robots_4xx_allows_everything(status: int) -> None:
 )
 def test_robots_5xx_or_unreachable_disallows_everything(status: int | None, reason: str) -> None:
     rules = robots_from_outcome(ORIGIN, failed(status, reason))
-    assert rules.blocked_reason(f"{ORIGIN}/post", UA) == (
-        f"robots.txt unreachable ({reason}), disallow all"
-    )
+    # No answer at all is said as what it is: the site, not its robots.txt, is unreachable.
+    expected = f"robots.txt unreachable ({reason}), disallow all"
+    if status is None:
+        expected = f"site unreachable ({reason})"
+    assert rules.blocked_reason(f"{ORIGIN}/post", UA) == expected
 
 
 def test_robots_redirect_overflow_counts_as_unavailable() -> None:
