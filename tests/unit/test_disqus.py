@@ -104,4 +104,6 @@ def test_a_wordpress_page_with_disqus_only_is_an_incomplete_thread_and_disqus_is
     result = asyncio.run(complete_thread(parsed, URL, refuse))
     assert not result.complete
     assert result.note is not None
+    assert result.note.startswith("JS-only widget: comments are served by Disqus")
+    assert "another post" not in result.note  # Disqus's URL is a pointer, not a comment page
     assert not any("disqus.com" in url for url in asked)
