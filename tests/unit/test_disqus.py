@@ -107,3 +107,12 @@ def test_a_wordpress_page_with_disqus_only_is_an_incomplete_thread_and_disqus_is
     assert result.note.startswith("JS-only widget: comments are served by Disqus")
     assert "another post" not in result.note  # Disqus's URL is a pointer, not a comment page
     assert not any("disqus.com" in url for url in asked)
+
+
+def test_a_blogger_page_with_disqus_says_so_too() -> None:
+    blogger = "<meta name='generator' content='blogger'>"
+    parsed = parse_page(page(blogger), "https://garden.blogspot.com/2012/04/spring.html")
+    assert parsed.platform == "blogger"
+    assert "comments are served by Disqus (JavaScript only); none are in the page" in parsed.notes
+    base = EMBED_URL.partition("&t_u=")[0]  # the page URL differs: only the forum is checked
+    assert [u.partition("&t_u=")[0] for u in parsed.more_comments] == [base]
