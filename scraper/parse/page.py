@@ -24,6 +24,7 @@ from scraper.parse.platforms import PARSERS, Document, PlatformParser
 from scraper.parse.platforms.common import stable_comment_id, thread
 from scraper.parse.platforms.extra import GENERIC_PARSER
 from scraper.parse.platforms.relative import reading_against
+from scraper.parse.platforms.widgets import detect_widgets
 from scraper.parse.quality import assess
 from scraper.parse.spam import score as score_spam
 
@@ -230,6 +231,7 @@ def parse_page(
         fetched_at = fetched_at.replace(tzinfo=UTC)
     with reading_against(fetched_at, zone) as reading:
         page = _with_generic_comments(_platform_page(doc, candidates, notes, platform), doc)
+        page = _with_widgets(page, doc)
         page = fill_article(page, doc.text)
     if reading.approximate:
         page = _mark_approximate(page, reading.approximate)
@@ -274,6 +276,22 @@ def _with_generic_comments(page: ParsedPage, doc: Document) -> ParsedPage:
             f"comments found by the generic finders, not the {page.platform} parser",
             *left_out,
         ),
+    )
+
+
+def _with_widgets(page: ParsedPage, doc: Document) -> ParsedPage:
+    """Comment systems served from elsewhere (Disqus, Facebook, giscus…) are said on every page,
+    whichever parser read it: a WordPress or Blogger theme can carry them as well as any."""
+    widgets = detect_widgets(doc)
+    notes = tuple(n for n in widgets.notes if n not in page.notes)
+    more = tuple(u for u in widgets.more_comments if u not in page.more_comments)
+    if not notes and not more:
+        return page
+    return replace(
+        page,
+        notes=(*page.notes, *notes),
+        more_comments=(*page.more_comments, *more),
+        comment_count_shown=page.comment_count_shown or widgets.count_shown,
     )
 
 

@@ -32,6 +32,11 @@ WP_PAGE_SIZE = 100
 _BLOGGER_FEED = re.compile(r"^(.*/feeds/(\d+)/comments/default)")
 _WP_DATE_PATH = re.compile(r"/\d{4}/\d{2}/")
 _JS_ONLY = re.compile(r"javascript|disqus|js-only|iframe", re.IGNORECASE)
+# Where a third-party widget keeps the thread (the URLs parse's widget notes give): a reader's
+# pointer, not a comment page of this post to fetch (the page would be JavaScript).
+_WIDGET_URL = re.compile(
+    r"^https://(?:disqus\.com/embed/|www\.facebook\.com/plugins/|github\.com/)"
+)
 
 
 @dataclass(frozen=True, slots=True)
@@ -309,7 +314,9 @@ async def complete_thread(
     post_id = _post_id(parsed, page_url)
     got = _Gathered(parsed.comments, thread_url(page_url), post_id)
     others = [
-        u for u in parsed.more_comments if not _BLOGGER_FEED.match(u) and "/wp-json/" not in u
+        u
+        for u in parsed.more_comments
+        if not _BLOGGER_FEED.match(u) and "/wp-json/" not in u and not _WIDGET_URL.match(u)
     ]
     done = False
     blogger_feed = _blogger_feed_base(parsed, page_url, post_id)

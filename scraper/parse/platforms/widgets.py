@@ -50,7 +50,7 @@ def detect_widgets(doc: Document) -> WidgetReport:  # noqa: PLR0915 - one flat c
         if shortname or doc.soup.find(id="disqus_thread") is not None:
             systems.append("disqus")
             page_url = _first_group(_DISQUS_URL, text) or doc.url
-            notes.append("comments are served by Disqus (JavaScript only); none are in the page")
+            notes.append(_disqus_note(doc))
             if shortname and page_url:
                 urls.append(
                     "https://disqus.com/embed/comments/?base=default&f="
@@ -133,6 +133,21 @@ def _may_load_more(lowered: str, text: str) -> bool:
     if "load-" not in lowered and "loadmore" not in lowered and "more-comments" not in lowered:
         return False
     return any(key in lowered for key in _LOAD_MORE_KEYS)
+
+
+# The Disqus WordPress plugin's server-rendered fallback: `ul#dsq-comments > li#dsq-comment-N`,
+# the comments as the blog last synced them, printed for readers without JavaScript.
+_DISQUS_FALLBACK_ITEM = re.compile(r"^dsq-comment-\d+$")
+
+
+def _disqus_note(doc: Document) -> str:
+    """Whether the page carries Disqus's fallback list (read like any comments) or nothing."""
+    if doc.soup.find("li", id=_DISQUS_FALLBACK_ITEM) is not None:
+        return (
+            "comments are served by Disqus; the page's server-rendered fallback list was read,"
+            " Disqus itself may hold later ones"
+        )
+    return "comments are served by Disqus (JavaScript only); none are in the page"
 
 
 def _first_group(pattern: re.Pattern[str], text: str) -> str | None:
