@@ -8,8 +8,9 @@ import sqlite3
 import time
 from pathlib import Path
 
+from scheduled_runs import post_paths, start_run, write_config
+
 from scraper.demo import DemoServer
-from tests.support.scheduled_runs import post_paths, start_run, write_config
 
 
 def _signal_during_posts(

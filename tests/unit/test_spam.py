@@ -9,13 +9,13 @@ from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
+from spam_blog import ENTRIES, POST_URL, page
 
 from archive.db import Archive
 from scraper.cli import cli
 from scraper.core.models import Comment, FetchedPage, ParsedPage, Post
 from scraper.parse.page import parse_page
 from scraper.parse.spam import score
-from tests.support.spam_blog import ENTRIES, POST_URL, page
 
 T0 = datetime(2024, 5, 1, tzinfo=UTC)
 POST = Post(
