@@ -9,22 +9,25 @@ _MONTHS: dict[str, int] = {}
 for _number, _names in enumerate(
     [
         "january jan januar janvier enero ene gennaio gen januari janeiro jän jänner "
-        "stycznia styczeń ocak ledna januára",
+        "stycznia styczeń ocak ledna januára января январь янв січня",
         "february feb februar février fevrier febrero febbraio februari fevereiro fév feb. "
-        "lutego luty şubat února februára",
-        "march mar märz maerz mars marzo maart março mär mrt maret marts marca mart března",
-        "april apr avril abril aprile kwietnia nisan dubna apríla",
-        "may mai mayo maggio mei maio maja mayıs května mája",
-        "june jun juni juin junio giugno junho czerwca haziran června júna",
-        "july jul juli juillet julio luglio julho juil lipca temmuz července júla",
-        "august aug august août aout agosto augustus ago agustus sierpnia ağustos srpna augusta",
+        "lutego luty şubat února februára февраля февраль фев лютого",
+        "march mar märz maerz mars marzo maart março mär mrt maret marts marca mart března "
+        "марта март березня",
+        "april apr avril abril aprile kwietnia nisan dubna apríla апреля апрель апр квітня",
+        "may mai mayo maggio mei maio maja mayıs května mája мая май травня",
+        "june jun juni juin junio giugno junho czerwca haziran června júna июня июнь червня",
+        "july jul juli juillet julio luglio julho juil lipca temmuz července júla июля июль липня",
+        "august aug august août aout agosto augustus ago agustus sierpnia ağustos srpna augusta "
+        "августа август авг серпня",
         "september sep sept septembre septiembre settembre setembro set wrzesień września eylül "
-        "září septembra",
+        "září septembra сентября сентябрь сен сент вересня",
         "october oct oktober octobre octubre ottobre outubro okt out października ekim října "
-        "októbra",
-        "november nov novembre noviembre novembro listopada kasım listopadu novembra",
+        "októbra октября октябрь окт жовтня",
+        "november nov novembre noviembre novembro listopada kasım listopadu novembra ноября "
+        "ноябрь ноя листопада",
         "december dec dezember décembre decembre diciembre dicembre desember dezembro dez dic "
-        "des grudnia aralık prosince decembra",
+        "des grudnia aralık prosince decembra декабря декабрь дек грудня",
     ],
     start=1,
 ):

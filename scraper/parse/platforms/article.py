@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime, tzinfo
+from urllib.parse import urlsplit
 
-from bs4 import Tag
+from bs4 import NavigableString, PageElement, Tag
 
 from scraper.core.models import Post
 from scraper.parse.htmltext import normalise_text, sanitise_html, visible_text, without
@@ -14,10 +16,12 @@ from scraper.parse.platforms.base import Document
 from scraper.parse.platforms.common import page_index
 from scraper.parse.platforms.pieces import (
     attr,
+    find_date_text,
     first_of,
     has_by_word,
     in_aside,
     inside,
+    itemprop_all,
     read_date,
     read_date_text,
     split_byline,
@@ -56,6 +60,7 @@ _DATE_KEYS = (
     ("class", "date-header"),
     ("class", "post-date"),
     ("class", "date"),
+    ("class", "timestamp"),
     ("class", "author"),
     ("class", "byline"),
     ("class", "submitted"),
@@ -122,27 +127,59 @@ def _text_longer(node: Tag, limit: int) -> bool:
     return False
 
 
+# Elements that hold a post's headline besides h1–h3 (schema.org `headline`, the class names
+# WordPress/Blogger themes and older CMSs give the post title).
+_HEADLINE_KEYS = (
+    ("itemprop", "headline"),
+    ("class", "entry-title"),
+    ("class", "post-title"),
+    ("class", "headline"),
+)
+
+
 def find_title(doc: Document, meta: dict[str, str], scope: Tag | None = None) -> str | None:
-    """A heading whose text the `<title>` repeats, else og:title, else `<title>` itself."""
+    """A heading whose text the `<title>` repeats (not a logo linking home), else og:title,
+    else `<title>` itself."""
     page_title = doc.soup.title.get_text(" ", strip=True) if doc.soup.title else ""
     index = page_index(doc)
-    headings = sorted(
-        (tag for name in ("h1", "h2", "h3") for tag in index.names(name)), key=index.position
-    )
-    for heading in headings[:60]:
+    found = [tag for name in ("h1", "h2", "h3") for tag in index.names(name)]
+    for kind, value in _HEADLINE_KEYS:
+        tags = itemprop_all(index, value) if kind == "itemprop" else index.classes(value)
+        found.extend(tags[:10])
+    headings = sorted({id(tag): tag for tag in found}.values(), key=index.position)
+    site_name = normalise_text(meta.get("og:site_name", "")).casefold()
+    for heading in headings[:80]:
         text = normalise_text(heading.get_text(" ", strip=True))
-        if len(text) >= 4 and page_title and text in page_title:
-            return text
+        if len(text) < 4 or not page_title or text not in page_title:
+            continue
+        if text.casefold() == site_name or _links_home(doc, heading):
+            continue  # the blog's name or logo, which every page's title repeats
+        return text
     for key in ("og:title", "twitter:title", "dc.title"):
-        if key in meta:
+        if key in meta and normalise_text(meta[key]).casefold() != site_name:
             return meta[key]
     return page_title or None
+
+
+def _links_home(doc: Document, heading: Tag) -> bool:
+    """True when the heading is a link to the site's front page (a logo or blog name)."""
+    link = heading if heading.name == "a" else heading.find("a")
+    if not isinstance(link, Tag):
+        return False
+    target = doc.absolute(attr(link, "href"))
+    if target is None:
+        return False
+    parts = urlsplit(target)
+    page = urlsplit(doc.url or "")
+    same_site = not page.netloc or parts.netloc == page.netloc
+    return parts.path in ("", "/") and not parts.query and same_site
 
 
 def find_author(
     doc: Document, meta: dict[str, str], scope: Tag | None, skip: Sequence[Tag] = ()
 ) -> str | None:
-    """The post's byline: meta author, then byline markup near the article (not in `skip`)."""
+    """The post's byline: meta author, then byline markup near the article (not in `skip`),
+    then any short name-shaped element whose class says author/byline."""
     for key in ("author", "article:author", "dc.creator", "twitter:creator"):
         value = meta.get(key)
         if value and "://" not in value and not value.startswith("@"):
@@ -155,13 +192,76 @@ def find_author(
         author, _date = split_byline(text)
         if author and len(author) <= 80:
             return author
+    return _author_by_class_word(doc, scope, skip)
+
+
+# A class word that marks a byline in any theme's spelling (`post-author`, `author-title`,
+# `wp-block-post-author__name`, `article-page-author`, `byline`, a profile's `nickname`); the
+# element must read as a name too, since `author-bio` and `author-description` share the word.
+_AUTHOR_CLASS_WORD = re.compile(r"author|byline|nickname|username", re.IGNORECASE)
+_NOT_A_NAME = re.compile(r"[.!?;:,]\s*$|[,;!?@/|]|\d", re.IGNORECASE)
+
+
+def _author_by_class_word(doc: Document, scope: Tag | None, skip: Sequence[Tag]) -> str | None:
+    index = page_index(doc)
+    tags = [
+        tag
+        for name, tagged in index.by_class.items()
+        if _AUTHOR_CLASS_WORD.search(name) and not name.lower().startswith("comment")
+        for tag in tagged[:20]
+    ]
+    ordered = sorted({id(tag): tag for tag in tags}.values(), key=index.position)
+    for root in (scope, None) if scope is not None else (None,):
+        for node in ordered:
+            if root is not None and not inside(node, root):
+                continue
+            if _within(node, skip) or in_aside(node) or _in_comments(node):
+                continue
+            text = normalise_text(node.get_text(" ", strip=True)).replace("\n", " ")
+            if not text or len(text) > 80:
+                continue
+            author, _date = split_byline(text)
+            if author and _name_shaped(author):
+                return author
     return None
 
 
+def _name_shaped(text: str) -> bool:
+    """A person's or handle's name: one to five words, no sentence punctuation or digits."""
+    return 1 <= len(text.split()) <= 5 and len(text) <= 60 and not _NOT_A_NAME.search(text)
+
+
+# A comment area's own id or class words (WordPress `#comments`, `.comments-area`,
+# `.commentlist`, `.comment-list`, Disqus `#disqus_thread`, the reply form `#respond`).
+_COMMENT_AREA = re.compile(
+    r"^(?:comments?|commentlist|disqus[-_]thread|respond|"
+    r"comments?[-_](?:list|area|section|wrapper|container|block|thread|respond))$",
+    re.IGNORECASE,
+)
+
+
+def _in_comments(node: Tag) -> bool:
+    """True inside a comment area (an ancestor whose id or class word names one)."""
+    for parent in node.parents:
+        if parent.name in ("body", "html"):
+            return False
+        words = [*(parent.get("class") or []), str(parent.get("id") or "")]
+        if any(_COMMENT_AREA.match(word) for word in words):
+            return True
+    return False
+
+
 def find_published(
-    doc: Document, meta: dict[str, str], scope: Tag | None, zone: tzinfo, skip: Sequence[Tag] = ()
+    doc: Document,
+    meta: dict[str, str],
+    scope: Tag | None,
+    zone: tzinfo,
+    skip: Sequence[Tag] = (),
+    title: str | None = None,
+    body: Tag | None = None,
 ) -> datetime | None:
-    """The post's date: meta stamps, then date markup near the article, then a byline date."""
+    """The post's date: meta stamps, then date markup near the article, then a byline date,
+    then the first date written just around the post's headline (outside `body`)."""
     for key in ("article:published_time", "og:published_time", "datepublished", "dc.date"):
         if key in meta:
             moment = read_date_text(meta[key], zone)
@@ -171,6 +271,52 @@ def find_published(
         moment = read_date(node, zone)
         if moment is not None:
             return moment
+    return _date_by_headline(doc, title, zone, body) if title else None
+
+
+# How far around the headline a post's date line may sit: a few short strings (the meta line
+# above or below the title), never into the article's paragraphs.
+_AROUND_HEADLINE = 8
+_HEADER_STRING = 160
+
+
+def _date_by_headline(doc: Document, title: str, zone: tzinfo, body: Tag | None) -> datetime | None:
+    """The date a header shows next to the headline (after it first, then before it); the
+    search stops at the article's body and at the comments, whose dates are not the post's."""
+    index = page_index(doc)
+    wanted = normalise_text(title)
+    headline = next(
+        (
+            tag
+            for name in ("h1", "h2", "h3", "p", "div", "span")
+            for tag in index.names(name)[:400]
+            if normalise_text(tag.get_text(" ", strip=True)) == wanted
+        ),
+        None,
+    )
+    if headline is None:
+        return None
+    last: PageElement = headline
+    for last in headline.descendants:  # noqa: B007 - the headline's last node, to read past it
+        pass
+    for strings in (last.next_elements, headline.previous_elements):
+        seen = 0
+        for node in strings:
+            if isinstance(node, Tag) or type(node) is not NavigableString:
+                continue  # markup comments, CDATA and the like are not shown
+            parent = node.parent
+            text = node.strip()
+            if not text or parent is None or parent.name in ("script", "style", "noscript"):
+                continue
+            if _within(parent, [body] if body is not None else []) or _in_comments(parent):
+                break
+            seen += 1
+            if seen > _AROUND_HEADLINE or len(text) > _HEADER_STRING:
+                break
+            match = find_date_text(text)
+            moment = read_date_text(match.group(0), zone) if match else None
+            if moment is not None:
+                return moment
     return None
 
 
@@ -184,6 +330,8 @@ def _near_article(
         for kind, value in keys:
             node = first_of(index, kind, value, root)
             if node is None or _within(node, skip) or (root is None and in_aside(node)):
+                continue
+            if _in_comments(node):  # a commenter's byline and date, not the post's
                 continue
             yield value, node
 
@@ -204,17 +352,18 @@ def body_post(
     hints = hints or PostHints()
     meta = head_meta(doc)
     body = body if body is not None else find_body(doc)
-    scope = _article_scope(body)
+    scope = article_scope(body)
     labels = (
         hints.labels
         or [value for key, value in meta.items() if key == "article:tag"]
         or _tag_links(scope, drop)
     )
     kept = without(body, drop) if body is not None else None
+    title = hints.title or find_title(doc, meta, scope)
     return Post(
-        title=hints.title or find_title(doc, meta, scope),
+        title=title,
         author=hints.author or find_author(doc, meta, scope, drop),
-        published=hints.published or find_published(doc, meta, scope, zone, drop),
+        published=hints.published or find_published(doc, meta, scope, zone, drop, title, body),
         updated=hints.updated or read_date_text(meta.get("article:modified_time"), zone),
         labels=tuple(dict.fromkeys(label for label in labels if label)),
         text=visible_text(kept) if kept is not None else "",
@@ -222,7 +371,7 @@ def body_post(
     )
 
 
-def _article_scope(body: Tag | None) -> Tag | None:
+def article_scope(body: Tag | None) -> Tag | None:
     """The element around the body that also holds its title and byline (an article or post div)."""
     node = body
     for _ in range(6):

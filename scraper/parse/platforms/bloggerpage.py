@@ -157,6 +157,7 @@ def blogger_post(doc: Document, index: PageIndex, post_id: str | None, zone: tzi
         published=published,
         labels=tuple(labels),
         platform_id=post_id,
+        zone=zone,
     )
 
 

@@ -31,6 +31,15 @@ _TRAILING_JOINERS = re.compile(
     r"(?:\b(?:on|at|am|um|le|el|il|op|den|the|said|says|wrote|schrieb|a écrit)\b[\s,|·•:\-–—]*)*$",
     re.IGNORECASE,
 )
+# The weekday a date line often starts with ("Von X Fr, 18. Oktober", "X Wednesday, June 15"),
+# in the common languages: cut from the name only when a date follows it.
+_TRAILING_WEEKDAY = re.compile(
+    r"[\s,|·•:\-–—]*\b(?:mon|tue|tues|wed|thu|thur|thurs|fri|sat|sun|monday|tuesday|wednesday|"
+    r"thursday|friday|saturday|sunday|mo|di|mi|do|fr|sa|so|montag|dienstag|mittwoch|donnerstag|"
+    r"freitag|samstag|sonntag|lundi|mardi|mercredi|jeudi|vendredi|samedi|dimanche|lunes|martes|"
+    r"miércoles|jueves|viernes|sábado|domingo)\b\.?[\s,|·•:\-–—]*$",
+    re.IGNORECASE,
+)
 _DATE_IN_TEXT = re.compile(
     r"(?:\d{4}-\d\d-\d\d"
     r"|\d{1,2}[./]\d{1,2}[./]\d{2,4}"
@@ -123,6 +132,8 @@ def split_byline(text: str) -> tuple[str | None, str | None]:
     if match and not before.strip():
         before = text[match.end() :]
     before = _TRAILING_JOINERS.sub("", before).strip()
+    if match:
+        before = _TRAILING_JOINERS.sub("", _TRAILING_WEEKDAY.sub("", before)).strip()
     by_matches = list(_BY_WORDS.finditer(before))
     if by_matches:
         before = before[by_matches[-1].end() :]

@@ -3,19 +3,25 @@
 from __future__ import annotations
 
 import re
-from datetime import datetime
+from datetime import UTC, datetime, tzinfo
 
 from bs4 import Tag
 
 from scraper.core.dates import parse_iso
 from scraper.core.models import Post
 from scraper.parse.htmltext import sanitise_html, visible_text, without
+from scraper.parse.platforms.article import (
+    article_scope,
+    find_author,
+    find_published,
+    find_title,
+    head_meta,
+)
 from scraper.parse.platforms.base import Document
 from scraper.parse.platforms.common import (
     json_ld_article,
     json_ld_author,
     meta_content,
-    text_of,
 )
 from scraper.parse.platforms.pageindex import PageIndex
 
@@ -62,8 +68,10 @@ def build_post(
     updated: datetime | None = None,
     labels: tuple[str, ...] = (),
     platform_id: str | None = None,
+    zone: tzinfo = UTC,
 ) -> Post:
-    """A Post from what the platform parser found, filling gaps from meta tags and JSON-LD."""
+    """A Post from what the platform parser found, filling gaps from meta tags and JSON-LD,
+    then from the cues every platform shares (`article`: headline, byline, date line)."""
     article = None
     if not (title and author and published):
         article = json_ld_article(index)
@@ -72,17 +80,21 @@ def build_post(
         if not title and article and isinstance(article.get("headline"), str):
             title = article["headline"].strip() or None
         if not title:
-            titles = index.names("title")
-            title = text_of(titles[0]) if titles else None
+            title = find_title(doc, head_meta(doc), article_scope(body))
     if not author:
         author = json_ld_author(article, index) or meta_content(index, "author", "article:author")
         if author and author.startswith(("http://", "https://")):
             author = None
+        if not author:
+            author = find_author(doc, head_meta(doc), article_scope(body))
     if published is None:
         stamp = meta_content(index, "article:published_time", "datePublished")
         if not stamp and article and isinstance(article.get("datePublished"), str):
             stamp = article["datePublished"]
         published = parse_iso(stamp) if stamp else None
+        if published is None:
+            scope = article_scope(body)
+            published = find_published(doc, head_meta(doc), scope, zone, (), title, body)
     if updated is None:
         stamp = meta_content(index, "article:modified_time", "dateModified")
         if not stamp and article and isinstance(article.get("dateModified"), str):

@@ -235,4 +235,5 @@ def wordpress_post(doc: Document, index: PageIndex, post_id: str | None, zone: t
         published=_post_published(index, article, zone),
         labels=labels,
         platform_id=post_id,
+        zone=zone,
     )
