@@ -54,6 +54,16 @@ def from_epoch_ms(milliseconds: int | str) -> datetime | None:
         return None
 
 
+# UTC as a guess, not a fact: the zone a parser reads shown times in when the page reveals none.
+# A time read in it keeps this very object as its tzinfo (same instant as UTC), so the caller
+# can tell which times rest on the guess and say so.
+ASSUMED_UTC = timezone(timedelta(0), "UTC (assumed)")
+
+
+def _as_utc(moment: datetime) -> datetime:
+    return moment if moment.tzinfo is ASSUMED_UTC else moment.astimezone(UTC)
+
+
 def parse_iso(text: str | None, default_tz: tzinfo = UTC) -> datetime | None:
     """An ISO 8601 stamp as UTC; a stamp without offset is read in `default_tz`."""
     if not text:
@@ -65,7 +75,7 @@ def parse_iso(text: str | None, default_tz: tzinfo = UTC) -> datetime | None:
         return None
     if moment.tzinfo is None:
         moment = moment.replace(tzinfo=default_tz)
-    return moment.astimezone(UTC)
+    return _as_utc(moment)
 
 
 def parse_human(text: str | None, default_tz: tzinfo = UTC) -> datetime | None:
@@ -120,7 +130,7 @@ def parse_human(text: str | None, default_tz: tzinfo = UTC) -> datetime | None:
         local = datetime(year, month, day, hour, minute, second, tzinfo=default_tz)  # type: ignore[arg-type]
     except (TypeError, ValueError):
         return None
-    return local.astimezone(UTC)
+    return _as_utc(local)
 
 
 def _year_and_day(lowered: str, month: int | None) -> tuple[int, int] | None:

@@ -16,6 +16,7 @@ try:  # optional: without it, undeclared non-UTF-8 pages fall back to cp1252
     from charset_normalizer import from_bytes
 except ImportError:  # pragma: no cover - depends on the environment
     from_bytes = None  # type: ignore[assignment]
+from scraper.core.dates import ASSUMED_UTC
 from scraper.core.models import Comment, ParsedPage
 from scraper.core.sanitise import clean_page
 from scraper.parse.article_fallback import fill_article
@@ -235,6 +236,7 @@ def parse_page(
         page = fill_article(page, doc.text)
     if reading.approximate:
         page = _mark_approximate(page, reading.approximate)
+    page = _say_assumed_zone(page, reading.approximate)
     # The one place every page's fields are sanitised: whatever parser read it, and whoever
     # asked (the run, a comment page, reparse, `parse`), nothing raw leaves this function.
     return score_spam(clean_page(assess(page)))
@@ -252,6 +254,43 @@ def _mark_approximate(page: ParsedPage, approximate: set[datetime]) -> ParsedPag
     if page.post is not None and page.post.published in approximate:
         notes = (*notes, "the post's date is a relative time read against the fetch time")
     return replace(page, comments=comments, notes=notes)
+
+
+def _utc(moment: datetime | None) -> datetime | None:
+    return moment.astimezone(UTC) if moment is not None else None
+
+
+def _say_assumed_zone(page: ParsedPage, approximate: set[datetime]) -> ParsedPage:
+    """Times the page shows without any zone were read as UTC: a guess, which the notes name
+    (a site's `timezone` in the config, or its platform's API, gives the real one)."""
+    guessed = [
+        comment
+        for comment in page.comments
+        if comment.published is not None
+        and comment.published.tzinfo is ASSUMED_UTC
+        and comment.published not in approximate
+    ]
+    post_guessed = page.post is not None and any(
+        moment is not None and moment.tzinfo is ASSUMED_UTC
+        for moment in (page.post.published, page.post.updated)
+    )
+    if not guessed and not post_guessed:
+        return page
+    plural = "s" if len(guessed) != 1 else ""
+    what = f"{len(guessed)} comment time{plural}" if guessed else "the post's date"
+    if guessed and post_guessed:
+        what += " and the post's date"
+    note = (
+        f"{what} shown without a time zone, read as UTC"
+        " (set the site's `timezone` in the config if the blog is elsewhere)"
+    )
+    comments = tuple(
+        replace(comment, published=_utc(comment.published)) for comment in page.comments
+    )
+    post = page.post
+    if post is not None:
+        post = replace(post, published=_utc(post.published), updated=_utc(post.updated))
+    return replace(page, post=post, comments=comments, notes=(*page.notes, note))
 
 
 def _with_generic_comments(page: ParsedPage, doc: Document) -> ParsedPage:

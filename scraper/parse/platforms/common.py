@@ -12,7 +12,7 @@ from typing import Any
 
 from bs4 import BeautifulSoup, Tag
 
-from scraper.core.dates import fixed_offset, parse_human, parse_iso
+from scraper.core.dates import ASSUMED_UTC, fixed_offset, parse_human, parse_iso
 from scraper.core.models import Comment
 from scraper.parse.htmltext import normalise_text
 from scraper.parse.platforms.base import Document
@@ -206,7 +206,7 @@ def shown_zone(text: str) -> tzinfo | None:
 def blog_timezone(index: PageIndex, *candidates: str | None, text: str | None = None) -> tzinfo:
     """The blog's zone: the one the caller of `parse_page` named, else the UTC offset revealed
     by an ISO stamp with offset on the page, else by a zone abbreviation after a shown time in
-    `text` (when given), else UTC.
+    `text` (when given), else `ASSUMED_UTC`.
 
     `candidates` are stamps the caller found on the post itself (checked first); then the
     post's published-time meta, then the first abbr[title] / time[datetime] with an offset.
@@ -232,7 +232,7 @@ def blog_timezone(index: PageIndex, *candidates: str | None, text: str | None = 
             sign = -1 if offset.startswith("-") else 1
             digits = offset[1:].replace(":", "")
             return fixed_offset(sign * (int(digits[:2]) * 60 + int(digits[2:4])))
-    return (shown_zone(text) if text else None) or UTC
+    return (shown_zone(text) if text else None) or ASSUMED_UTC
 
 
 def read_date(stamp: str | None, shown: str | None, zone: tzinfo) -> datetime | None:
