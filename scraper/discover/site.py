@@ -20,6 +20,7 @@ from scraper.discover.steps import (
     pagination_step,
     rest_step,
     sitemap_step,
+    wordpress_zone,
 )
 
 log = logging.getLogger("blogarchive.discover")
@@ -34,11 +35,14 @@ async def discover_site(
     limit: int | None = None,
     limits: DiscoveryLimits | None = None,
     is_known: Callable[[str], bool] | None = None,
+    on_zone: Callable[[str], None] | None = None,
 ) -> AsyncIterator[Discovered]:
     """Yield each post of `site` once: sources in order, the next only when the one before did
     not list the whole site (missing, disabled, cut short). Listing pages are followed, not
     yielded. Honours since, include/exclude, scope, max_pages and `limit`. With `is_known`
-    (incremental discovery), feed paging stops at the first page of only known posts."""
+    (incremental discovery), feed paging stops at the first page of only known posts. With
+    `on_zone`, a WordPress site without a configured `timezone` is asked for the zone its pages
+    show times in, and `on_zone` gets its name."""
     cap = min(site.max_pages, limit) if limit is not None else site.max_pages
     run = SiteRun(
         site,
@@ -55,6 +59,10 @@ async def discover_site(
     platform = site.platform if site.platform in ("blogger", "wordpress") else home.platform
     if platform is None and run.origin.split("/")[2].endswith(".blogspot.com"):
         platform = "blogger"
+    if on_zone is not None and site.timezone is None and platform == "wordpress":
+        zone = await wordpress_zone(run)
+        if zone is not None:
+            on_zone(zone)
     steps: list[tuple[str, Callable[[], AsyncGenerator[Discovered | bool, None]]]] = [
         ("feed", lambda: feed_step(run, platform)),
         ("sitemap", lambda: sitemap_step(run)),

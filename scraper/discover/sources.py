@@ -10,6 +10,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from lxml import etree  # type: ignore[import-untyped]
 from lxml import html as lxml_html
@@ -290,6 +291,40 @@ def load_json_array(body: bytes, what: str) -> list[Any]:
     if not isinstance(data, list):
         raise ParseError(f"{what} response is not a JSON array")
     return data
+
+
+def parse_wp_zone(body: bytes) -> str | None:
+    """The zone a WordPress site shows its times in, from its REST index (`/wp-json/` with
+    `_fields=timezone_string,gmt_offset`), as a zone name `ZoneInfo` reads; None when unsaid.
+
+    `timezone_string` is an IANA name ("Europe/Berlin", with daylight saving); a site set to a
+    bare offset has only `gmt_offset` (hours), which whole hours name as `Etc/GMT-2` (POSIX's
+    inverted sign). A fractional bare offset has no such name: None, and the pages' notes say
+    their times were read as UTC.
+    """
+    try:
+        data = json.loads(body)
+    except ValueError:
+        return None
+    if not isinstance(data, dict):
+        return None
+    name = data.get("timezone_string")
+    if isinstance(name, str) and name.strip():
+        try:
+            ZoneInfo(name.strip())
+        except (ValueError, ZoneInfoNotFoundError):
+            return None
+        return name.strip()
+    offset = data.get("gmt_offset")  # a number, or a numeric string in older versions
+    try:
+        hours = float(offset) if isinstance(offset, (int, float, str)) else None
+    except ValueError:
+        return None
+    if hours is None:
+        return None
+    if not hours.is_integer() or abs(hours) > 14:
+        return None
+    return "UTC" if hours == 0 else f"Etc/GMT{-int(hours):+d}"
 
 
 def parse_wp_rest_posts(body: bytes, headers: Mapping[str, str], base: str) -> RestPage:

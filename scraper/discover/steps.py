@@ -22,6 +22,7 @@ from scraper.discover.sources import (
     parse_feed,
     parse_sitemap,
     parse_wp_rest_posts,
+    parse_wp_zone,
     read_listing,
     sitemaps_from_robots,
 )
@@ -286,6 +287,18 @@ async def rest_step(run: SiteRun) -> AsyncGenerator[Discovered | bool, None]:
             return
         number += 1
     yield False
+
+
+async def wordpress_zone(run: SiteRun) -> str | None:
+    """The zone a WordPress site shows its times in, asked once from its REST index (two fields
+    only: the whole index lists every route). None when the site is not WordPress or won't say."""
+    home = await run.home_listing()
+    if home.platform != "wordpress" and home.rest_root is None:
+        return None
+    api = home.rest_root or f"{run.root}wp-json/"
+    joiner = "&" if "?" in api else "?"
+    page = await run.get(f"{api}{joiner}_fields=timezone_string,gmt_offset", "any", "rest")
+    return parse_wp_zone(page.body) if page is not None else None
 
 
 async def pagination_step(run: SiteRun) -> AsyncGenerator[Discovered | bool, None]:

@@ -232,7 +232,8 @@ async def _parse_body(
     content_type: str | None = None,
 ) -> ParsedPage:
     """Parse in the pool when there is one: post pages and their further comment pages alike."""
-    args = (body, url, content_type, site.platform, fetched_at, site.timezone)
+    zone = site.timezone or context.learned_zones.get(site.name)
+    args = (body, url, content_type, site.platform, fetched_at, zone)
     pool = context.parse_pool()
     if pool is None:
         return parse_job(*args)

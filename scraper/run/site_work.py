@@ -86,6 +86,9 @@ class RunContext:
     deadline: float  # event-loop time when the run's time budget is spent
     now: datetime
     executor: Executor | None = None
+    # Zones sites' platforms told this run (WordPress's REST index), by site name: pages of a
+    # site without a configured `timezone` are read in it.
+    learned_zones: dict[str, str] = field(default_factory=dict)
     # Set by SIGTERM (systemd stop): no new page starts, the pages in hand finish.
     stopping: str | None = None
     stop_event: asyncio.Event = field(default_factory=asyncio.Event)
@@ -196,6 +199,9 @@ class SiteFeed:
             self._buffer = []
         self.wake.set()
 
+    def _learn_zone(self, zone: str) -> None:
+        self.context.learned_zones[self.site.name] = zone
+
     async def run(self) -> None:
         site = self.site
         listed = 0
@@ -206,6 +212,7 @@ class SiteFeed:
                 fetch,
                 sitemaps=self.context.fetcher.sitemaps_for,
                 is_known=self.known_urls.__contains__ if self.incremental else None,
+                on_zone=self._learn_zone,
             ):
                 listed += 1
                 if found.kind == "post" and self.plan.is_due(found.url):

@@ -130,6 +130,31 @@ def test_no_feed_no_sitemap_uses_rest(wp: WordPressSite) -> None:
     assert {d.source for d in found} == {"rest"}
 
 
+@pytest.mark.parametrize(
+    ("timezone_string", "gmt_offset", "learned"),
+    [("Europe/Berlin", 1, "Europe/Berlin"), ("", -5, "Etc/GMT+5"), ("", 5.5, None)],
+)
+def test_a_wordpress_site_is_asked_for_its_zone(
+    wp: WordPressSite, timezone_string: str, gmt_offset: float, learned: str | None
+) -> None:
+    wp.timezone_string, wp.gmt_offset = timezone_string, gmt_offset
+    zones: list[str] = []
+    found, requested = discover(SiteConfig(name="wp", url=wp.base + "/"), on_zone=zones.append)
+    assert zones == ([learned] if learned else [])
+    assert len(found) == len(wp.posts)  # asking costs one request, nothing else changes
+    assert [u for u in requested if "/wp-json/" in u] == [
+        f"{wp.base}/wp-json/?_fields=timezone_string,gmt_offset"
+    ]
+
+
+def test_a_configured_zone_is_not_asked_for(wp: WordPressSite) -> None:
+    zones: list[str] = []
+    site = SiteConfig(name="wp", url=wp.base + "/", timezone="Asia/Tokyo")
+    _found, requested = discover(site, on_zone=zones.append)
+    assert zones == []
+    assert not any("/wp-json/" in url for url in requested)
+
+
 def test_only_html_left_uses_older_posts_pagination(wp: WordPressSite) -> None:
     wp.feed = wp.sitemap = False
     wp.rest_status = 401

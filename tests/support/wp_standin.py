@@ -93,6 +93,9 @@ class WordPressSite:
         self.feed_ignores_paged = False  # some caching setups serve page 1 for every ?paged=
         self.sitemap = True
         self.rest_status = 200  # 401: disabled by a security plugin
+        # The site's General Settings zone, as the REST index reports it.
+        self.timezone_string = ""
+        self.gmt_offset: float = 0
         self.calendar = False
         self.base = ""
         self.hits: Counter[str] = Counter()
@@ -227,6 +230,17 @@ class WordPressSite:
         if self.rest_status != 200:
             error = {"code": "rest_not_logged_in", "message": "REST API restricted"}
             return self.rest_status, headers, json.dumps(error).encode()
+        if path == "/wp-json/":  # the index; `_fields` keeps only the named top-level keys
+            index = {
+                "name": "Stand-in",
+                "timezone_string": self.timezone_string,
+                "gmt_offset": self.gmt_offset,
+                "routes": {"/wp/v2/posts": {}, "/wp/v2/comments": {}},
+            }
+            if "_fields" in query:
+                wanted = query["_fields"].split(",")
+                index = {key: value for key, value in index.items() if key in wanted}
+            return 200, headers, json.dumps(index).encode()
         per_page, page = int(query.get("per_page", "10")), int(query.get("page", "1"))
         if per_page > 100:
             return 400, headers, b'{"code":"rest_invalid_param"}'

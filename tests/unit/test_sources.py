@@ -15,6 +15,7 @@ from scraper.discover.sources import (
     parse_feed,
     parse_sitemap,
     parse_wp_rest_posts,
+    parse_wp_zone,
     read_listing,
     sitemaps_from_robots,
 )
@@ -244,3 +245,20 @@ def test_links_from_every_real_page() -> None:
         assert links, path.name
         assert all(link.startswith(("http://", "https://")) for link in links)
         assert all("#" not in link and "utm_" not in link for link in links), path.name
+
+
+@pytest.mark.parametrize(
+    ("body", "zone"),
+    [
+        (b'{"timezone_string": "America/Chicago", "gmt_offset": -6}', "America/Chicago"),
+        (b'{"timezone_string": "", "gmt_offset": "2"}', "Etc/GMT-2"),  # older versions: a string
+        (b'{"timezone_string": "", "gmt_offset": 0}', "UTC"),
+        (b'{"timezone_string": "", "gmt_offset": 5.5}', None),  # no name for a half hour
+        (b'{"timezone_string": "Mars/Olympus", "gmt_offset": 0}', None),
+        (b'{"gmt_offset": null}', None),
+        (b"[1, 2]", None),
+        (b"<html>not json</html>", None),
+    ],
+)
+def test_a_wordpress_zone_is_read_from_its_rest_index(body: bytes, zone: str | None) -> None:
+    assert parse_wp_zone(body) == zone
