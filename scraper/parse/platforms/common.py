@@ -307,7 +307,16 @@ _CHROME_LINES = re.compile(
 )
 
 
+# A line of separators only ("|", "·", "--") left from a header's layout.
+_SEPARATOR_LINE = re.compile(r"^[\s|·•:,;\-–—/]+$")
+
+
 def strip_chrome(text: str) -> str:
-    """Drop lines that are only action links ("Reply", "Delete", "Antworten"…) from comment text."""
+    """Drop lines that are only action links ("Reply", "Delete", "Antworten"…) from comment text,
+    and separator-only lines at its start and end."""
     lines = [line for line in text.split("\n") if not _CHROME_LINES.match(line.strip())]
+    while lines and (not lines[0].strip() or _SEPARATOR_LINE.match(lines[0])):
+        lines.pop(0)
+    while lines and (not lines[-1].strip() or _SEPARATOR_LINE.match(lines[-1])):
+        lines.pop()
     return normalise_text("\n".join(lines))

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime, tzinfo
 from functools import lru_cache
 
@@ -28,6 +28,7 @@ from scraper.parse.platforms.cues import (
     OWNER_CLASSES,
     SAYS_SUFFIX,
     in_aside,
+    marks_owner,
     name_and_url,
     names_of,
 )
@@ -50,6 +51,9 @@ _NOT_CONTAINER = re.compile(
     r"recent|widget|sidebar|latest|popular|form|respond|count|rss|feed|nav", re.I
 )
 _MAX_CONTAINERS = 12
+# A comment's running number printed before its author's name ("12. Anna", "#3 Bo").
+_COMMENT_NUMBER = re.compile(r"^#?\d{1,4}[.):]?\s+(?=\S)")
+_NAME_LENGTH = 80
 _PERMALINK = re.compile(r"#(?:comment|c)[-_]?\w+$")
 _HINT = re.compile(r"omment|ommentar|espons|eplies|children|indented|discussion", re.IGNORECASE)
 _NOT_BLOCKS = frozenset(
@@ -63,8 +67,10 @@ class _Fields:
     author_url: str | None
     published: datetime | None
     meta_nodes: list[Tag]
+    cue_nodes: list[Tag]  # the author and date elements themselves
+    replies: list[Tag]  # blocks of the comment's own shape inside it: its replies
     nested: list[Tag]
-    body: Tag | None
+    bodies: list[Tag]  # elements whose class says body/content/text, in document order
     permalink: Tag | None
 
 
@@ -120,15 +126,26 @@ def heuristic_comments(doc: Document, zone: tzinfo) -> tuple[tuple[Comment, ...]
     chosen = {id(node) for node in candidates}
     outermost = [node for node in candidates if not any(id(p) in chosen for p in node.parents)]
     best: list[Comment] = []
-    best_container: Tag | None = None
-    for container in outermost[:_MAX_CONTAINERS]:
+    best_group: list[Tag] = []
+    for group in _sibling_groups(outermost[: _MAX_CONTAINERS * 4])[:_MAX_CONTAINERS]:
         found: list[Comment] = []
-        _read_container(doc, container, None, zone, found, 0)
+        for container in group:
+            _read_container(doc, container, None, zone, found, 0)
         if len(found) > len(best):
-            best, best_container = found, container
-    if not best or best_container is None:
+            best, best_group = found, group
+    if not best:
         return (), []
-    return thread(best), [best_container]
+    return thread(best), best_group
+
+
+def _sibling_groups(containers: list[Tag]) -> list[list[Tag]]:
+    """Containers in document order, those of one shape under one parent taken together: some
+    templates print one list per comment (`<ol class="commentlist">` around each `<li>`)."""
+    groups: dict[tuple[int, str, tuple[str, ...]], list[Tag]] = {}
+    for node in containers:
+        key = (id(node.parent), node.name, tuple(sorted(classes_of(node))))
+        groups.setdefault(key, []).append(node)
+    return list(groups.values())
 
 
 def _read_container(
@@ -158,15 +175,31 @@ def _read_container(
 def _read_block(
     doc: Document, block: Tag, fields: _Fields, parent: str | None, zone: tzinfo, out: list[Comment]
 ) -> str:
-    skip = set(map(id, fields.nested)) | set(map(id, fields.meta_nodes))
-    holding = {id(p) for node in (*fields.nested, *fields.meta_nodes) for p in node.parents}
-    body = fields.body
-    if (
-        body is not None
-        and id(body) not in holding
-        and not any(id(p) in skip for p in body.parents)
-    ):
+    inner = [*fields.nested, *fields.replies]
+    skip = set(map(id, inner)) | set(map(id, fields.meta_nodes))
+    holding = {id(p) for node in (*inner, *fields.meta_nodes) for p in node.parents}
+    cues = {id(node) for node in (*inner, *fields.cue_nodes)}
+    # The body is the first element named like one that neither holds the author, date or
+    # replies nor sits in them: a wrapper of the whole comment can be named "comment-message".
+    body = next(
+        (
+            node
+            for node in fields.bodies
+            if not any(id(p) in cues for p in (node, *node.parents))
+            and not _holds_any(node, [*inner, *fields.cue_nodes])
+        ),
+        None,
+    )
+    if body is None and fields.bodies:
+        # Else the first one, unless it holds the replies or sits in the header.
+        first = fields.bodies[0]
+        if id(first) not in holding and not any(id(p) in skip for p in first.parents):
+            body = first
+    if body is not None:
         parts: list[Tag | NavigableString] = [body]
+        title = _comment_title(block, body, cues)
+        if title is not None:
+            parts.insert(0, title)
     else:
         parts = [
             child
@@ -195,12 +228,16 @@ def _read_block(
             text=text,
             html=fragment_html(parts),
             deleted=looks_deleted(text),
-            by_post_author=bool(OWNER_CLASSES & set(names_of(block))),
+            by_post_author=bool(OWNER_CLASSES & set(names_of(block))) or marks_owner(block),
             permalink=permalink,
         )
     )
     for container in fields.nested:
         _read_container(doc, container, comment_id, zone, out, 1)
+    for reply in fields.replies:
+        reply_fields = guarded(_fields, doc, reply, zone)
+        if reply_fields is not None:
+            guarded(_read_block, doc, reply, reply_fields, comment_id, zone, out)
     return comment_id
 
 
@@ -210,7 +247,8 @@ def _author_of(
     """The name an author element shows (a date inside it cut off) and the commenter's link."""
     if author_node is None:
         return None, None
-    author = SAYS_SUFFIX.sub("", normalise_text(author_node.get_text(" ", strip=True))) or None
+    shown = normalise_text(author_node.get_text(" ", strip=True))
+    author = SAYS_SUFFIX.sub("", _COMMENT_NUMBER.sub("", shown)) or None
     inside = date_node is not None and any(p is author_node for p in date_node.parents)
     if author is not None and inside:
         author, _ = split_byline(author)
@@ -222,49 +260,78 @@ def _author_of(
     return author or None, author_url or shown_url
 
 
+@dataclass(slots=True)
+class _Seen:
+    """What one walk over a comment block noticed, element by element."""
+
+    shape: tuple[str, ...]
+    date_node: Tag | None = None
+    published: datetime | None = None
+    textual: tuple[Tag, datetime] | None = None
+    author_node: Tag | None = None
+    emphasis: Tag | None = None
+    permalink: Tag | None = None
+    bodies: list[Tag] = field(default_factory=list)
+    nested: list[Tag] = field(default_factory=list)
+    replies: list[Tag] = field(default_factory=list)
+
+
+def _visit(seen: _Seen, block: Tag, node: Tag, zone: tzinfo) -> bool:
+    """Note what `node` is a cue for; False when the walk must not enter it (other comments)."""
+    hint, author_like, date_like, body_like = _name_flags(_names(node).strip())
+    if hint and is_comment_container(node):
+        seen.nested.append(node)
+        return False
+    if seen.shape and node.name == block.name and tuple(sorted(classes_of(node))) == seen.shape:
+        seen.replies.append(node)  # a reply nested right inside the comment it answers
+        return False
+    if (node.name == "cite" or (author_like and not date_like)) and (
+        seen.author_node is None or _narrower(node, seen.author_node)
+    ):
+        # The innermost one: a wrapper whose class says "user" can hold the whole comment.
+        seen.author_node = node
+    if seen.date_node is None:
+        bold = node.name in ("strong", "b") and len(node.get_text()) <= _NAME_LENGTH
+        if seen.emphasis is None and bold:
+            seen.emphasis = node  # a bold name before the date: old templates' author cue
+        if node.name == "time" or date_like:
+            moment = read_date(node, zone) if len(node.get_text()) < 300 else None
+            if moment is not None:
+                seen.date_node, seen.published = node, moment
+        if seen.textual is None and node.string and len(node.string) < 160:
+            # No date class: a short leaf whose words hold a date ("… am 12. März 2019, 18:20").
+            moment = read_date(node, zone)
+            if moment is not None:
+                seen.textual = (node, moment)
+    if body_like and len(seen.bodies) < 4:
+        seen.bodies.append(node)
+    if seen.permalink is None and node.name == "a":
+        href = node.attrs.get("href")
+        if isinstance(href, str) and _PERMALINK.search(href):
+            seen.permalink = node
+    return True
+
+
 def _fields(doc: Document, block: Tag, zone: tzinfo) -> _Fields | None:
     """Author, date, body and nested reply lists of a candidate block; None if it is no comment.
 
     One walk over the block's elements that does not enter nested comment lists (their
     blocks are read on their own).
     """
-    date_node: Tag | None = None
-    author_node: Tag | None = None
-    body: Tag | None = None
-    permalink: Tag | None = None
-    published: datetime | None = None
-    nested: list[Tag] = []
-    textual: tuple[Tag, datetime] | None = None
+    seen = _Seen(shape=tuple(sorted(classes_of(block))))  # a classless block has no shape
     stack = [child for child in reversed(block.contents) if isinstance(child, Tag)]
-    seen = 0
-    while stack and seen < 1500:
+    walked = 0
+    while stack and walked < 1500:
         node = stack.pop()
-        seen += 1
-        names = _names(node).strip()
-        hint, author_like, date_like, body_like = _name_flags(names)
-        if hint and is_comment_container(node):
-            nested.append(node)
-            continue
-        if author_node is None and (node.name == "cite" or (author_like and not date_like)):
-            author_node = node
-        if date_node is None and (node.name == "time" or date_like):
-            moment = read_date(node, zone) if len(node.get_text()) < 300 else None
-            if moment is not None:
-                date_node, published = node, moment
-        if date_node is None and textual is None and node.string and len(node.string) < 160:
-            # No date class: a short leaf whose words hold a date ("… am 12. März 2019, 18:20").
-            moment = read_date(node, zone)
-            if moment is not None:
-                textual = (node, moment)
-        if body is None and body_like:
-            body = node
-        if permalink is None and node.name == "a":
-            href = node.attrs.get("href")
-            if isinstance(href, str) and _PERMALINK.search(href):
-                permalink = node
-        stack.extend(child for child in reversed(node.contents) if isinstance(child, Tag))
-    if date_node is None and textual is not None:
-        date_node, published = textual
+        walked += 1
+        if _visit(seen, block, node, zone):
+            stack.extend(child for child in reversed(node.contents) if isinstance(child, Tag))
+    date_node, published = seen.date_node, seen.published
+    if date_node is None and seen.textual is not None:
+        date_node, published = seen.textual
+    author_node = seen.author_node
+    if author_node is None and date_node is not None:
+        author_node = seen.emphasis
     author, author_url = _author_of(doc, author_node, date_node)
     if date_node is not None and author is None:
         author, _ = split_byline(date_node.get_text(" ", strip=True))
@@ -276,10 +343,45 @@ def _fields(doc: Document, block: Tag, zone: tzinfo) -> _Fields | None:
         author_url,
         published,
         [node for node in meta if node is not None],
-        nested,
-        body,
-        permalink,
+        [node for node in (author_node, date_node) if node is not None],
+        seen.replies,
+        seen.nested,
+        seen.bodies,
+        seen.permalink,
     )
+
+
+_TITLE_CLASS = re.compile(r"(?:^|[-_])(?:title|subject)$", re.IGNORECASE)
+
+
+def _comment_title(block: Tag, body: Tag, cues: set[int]) -> Tag | None:
+    """A subject line the commenter wrote above the body (a heading or a `comment-title`):
+    part of what was said, unless the body starts with it anyway (an automatic subject)."""
+    for node in block.find_all(["h3", "h4", "h5", "h6", "div", "span", "p"], limit=40):
+        if not isinstance(node, Tag):
+            continue
+        if node is body or any(parent is body for parent in node.parents):
+            break  # only what comes before the body
+        if any(id(p) in cues for p in (node, *node.parents)) or _holds_any(node, [body]):
+            continue
+        heading = node.name in ("h3", "h4", "h5", "h6")
+        if not heading and not any(_TITLE_CLASS.search(name) for name in classes_of(node)):
+            continue
+        title = normalise_text(node.get_text(" ", strip=True)).rstrip(".…")
+        body_start = normalise_text(body.get_text(" ", strip=True))[: len(title)]
+        if not title or len(title) > 200 or body_start.casefold() == title.casefold():
+            return None
+        return node
+    return None
+
+
+def _holds_any(container: Tag, nodes: list[Tag]) -> bool:
+    return any(any(parent is container for parent in node.parents) for node in nodes)
+
+
+def _narrower(node: Tag, current: Tag) -> bool:
+    """True when `node` sits inside `current` and shows text of its own."""
+    return any(parent is current for parent in node.parents) and bool(node.get_text(strip=True))
 
 
 def _direct_child(block: Tag, node: Tag) -> Tag | None:
