@@ -1,4 +1,4 @@
-"""Migration 0008: foreign keys on the integer keys Datasette links by, FTS as sqlite-utils makes it.
+"""Migration 0008: foreign keys on the integer keys Datasette links by; FTS as sqlite-utils makes.
 
 `posts` and `comments` are keyed by `seq` (the rowid the full-text index points at, stable across
 VACUUM and dumps), while the C6 links (`comments.post_id`, `comments.parent_id`,
@@ -171,14 +171,13 @@ def linked_keys(db: Database) -> None:
         for suffix in ("ai", "ad", "au"):
             conn.execute(f"DROP TRIGGER IF EXISTS {name}_{suffix}")
         conn.execute(f"DROP TABLE IF EXISTS {name}_fts")
-    _rebuild(conn, "post_versions", _POST_VERSIONS,
-             {"post_seq": "(SELECT seq FROM posts p WHERE p.id = old.post_id)"})  # fmt: skip
+    post = "(SELECT seq FROM posts p WHERE p.id = old.post_id)"
+    _rebuild(conn, "post_versions", _POST_VERSIONS, {"post_seq": post})
+    comment = "(SELECT seq FROM comments c WHERE c.id = old.{})"
     _rebuild(conn, "comment_versions", _COMMENT_VERSIONS,
-             {"comment_seq": "(SELECT seq FROM comments c WHERE c.id = old.comment_id)"})  # fmt: skip
-    _rebuild(conn, "comments", _COMMENTS, {
-        "post_seq": "(SELECT seq FROM posts p WHERE p.id = old.post_id)",
-        "parent_seq": "(SELECT seq FROM comments c WHERE c.id = old.parent_id)",
-    })  # fmt: skip
+             {"comment_seq": comment.format("comment_id")})  # fmt: skip
+    _rebuild(conn, "comments", _COMMENTS,
+             {"post_seq": post, "parent_seq": comment.format("parent_id")})  # fmt: skip
     for statement in (*_FTS, *_KEYS):
         conn.execute(statement)
 

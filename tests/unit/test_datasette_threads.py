@@ -85,7 +85,7 @@ def test_a_thread_reads_post_first_then_replies_indented_with_marks(db: Path) ->
         ).fetchone()[0]
     assert deep["archive_link"] == f"http://127.0.0.1:8001/archive/comments/{seq}"
     # Reading columns first, ids last.
-    assert list(head)[0] == "thread"
+    assert next(iter(head)) == "thread"
     assert list(head)[-2:] == ["comment_id", "post_id"]
 
 
