@@ -3,11 +3,18 @@
 from __future__ import annotations
 
 from typing import Any
+from urllib.parse import quote
 
 # Datasette escapes every cell and collapses ordinary spaces, so a reply is indented with em
 # spaces (two per level, at most 20 levels shown) and marked with an arrow.
 _INDENT = "\u2003" * 40
 NEWEST_POSTS = 20  # threads shown when no post is asked for
+# Link cells (whole URLs) cannot wrap, so without a floor the reading columns shrink to a word
+# per line. Inline, through Datasette's own `extra_css_urls`: nothing to serve beside it.
+_CSS = (
+    ".rows-and-columns td.col-thread { min-width: 24em }"
+    " .rows-and-columns td.col-earlier_text { min-width: 12em }"
+)
 
 # A post's row, then its comments in thread order: a walk down `parent_seq` from the comments
 # without a parent in the thread, siblings by their place on the page (position, then seq), as
@@ -67,7 +74,7 @@ lines AS (
       SELECT v.id FROM comment_versions v
        WHERE v.comment_id = c.id AND v.text != c.text ORDER BY v.id DESC LIMIT 1)
 )
-SELECT thread, author, author_url, marks, published_at, earlier_text, link, archive_link,
+SELECT thread, author, author_url, marks, published_at, earlier_text, archive_link, link,
        depth, comment_id, post_id
   FROM lines
  ORDER BY rank, path"""
@@ -139,20 +146,17 @@ def metadata(database: str) -> dict[str, Any]:
         "title": "blogarchive",
         "description": "Blog posts and their comment threads, archived with dated versions."
         " Start with the threads query.",
+        "extra_css_urls": ["data:text/css," + quote(_CSS)],
         "databases": {
             database: {
                 "tables": {
                     "posts": {
-                        "fts_table": "posts_fts",
-                        "fts_pk": "seq",
                         "facets": ["site", "author", "platform"],
                         "sort_desc": "published_at",
                         "label_column": "title",
                         "columns": _POSTS,
                     },
                     "comments": {
-                        "fts_table": "comments_fts",
-                        "fts_pk": "seq",
                         "facets": ["site", "author", "kind", "deleted", "spam"],
                         "sort_desc": "published_at",
                         "label_column": "author",
