@@ -178,6 +178,7 @@ def metadata(database: str) -> dict[str, Any]:
                     "url_validators": hidden,
                     "frontier": hidden,
                     "_sqlite_migrations": hidden,
+                    "blogarchive_demo": hidden,  # the mark of an archive `demo` made
                 },
                 "queries": {
                     "threads": {

@@ -126,7 +126,8 @@ def test_links_follow_the_scheme_a_proxy_reports_and_datasettes_route_names(
 def test_metadata_hides_the_machinery_and_describes_columns(db: Path) -> None:
     tables = metadata(db)["databases"]["archive"]["tables"]
     assert {name for name, table in tables.items() if table.get("hidden")} == {
-        "pages", "page_urls", "url_validators", "frontier", "_sqlite_migrations"
+        "pages", "page_urls", "url_validators", "frontier", "_sqlite_migrations",
+        "blogarchive_demo",
     }  # fmt: skip
     with Archive.open(db, readonly=True) as archive:
         for table in ("posts", "comments"):
