@@ -7,7 +7,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from archive_builders import URL, at, comment, open_archive, parsed, store
+from archive_builders import at, comment, open_archive, parsed, store
 from sqlite_utils import Database
 
 from archive.db import Archive
@@ -148,11 +148,15 @@ def test_keys_follow_writes_even_a_reply_stored_before_its_parent(tmp_path: Path
     with open_archive(tmp_path) as archive:
         # The reply comes first on the page (its parent is stored after it, same transaction).
         store(archive, parsed((comment("2", "reply", parent="1"), comment("1", "top"))), at(0))
-        # A reply whose parent turns up only on a later visit, then the parent.
-        store(archive, parsed((comment("3", "late reply", parent="9"),), url=URL + "?x"), at(1),
+        # On another post, a reply whose parent is not on the page (a later comment page has
+        # it): stored without a parent, then linked when the parent arrives alone.
+        later = "https://demo.example/2024/03/second-post.html"
+        store(archive, parsed((comment("3", "late reply", parent="9"),), url=later), at(1),
               complete=False)  # fmt: skip
-        store(archive, parsed((comment("9", "late parent"), comment("3", "late reply",
-                               parent="9"))), at(2))  # fmt: skip
+        assert archive.conn.execute(
+            "SELECT parent_id, parent_seq FROM comments WHERE platform_id = '3'"
+        ).fetchone() == (None, None)
+        store(archive, parsed((comment("9", "late parent"),), url=later), at(2), complete=False)
         store(archive, parsed((comment("1", "top, edited"),)), at(3))
         conn = archive.conn
         wrong = conn.execute(
