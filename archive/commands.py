@@ -285,7 +285,7 @@ def _datasette(resolve: Resolve) -> click.Command:
                   help="File to write (default: standard output).")  # fmt: skip
     @_friendly
     def datasette_command(db: str | None, output: str) -> None:
-        """Metadata for `datasette archive.db -m metadata.json`: FTS, facets, a thread query.
+        """Metadata for `datasette archive.db -m metadata.json`: threads query, facets, notes.
 
         Keyed by the archive file's name, as Datasette names the database (`--db
         demo-archive.db` gives `demo-archive`); a missing or non-archive file is refused.

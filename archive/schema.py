@@ -6,6 +6,7 @@ import sqlite3
 from collections.abc import Callable
 from typing import TYPE_CHECKING
 
+from archive.keys import linked_keys
 from scraper.core.urls import thread_url
 
 if TYPE_CHECKING:
@@ -13,7 +14,7 @@ if TYPE_CHECKING:
     from sqlite_utils.migrations import Migrations
 
 # Bumped with every migration; mirrored into PRAGMA user_version for plain `sqlite3` users.
-SCHEMA_VERSION = 7
+SCHEMA_VERSION = 8
 MIGRATIONS_NAME = "blogarchive"
 
 # `seq` is an explicit INTEGER PRIMARY KEY on posts and comments because external-content FTS5
@@ -341,6 +342,7 @@ _STEPS: tuple[tuple[str, Callable[[Database], None]], ...] = (
     ("0005_extraction_quality", _extraction_quality),
     ("0006_approximate_times", _approximate_times),
     ("0007_comment_spam", _comment_spam),
+    ("0008_linked_keys", linked_keys),
 )
 assert len(_STEPS) == SCHEMA_VERSION
 
@@ -355,7 +357,8 @@ def _is_current(conn: sqlite3.Connection) -> bool:
     return _version(conn) == SCHEMA_VERSION
 
 
-def _migrations() -> Migrations:
+def migrations() -> Migrations:
+    """Every step, by name, as sqlite-utils' registry (`apply(db, stop_before=...)` for tests)."""
     from sqlite_utils.migrations import Migrations
 
     registry = Migrations(MIGRATIONS_NAME)
@@ -371,7 +374,7 @@ def migrate(conn: sqlite3.Connection) -> None:
     from sqlite_utils import Database
 
     db = Database(conn, execute_plugins=False)
-    registry = _migrations()
+    registry = migrations()
     if registry.pending(db):
         registry.apply(db)
     if _version(conn) < SCHEMA_VERSION:  # never lower the mark a newer blogarchive left
@@ -383,4 +386,4 @@ def needs_migration(conn: sqlite3.Connection) -> bool:
         return False
     from sqlite_utils import Database
 
-    return bool(_migrations().pending(Database(conn, execute_plugins=False)))
+    return bool(migrations().pending(Database(conn, execute_plugins=False)))
