@@ -21,6 +21,7 @@ from scraper.core.models import Comment, ParsedPage
 from scraper.core.sanitise import clean_page
 from scraper.parse.article_fallback import fill_article
 from scraper.parse.contain import collecting
+from scraper.parse.fill import fill_missing
 from scraper.parse.platforms import PARSERS, Document, PlatformParser
 from scraper.parse.platforms.common import stable_comment_id, thread
 from scraper.parse.platforms.extra import GENERIC_PARSER
@@ -232,6 +233,7 @@ def parse_page(
         fetched_at = fetched_at.replace(tzinfo=UTC)
     with reading_against(fetched_at, zone) as reading:
         page = _with_generic_comments(_platform_page(doc, candidates, notes, platform), doc)
+        page = fill_missing(page, doc)
         page = _with_widgets(page, doc)
         page = fill_article(page, doc.text)
     if reading.approximate:

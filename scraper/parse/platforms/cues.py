@@ -66,6 +66,15 @@ LEVEL_CLASS = re.compile(r"(?:^|[-_])(?:depth|level|twig)[-_]*(\d{1,2})$", re.IG
 BODY_CLASS_END = re.compile(r"(?:^|[-_]|comment)(?:body|content|text|message)$", re.IGNORECASE)
 
 
+def is_commenter_link(tag: Tag) -> bool:
+    """WordPress core's link to a commenter's site (`get_comment_author_link`: `<a href=…
+    rel="external nofollow ugc" class="url">Name</a>`), which every theme prints as it is."""
+    if tag.name != "a":
+        return False
+    rel = tag.get("rel") or []
+    return "external" in rel and "url" in (tag.get("class") or [])
+
+
 def names_of(tag: Tag) -> list[str]:
     """A tag's class names with `_` read as `-`: themes write comment_author and comment-author."""
     return [name.replace("_", "-") for name in classes_of(tag)]

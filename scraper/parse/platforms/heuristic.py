@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Container
 from dataclasses import dataclass, field
 from datetime import datetime, tzinfo
 from functools import lru_cache
@@ -28,6 +29,7 @@ from scraper.parse.platforms.cues import (
     OWNER_CLASSES,
     SAYS_SUFFIX,
     in_aside,
+    is_commenter_link,
     marks_owner,
     name_and_url,
     names_of,
@@ -276,16 +278,18 @@ class _Seen:
     replies: list[Tag] = field(default_factory=list)
 
 
-def _visit(seen: _Seen, block: Tag, node: Tag, zone: tzinfo) -> bool:
-    """Note what `node` is a cue for; False when the walk must not enter it (other comments)."""
+def _visit(seen: _Seen, block: Tag, node: Tag, zone: tzinfo, lists: bool = True) -> bool:
+    """Note what `node` is a cue for; False when the walk must not enter it (other comments).
+    `lists`: an element named like a comment list holds replies (not entered)."""
     hint, author_like, date_like, body_like = _name_flags(_names(node).strip())
-    if hint and is_comment_container(node):
+    if lists and hint and is_comment_container(node):
         seen.nested.append(node)
         return False
     if seen.shape and node.name == block.name and tuple(sorted(classes_of(node))) == seen.shape:
         seen.replies.append(node)  # a reply nested right inside the comment it answers
         return False
-    if (node.name == "cite" or (author_like and not date_like)) and (
+    cited = node.name == "cite" or is_commenter_link(node)
+    if (cited or (author_like and not date_like)) and (
         seen.author_node is None or _narrower(node, seen.author_node)
     ):
         # The innermost one: a wrapper whose class says "user" can hold the whole comment.
@@ -349,6 +353,32 @@ def _fields(doc: Document, block: Tag, zone: tzinfo) -> _Fields | None:
         seen.bodies,
         seen.permalink,
     )
+
+
+def cue_fields(
+    doc: Document, block: Tag, zone: tzinfo, others: Container[int] = ()
+) -> tuple[str | None, str | None, datetime | None]:
+    """(author, author URL, time) the shared cues read in one comment's element, each None
+    when no cue says it: the filler after a platform parser asks this for what it left empty.
+    The walk does not enter `others` (the `id()`s of the other comments' elements): with them
+    known, a wrapper named "comment-container" is this comment's, not a list of replies."""
+    seen = _Seen(shape=tuple(sorted(classes_of(block))))
+    stack = [child for child in reversed(block.contents) if isinstance(child, Tag)]
+    walked = 0
+    while stack and walked < 1500:
+        node = stack.pop()
+        walked += 1
+        if id(node) not in others and _visit(seen, block, node, zone, lists=False):
+            stack.extend(child for child in reversed(node.contents) if isinstance(child, Tag))
+    date_node, published = seen.date_node, seen.published
+    if date_node is None and seen.textual is not None:
+        date_node, published = seen.textual
+    author, author_url = _author_of(doc, seen.author_node, date_node)
+    if date_node is not None and author is None:
+        author, _ = split_byline(date_node.get_text(" ", strip=True))
+    if author is not None and len(author) > _NAME_LENGTH:
+        author = None
+    return author, author_url, published
 
 
 _TITLE_CLASS = re.compile(r"(?:^|[-_])(?:title|subject)$", re.IGNORECASE)

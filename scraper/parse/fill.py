@@ -1,0 +1,127 @@
+"""The filler after every platform parser: fields it left empty, read by the shared cue tables.
+
+A platform parser knows its platform's documented markup; a theme that prints the commenter's
+name in a `span.name` or a "by X on <date>" line is beyond it. For each comment still without an
+author or a time, the comment's own element (found by the id the platform gave it) is read with
+the cues every platform shares (`platforms.cues`, via the heuristic's walk), and the page's
+notes say which fields came that way.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+from dataclasses import dataclass, replace
+from datetime import datetime
+
+from bs4 import Tag
+
+from scraper.core.models import Comment, ParsedPage
+from scraper.parse.platforms.base import Document
+from scraper.parse.platforms.common import blog_timezone, page_index
+from scraper.parse.platforms.heuristic import cue_fields
+from scraper.parse.platforms.pieces import has_by_word, id_from_attr, split_byline
+
+
+def _wanting(comment: Comment) -> bool:
+    """A real comment (not a deleted one, not a pingback) without its author or its time."""
+    return (
+        comment.kind == "comment"
+        and not comment.deleted
+        and (not comment.author or comment.published is None)
+    )
+
+
+def _elements_by_id(doc: Document, ids: set[str]) -> Iterator[tuple[str, Tag]]:
+    """(comment id, its outermost element): `li-comment-7` holds `comment-7`, the first wins."""
+    index = page_index(doc)
+    for element_id, tag in index.by_id.items():
+        number = id_from_attr(element_id)
+        if number in ids:
+            yield number, tag
+
+
+@dataclass(frozen=True, slots=True)
+class _OtherComments:
+    """The `id()`s of every comment element but one comment's own (in O(1) per question)."""
+
+    every: set[int]
+    own: set[int]
+
+    def __contains__(self, key: object) -> bool:
+        return key in self.every and key not in self.own
+
+
+def fill_missing(page: ParsedPage, doc: Document) -> ParsedPage:
+    """`page` with the authors and times its parser left empty read by the shared cues."""
+    wanting = {comment.id for comment in page.comments if _wanting(comment)}
+    if not wanting:
+        return page
+    every = {comment.id for comment in page.comments}
+    found = list(_elements_by_id(doc, every))
+    every_element = {id(tag) for _number, tag in found}
+    own: dict[str, set[int]] = {}
+    elements: dict[str, Tag] = {}
+    for number, tag in found:
+        own.setdefault(number, set()).add(id(tag))
+        known = elements.get(number)
+        if known is None or any(parent is tag for parent in known.parents):
+            elements[number] = tag  # the outer one: its header is beside, not inside, the body
+    zone = blog_timezone(page_index(doc))
+    filled = {"author": 0, "time": 0}
+    comments: list[Comment] = []
+    for comment in page.comments:
+        element = elements.get(comment.id) if comment.id in wanting else None
+        if element is None:
+            comments.append(comment)
+            continue
+        others = _OtherComments(every_element, own.get(comment.id, set()))
+        author, author_url, published = cue_fields(doc, element, zone, others)
+        completed, changed = _filled(comment, author, author_url, published)
+        for name in changed:
+            filled[name] += 1
+        comments.append(completed)
+    notes = [
+        f"{count} comment {name}s read by the shared cues ({page.platform} markup gave none)"
+        for name, count in filled.items()
+        if count
+    ]
+    if not notes:
+        return page
+    return replace(page, comments=tuple(comments), notes=(*page.notes, *notes))
+
+
+# A name, not a sentence: a cue that caught a line of the comment itself reads as one.
+_SENTENCE = re.compile(r"[.!?]\s+\S")
+_NAME_WORDS = 8
+_NAME_LENGTH = 60
+
+
+def _name(found: str | None, text: str) -> str | None:
+    """The commenter's name a cue read ("Posted by X" → X), or None when it reads as prose."""
+    if not found:
+        return None
+    name = split_byline(found)[0] if has_by_word(found) else found
+    if not name or len(name) > _NAME_LENGTH or len(name.split()) > _NAME_WORDS:
+        return None
+    if _SENTENCE.search(name) or name in text[:200]:
+        return None
+    return name
+
+
+def _filled(
+    comment: Comment, found: str | None, author_url: str | None, published: datetime | None
+) -> tuple[Comment, list[str]]:
+    changed: list[str] = []
+    author = comment.author
+    url = comment.author_url
+    if not author and (name := _name(found, comment.text)) is not None:
+        author, url = name, url or author_url
+        changed.append("author")
+    moment = comment.published
+    if moment is None and published is not None:
+        moment = published
+        changed.append("time")
+    if not changed:
+        return comment, changed
+    return replace(comment, author=author, author_url=url, published=moment), changed

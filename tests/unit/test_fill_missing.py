@@ -1,0 +1,63 @@
+"""After a platform parser, the shared cues fill the authors and times it left empty, and say so.
+
+Our own pages in the shapes real WordPress themes print: a theme's own class names for the name
+and date, a "by X on <date>" line, WordPress core's commenter link in a `dt` header.
+"""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+
+from scraper.parse import parse_page
+
+URL = "https://kitchen.example/2012/07/birthday-cake/"
+HEAD = """<html><head><title>Birthday cake</title>
+<link rel="stylesheet" href="https://kitchen.example/wp-content/themes/cake/style.css"></head>
+<body><article class="post"><h1 class="entry-title">Birthday cake</h1>
+<div class="entry-content"><p>Three layers, strawberries and a lot of cream in between.</p></div>
+</article><div id="comments"><h3>2 Comments</h3>"""
+
+
+def test_a_themes_own_name_and_date_classes_fill_what_the_platform_parser_left() -> None:
+    comments = "".join(
+        f"""<li class="comment depth-1" id="li-comment-{n}"><div class="comment-container">
+<div class="comment-head"><span class="date">{day}. Jul, 2012 / </span>
+<span class="name">{name} says: </span></div>
+<div class="comment-entry" id="comment-{n}"><p>{text}</p></div></div></li>"""
+        for n, day, name, text in [
+            (301, 23, "Lisa Myers", "There are still travel agents, you know."),
+            (302, 24, "Tom Berg", "We baked it for my son: a hit."),
+        ]
+    )
+    page = parse_page(f'{HEAD}<ol class="commentlist">{comments}</ol></div></body></html>', URL)
+    assert page.platform == "wordpress"
+    assert [(c.id, c.author) for c in page.comments] == [("301", "Lisa Myers"), ("302", "Tom Berg")]
+    assert page.comments[0].published == datetime(2012, 7, 23, tzinfo=UTC)
+    assert "2 comment authors read by the shared cues (wordpress markup gave none)" in page.notes
+
+
+def test_a_by_line_and_the_core_commenter_link_give_the_name() -> None:
+    comments = """<dl class="commentlist">
+<dt id="comment-41" class="comment depth-1">1. <a href="http://martin.example/"
+ rel="external nofollow" class="url">Martin</a> -
+<a href="https://kitchen.example/2012/07/birthday-cake/#comment-41">9 December, 2011</a></dt>
+<dd class="comment depth-1"><div class="comment" id="div-comment-41"><p>Looks great.</p></div></dd>
+<dt id="comment-42" class="comment depth-1"><p class="comment-meta">by Kris Roadruck on
+February 8, 2012 at 1:26 pm. <a href="#comment-42">#</a></p></dt>
+<dd class="comment depth-1"><div class="comment" id="div-comment-42"><p>Thanks! Fixed it up.</p>
+</div></dd></dl>"""
+    page = parse_page(f"{HEAD}{comments}</div></body></html>", URL)
+    by_id = {c.id: c for c in page.comments}
+    assert by_id["41"].author == "Martin"
+    assert by_id["41"].author_url == "http://martin.example/"
+    assert by_id["42"].author == "Kris Roadruck"
+    assert by_id["42"].text == "Thanks! Fixed it up."
+
+
+def test_a_line_of_the_comment_itself_is_never_taken_as_its_author() -> None:
+    comments = """<ol class="commentlist"><li class="comment" id="comment-7">
+<p class="comment-meta">Thanks! Fixed it up. I will post the recipe later this week on 8
+February 2012</p><div class="comment-body"><p>Anything else?</p></div></li></ol>"""
+    page = parse_page(f"{HEAD}{comments}</div></body></html>", URL)
+    assert [c.author for c in page.comments] == [None]
+    assert not any("shared cues" in note for note in page.notes if "author" in note)
