@@ -29,6 +29,7 @@ from scraper.parse.platforms.relative import reading_against
 from scraper.parse.platforms.widgets import detect_widgets
 from scraper.parse.quality import assess
 from scraper.parse.spam import score as score_spam
+from scraper.parse.trim import trim_headers
 
 _HEADER_CHARSET = re.compile(r"charset\s*=\s*[\"']?([\w.:-]+)", re.IGNORECASE)
 _META_CHARSET = re.compile(
@@ -233,7 +234,7 @@ def parse_page(
         fetched_at = fetched_at.replace(tzinfo=UTC)
     with reading_against(fetched_at, zone) as reading:
         page = _with_generic_comments(_platform_page(doc, candidates, notes, platform), doc)
-        page = fill_missing(page, doc)
+        page = trim_headers(fill_missing(page, doc))
         page = _with_widgets(page, doc)
         page = fill_article(page, doc.text)
     if reading.approximate:
