@@ -77,6 +77,10 @@ class RunConfig:
 
     time_budget: timedelta = timedelta(hours=1)
     max_failures_per_site: int = 20
+    # One page's parse: past this it is recorded failed with its raw body kept (`reparse` can
+    # try again), and the run goes on. Memory is the parse worker's address space.
+    parse_time_limit: timedelta = timedelta(seconds=60)
+    parse_memory_limit_mb: int = 4096
 
 
 @dataclass(frozen=True, slots=True)
@@ -270,7 +274,7 @@ def config_from_dict(data: dict[str, Any], source: Path | None = None) -> Config
             config, revisit=_scalar_table(data["revisit"], RevisitConfig, "revisit", converters)
         )
     if "run" in data:
-        converters = {"time_budget": parse_duration}
+        converters = {"time_budget": parse_duration, "parse_time_limit": parse_duration}
         config = replace(config, run=_scalar_table(data["run"], RunConfig, "run", converters))
     if "sites" in data:
         raw_sites = _expect(data["sites"], list, "sites", "an array of [[sites]] tables")

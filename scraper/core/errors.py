@@ -8,10 +8,14 @@ BlogArchiveError
 │   ├── TooLargeError   body over the size cap
 │   └── BodyError       body arrived but cannot be used (bad compression, unknown coding)
 ├── ParseError         input is not an HTML page we can read (exit 1 for `parse`)
+│   └── ParseLimitError  one page's parse ran past the run's time or memory limit (page failed)
 ├── ArchiveError       the SQLite archive cannot be opened or written, or a query is refused
 │   ├── UnusableArchiveError  not a database, no such directory, damaged, newer schema (exit 2)
 │   └── LockedError    another run holds the archive's lock (exit 3)
 └── NotFoundError      a post, comment or site asked for is not in the archive (exit 1)
+
+ParseTimeUp (a BaseException, like KeyboardInterrupt) interrupts a parse whose time is up; it
+never leaves the parse pool (see `scraper.run.parse_pool`).
 """
 
 from __future__ import annotations
@@ -52,6 +56,16 @@ class BodyError(FetchError):
 
 class ParseError(BlogArchiveError):
     """The input is not an HTML page that can be parsed."""
+
+
+class ParseLimitError(ParseError):
+    """One page's parse ran past the run's time or memory limit (the page is recorded failed)."""
+
+
+class ParseTimeUp(BaseException):
+    """Raised inside a parse when its time is up. Not an Exception on purpose: the parsers'
+    per-field and per-parser `except Exception` must not swallow it; `parse_job` turns it
+    into ParseLimitError at the pool's edge."""
 
 
 class ArchiveError(BlogArchiveError):

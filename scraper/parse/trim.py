@@ -31,8 +31,8 @@ def _header_only(line: str, author: str | None) -> bool:
     """True when the line holds nothing but the commenter's name, a date and header words."""
     if len(line) > _LINE_LENGTH:
         return False
-    named = bool(author) and author in line
-    rest = line.replace(author, " ") if author and named else line
+    named = author is not None and bool(author) and author in line
+    rest = line.replace(author, " ") if author is not None and named else line
     date = find_date_text(rest)
     if date is not None:
         rest = rest[: date.start()] + " " + rest[date.end() :]

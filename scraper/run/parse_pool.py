@@ -1,24 +1,43 @@
-"""The parse process pool: every core parses, and workers never outlive a killed run."""
+"""The parse process pool: every core parses, one page's parse is bounded in time and memory,
+and workers never outlive a killed run."""
 
 from __future__ import annotations
 
 import os
+import resource
 import select
+import signal
 import threading
 import time
+from collections.abc import Iterator
+from contextlib import contextmanager
 from datetime import datetime
+from types import FrameType
 from typing import TYPE_CHECKING
 
+from scraper.core.errors import ParseLimitError, ParseTimeUp
 from scraper.core.models import ParsedPage
 
 if TYPE_CHECKING:
     from concurrent.futures import Executor
 
 
-def make_executor(workers: int) -> Executor | None:
-    """A process pool of `workers` parsers, or None to parse on the event loop's thread."""
+def make_executor(workers: int, memory_limit_mb: int | None = None) -> Executor | None:
+    """A process pool of `workers` parsers, or None to parse on the event loop's thread.
+    Each worker's address space is capped at `memory_limit_mb`: a page that needs more fails
+    alone (MemoryError in the worker, or the worker dies), never an OOM kill of the machine."""
     if workers <= 1:
         return None
+    return _pool(workers, memory_limit_mb)
+
+
+def lone_executor(memory_limit_mb: int | None = None) -> Executor:
+    """One parser process of its own: a page whose worker died is tried again here, so that
+    the pages parsed beside it are not blamed and the one that kills its worker dies alone."""
+    return _pool(1, memory_limit_mb)
+
+
+def _pool(workers: int, memory_limit_mb: int | None) -> Executor:
     # Loaded here: a run whose pages all answer 304 parses nothing and never starts the pool.
     import multiprocessing
     from concurrent.futures import ProcessPoolExecutor
@@ -29,9 +48,45 @@ def make_executor(workers: int) -> Executor | None:
     return ProcessPoolExecutor(
         max_workers=workers,
         mp_context=context,
-        initializer=_watch_parent,
-        initargs=(os.getpid(),),
+        initializer=_start_worker,
+        initargs=(os.getpid(), memory_limit_mb),
     )
+
+
+def _start_worker(parent: int, memory_limit_mb: int | None) -> None:
+    _watch_parent(parent)
+    if memory_limit_mb is not None:
+        limit = memory_limit_mb * 1024 * 1024
+        _soft, hard = resource.getrlimit(resource.RLIMIT_AS)
+        if hard != resource.RLIM_INFINITY:
+            limit = min(limit, hard)
+        resource.setrlimit(resource.RLIMIT_AS, (limit, hard))
+
+
+@contextmanager
+def _time_limit(seconds: float | None) -> Iterator[None]:
+    """Raise ParseTimeUp in this thread after `seconds` (SIGALRM: the main thread only,
+    which is where a pool worker runs its tasks; elsewhere the caller's deadline must do)."""
+    usable = (
+        seconds is not None
+        and hasattr(signal, "setitimer")
+        and threading.current_thread() is threading.main_thread()
+    )
+    if not usable:
+        yield
+        return
+    assert seconds is not None
+
+    def expire(_signum: int, _frame: FrameType | None) -> None:
+        raise ParseTimeUp
+
+    previous = signal.signal(signal.SIGALRM, expire)
+    signal.setitimer(signal.ITIMER_REAL, seconds)
+    try:
+        yield
+    finally:
+        signal.setitimer(signal.ITIMER_REAL, 0)
+        signal.signal(signal.SIGALRM, previous)
 
 
 def parse_job(
@@ -41,20 +96,28 @@ def parse_job(
     platform: str,
     fetched_at: datetime | None,
     zone: str | None = None,
+    time_limit: float | None = None,
 ) -> ParsedPage:
-    """What a worker runs: pure parsing, arguments and result small enough to pickle cheaply."""
+    """What a worker runs: pure parsing, arguments and result small enough to pickle cheaply.
+    Raises ParseLimitError when the parse runs past `time_limit` seconds or out of memory."""
     from zoneinfo import ZoneInfo
 
     from scraper.parse.page import parse_page  # loaded on first use (a run of 304s parses nothing)
 
-    return parse_page(
-        body,
-        url,
-        content_type=content_type,
-        platform=platform,
-        fetched_at=fetched_at,
-        zone=ZoneInfo(zone) if zone else None,  # a name pickles; a site's zone was checked
-    )
+    try:
+        with _time_limit(time_limit):
+            return parse_page(
+                body,
+                url,
+                content_type=content_type,
+                platform=platform,
+                fetched_at=fetched_at,
+                zone=ZoneInfo(zone) if zone else None,  # a name pickles; a site's zone was checked
+            )
+    except ParseTimeUp:
+        raise ParseLimitError(f"parse took over {time_limit:g} s (run.parse_time_limit)") from None
+    except MemoryError:
+        raise ParseLimitError("parse ran out of memory (run.parse_memory_limit_mb)") from None
 
 
 def _watch_parent(parent: int) -> None:

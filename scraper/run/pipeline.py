@@ -7,6 +7,7 @@ import logging
 import os
 import signal
 from collections.abc import Iterator, Sequence
+from concurrent.futures.process import BrokenProcessPool
 from contextlib import contextmanager
 from dataclasses import replace
 from datetime import UTC, datetime, timedelta
@@ -14,12 +15,13 @@ from functools import partial
 from typing import Any
 
 from scraper.core.config import Config, SiteConfig
+from scraper.core.errors import ParseLimitError
 from scraper.core.models import FetchedPage, FetchOutcome, ParsedPage, RunReport, SiteReport
 from scraper.core.storage import ArchiveStore
 from scraper.fetch.fetcher import BUDGET_REASON, Fetcher
 from scraper.fetch.politeness import SITE_UNREACHABLE
 from scraper.fetch.scope import private_allowances
-from scraper.run.parse_pool import parse_job
+from scraper.run.parse_pool import lone_executor, parse_job
 from scraper.run.progress import Reporter
 from scraper.run.site_work import RunContext, SiteFeed, Tally
 from scraper.threads.complete import complete_thread
@@ -223,6 +225,10 @@ async def _parse(context: RunContext, outcome: FetchOutcome, site: SiteConfig) -
     )
 
 
+# Seconds past twice the parse time limit before a worker is taken for stuck.
+_PARSE_GRACE = 10.0
+
+
 async def _parse_body(
     context: RunContext,
     site: SiteConfig,
@@ -233,11 +239,34 @@ async def _parse_body(
 ) -> ParsedPage:
     """Parse in the pool when there is one: post pages and their further comment pages alike."""
     zone = site.timezone or context.learned_zones.get(site.name)
-    args = (body, url, content_type, site.platform, fetched_at, zone)
+    limit = context.config.run.parse_time_limit.total_seconds()
+    job = partial(parse_job, body, url, content_type, site.platform, fetched_at, zone, limit)
     pool = context.parse_pool()
     if pool is None:
-        return parse_job(*args)
-    return await asyncio.get_running_loop().run_in_executor(pool, parse_job, *args)
+        return job()
+    try:
+        # The worker stops itself at `limit`; this wait is for a worker stuck where its timer
+        # cannot reach (inside a C extension), which costs the page and the pool.
+        return await asyncio.wait_for(
+            asyncio.get_running_loop().run_in_executor(pool, job), limit * 2 + _PARSE_GRACE
+        )
+    except TimeoutError:
+        context.drop_parse_pool(pool)
+        raise ParseLimitError(f"parse did not finish within {limit * 2:g} s") from None
+    except BrokenProcessPool:
+        context.drop_parse_pool(pool)
+    # A worker died under this page or one beside it: this page again, in a process of its own.
+    lone = lone_executor(context.config.run.parse_memory_limit_mb)
+    try:
+        return await asyncio.wait_for(
+            asyncio.get_running_loop().run_in_executor(lone, job), limit * 2 + _PARSE_GRACE
+        )
+    except (TimeoutError, BrokenProcessPool):
+        raise ParseLimitError(
+            "the parser's process died on this page (out of memory? run.parse_memory_limit_mb)"
+        ) from None
+    finally:
+        lone.shutdown(wait=False, cancel_futures=True)
 
 
 async def _process(

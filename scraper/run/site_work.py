@@ -103,8 +103,15 @@ class RunContext:
     def parse_pool(self) -> Executor | None:
         """The process pool, started on the first page to parse: a run of 304s never pays for it."""
         if self.executor is None and self.workers > 1:
-            self.executor = make_executor(self.workers)
+            self.executor = make_executor(self.workers, self.config.run.parse_memory_limit_mb)
         return self.executor
+
+    def drop_parse_pool(self, broken: Executor) -> None:
+        """Leave a pool whose worker died or hangs; the next page starts a fresh one. (A hung
+        worker is not waited for: it exits with the run, see `parse_pool._watch_parent`.)"""
+        if self.executor is broken:
+            self.executor = None
+            broken.shutdown(wait=False, cancel_futures=True)
 
 
 class SiteFeed:

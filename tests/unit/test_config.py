@@ -77,6 +77,9 @@ def test_file_overrides_only_what_it_sets() -> None:
         ({"sites": {"name": "a"}}, "sites", "array"),
         ({"revisit": {"old_every": "monthly"}}, "revisit.old_every", "duration"),
         ({"fetch": {"transport": "aiohttp"}}, "fetch.transport", "no longer a setting"),
+        ({"run": {"parse_time_limit": "soon"}}, "run.parse_time_limit", "duration"),
+        ({"run": {"parse_memory_limit_mb": 0}}, "run.parse_memory_limit_mb", "at least 1"),
+        ({"run": {"parse_memory_limit_mb": "4G"}}, "run.parse_memory_limit_mb", "whole number"),
     ],
 )
 def test_each_kind_of_error_names_its_key(data: dict[str, object], key: str, phrase: str) -> None:
