@@ -13,7 +13,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from datetime import datetime
 from types import FrameType
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from scraper.core.errors import ParseLimitError, ParseTimeUp
 from scraper.core.models import ParsedPage
@@ -63,6 +63,11 @@ def _start_worker(parent: int, memory_limit_mb: int | None) -> None:
         resource.setrlimit(resource.RLIMIT_AS, (limit, hard))
 
 
+# After the limit the alarm repeats at this interval: a ParseTimeUp raised where Python ignores
+# exceptions (a garbage-collector callback, a __del__) is raised again in the next bytecode.
+_REPEAT = 0.2
+
+
 @contextmanager
 def _time_limit(seconds: float | None) -> Iterator[None]:
     """Raise ParseTimeUp in this thread after `seconds` (SIGALRM: the main thread only,
@@ -76,17 +81,25 @@ def _time_limit(seconds: float | None) -> Iterator[None]:
         yield
         return
     assert seconds is not None
+    armed = [True]
 
     def expire(_signum: int, _frame: FrameType | None) -> None:
-        raise ParseTimeUp
+        if armed[0]:
+            raise ParseTimeUp
 
     previous = signal.signal(signal.SIGALRM, expire)
-    signal.setitimer(signal.ITIMER_REAL, seconds)
+    signal.setitimer(signal.ITIMER_REAL, seconds, _REPEAT)
     try:
         yield
     finally:
-        signal.setitimer(signal.ITIMER_REAL, 0)
-        signal.signal(signal.SIGALRM, previous)
+        armed[0] = False
+        _disarm(previous)
+
+
+def _disarm(handler: Any = None) -> None:
+    signal.setitimer(signal.ITIMER_REAL, 0)
+    if handler is not None:
+        signal.signal(signal.SIGALRM, handler)
 
 
 def parse_job(
@@ -115,6 +128,7 @@ def parse_job(
                 zone=ZoneInfo(zone) if zone else None,  # a name pickles; a site's zone was checked
             )
     except ParseTimeUp:
+        _disarm()  # again: the alarm may have struck inside the limit's own clean-up
         raise ParseLimitError(f"parse took over {time_limit:g} s (run.parse_time_limit)") from None
     except MemoryError:
         raise ParseLimitError("parse ran out of memory (run.parse_memory_limit_mb)") from None
