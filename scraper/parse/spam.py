@@ -6,7 +6,7 @@ import re
 import unicodedata
 from collections import Counter
 from dataclasses import replace
-from urllib.parse import urlsplit
+from urllib.parse import parse_qsl, urlsplit
 
 from scraper.core.models import Comment, ParsedPage
 
@@ -18,11 +18,18 @@ _WEIGHTS = {
     "keyword author": 0.35,
     "trailing keyword line": 0.35,
     "trailing link": 0.4,
+    "link drop": 0.45,
     "off-topic": 0.25,
     "other language": 0.25,
 }
 # Promotion is what makes spam spam: without one of these, off-topic or foreign text is a reader.
-_PROMOTION = {"keyword link", "keyword author", "trailing keyword line", "trailing link"}
+_PROMOTION = {
+    "keyword link",
+    "keyword author",
+    "trailing keyword line",
+    "trailing link",
+    "link drop",
+}
 # A phrase of three to eight plain words (an SEO keyword), not a sentence or a signature with
 # punctuation; two words ("my blog", "mein Blog") is how people name their own site.
 _PLAIN = re.compile(r"^[^\W_]+(?: [^\W_]+){2,7}$")
@@ -37,6 +44,21 @@ def _host(url: str | None) -> str:
         return ""
     host = (urlsplit(url).hostname or "").lower()
     return host.removeprefix("www.")
+
+
+# A redirect or exit link carries its real target in a query parameter (`?URL=http://…`,
+# `out.php?url=…`, `goto=…`): promotion through the page's own host is still promotion.
+_TARGET_PARAMS = ("url", "u", "link", "goto", "target", "to", "out", "redirect", "dest", "q")
+# At most this many words besides the links: the comment is there for its link.
+_DROP_WORDS = 3
+
+
+def _target(href: str) -> str:
+    """Where a link leads: the absolute URL a redirect carries in its query, else itself."""
+    for key, value in parse_qsl(urlsplit(href).query):
+        if key.lower() in _TARGET_PARAMS and value.lower().startswith(("http://", "https://")):
+            return value
+    return href
 
 
 def _words(text: str) -> list[str]:
@@ -84,7 +106,7 @@ def _signals(comment: Comment, page: ParsedPage, vocab: set[str], others: str) -
     page_host = _host(page.url)
     fired: list[str] = []
     lines = [" ".join(line.split()) for line in comment.text.strip().splitlines() if line.strip()]
-    anchors = _ANCHOR.findall(comment.html)
+    anchors = [(_target(href), inner) for href, inner in _ANCHOR.findall(comment.html)]
     for href, inner in anchors:
         label = _TAG.sub("", inner).strip()
         if not label or "://" in label or label.startswith("www."):
@@ -107,6 +129,8 @@ def _signals(comment: Comment, page: ParsedPage, vocab: set[str], others: str) -
         )
     ):
         fired.append("trailing link")
+    if _link_drop(comment, anchors, page_host):
+        fired.append("link drop")
     body = " ".join(line for line in lines if not _BARE_URL.match(line))
     words = [w for w in _words(body) if len(w) >= 5]
     if vocab and not any(w in vocab for w in set(words)):
@@ -118,6 +142,19 @@ def _signals(comment: Comment, page: ParsedPage, vocab: set[str], others: str) -
         if script_differs or abs(own_marks - page_marks) > 0.04:
             fired.append("other language")
     return fired
+
+
+def _link_drop(comment: Comment, anchors: list[tuple[str, str]], page_host: str) -> bool:
+    """A comment that is one link to someone else's site and a word or three ("oki doki
+    <link>", "Shop <link>Shop</link>"): it is there for the link."""
+    foreign = [href for href, _inner in anchors if not _own(_host(href), comment, page_host)]
+    if len(foreign) != 1 or len(anchors) > 1:
+        return False  # references in a sentence ("two links: first and second") are not a drop
+    rest = comment.text
+    for _href, inner in anchors:
+        rest = rest.replace(" ".join(_TAG.sub("", inner).split()), " ")
+    rest = " ".join(word for word in rest.split() if not _BARE_URL.match(word))
+    return len(_words(rest)) <= _DROP_WORDS
 
 
 def score(page: ParsedPage) -> ParsedPage:

@@ -85,10 +85,31 @@ def test_each_signal_fires_on_its_own(comment: Comment, reason: str) -> None:
                 html='Repotting tips on: <a href="https://mine.example.net/">my blog</a>'),
         # Off-topic and foreign without any promotion is a reader, not spam.
         Comment(id="6", text="Bài viết về cây cảnh rất hay và hữu ích, cảm ơn bạn nhiều lắm"),
+        # Links named in a sentence are references, not a drop.
+        Comment(id="8", text="Two links: first and second.",
+                html='Two links: <a href="https://a.example/1">first</a> and '
+                     '<a href="https://b.example/2">second</a>.'),
+        # A short note with a link to the commenter's own site.
+        Comment(id="9", author_url="https://kyle.example/", text="Mine: https://kyle.example/pots",
+                html='Mine: <a href="https://kyle.example/pots">https://kyle.example/pots</a>'),
     ],
 )  # fmt: skip
 def test_genuine_short_comments_are_not_flagged(comment: Comment) -> None:
     assert not _one(comment).spam
+
+
+@pytest.mark.parametrize(
+    ("text", "html"),
+    [
+        ("oki doki http://shop.example/", 'oki doki <a href="http://shop.example/">http://shop.example/</a>'),
+        # The page's own exit redirect carries the real target in its query.
+        ("Laptopy Laptopy", 'Laptopy <a href="https://plants.example.org/index.php?URL=http://shop.example/laptopy/">Laptopy</a>'),
+    ],
+)  # fmt: skip
+def test_a_link_dropped_with_a_word_or_two_is_spam(text: str, html: str) -> None:
+    scored = _one(Comment(id="1", author="adec", text=text, html=html))
+    assert scored.spam
+    assert "link drop" in scored.spam_reasons
 
 
 def test_owner_replies_pingbacks_and_deleted_comments_are_never_spam() -> None:

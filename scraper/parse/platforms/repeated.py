@@ -10,7 +10,7 @@ from datetime import tzinfo
 from bs4 import Tag
 
 from scraper.core.models import Comment
-from scraper.parse.htmltext import visible_text
+from scraper.parse.htmltext import fragment_html, visible_text
 from scraper.parse.platforms.common import stable_comment_id
 from scraper.parse.platforms.cues import (
     AUTHOR_NAME,
@@ -133,7 +133,8 @@ def _read(item: Tag, zone: tzinfo, url: str | None) -> Comment | None:
         return None
     # No id on the page: a stable one from what the comment says, as the shape finder does.
     ident = stable_comment_id(url, author, published, text)
-    return Comment(id=ident, author=author, published=published, text=text)
+    html = fragment_html([body]) if body is not None else ""
+    return Comment(id=ident, author=author, published=published, text=text, html=html)
 
 
 def _author(tags: list[Tag], date_node: Tag) -> tuple[str | None, Tag | None]:
