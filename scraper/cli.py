@@ -246,15 +246,16 @@ def _archive_summary(db_path: str) -> str:
         posts, sites = archive.conn.execute(
             "SELECT count(*), count(DISTINCT site) FROM posts"
         ).fetchone()
-        comments, replies, deleted, by_author, pingbacks, deepest = archive.conn.execute(
+        comments, replies, deleted, by_author, pingbacks, deepest, spam = archive.conn.execute(
             "SELECT count(*), count(parent_id), coalesce(sum(deleted), 0),"
             " coalesce(sum(by_post_author), 0), coalesce(sum(kind != 'comment'), 0),"
-            " coalesce(max(depth), 0) FROM comments"
+            " coalesce(max(depth), 0), coalesce(sum(spam), 0) FROM comments"
         ).fetchone()
     return (
         f"\nArchived {posts} posts from {sites} blogs with {comments} comments into {db_path}: "
         f"{replies} replies (up to depth {deepest}), {by_author} by the post's author, "
-        f"{deleted} deleted by their author, {pingbacks} pingbacks/trackbacks."
+        f"{deleted} deleted by their author, {pingbacks} pingbacks/trackbacks, "
+        f"{spam} flagged as spam (kept; `--spam exclude` leaves them out)."
     )
 
 

@@ -66,6 +66,17 @@ BLOGGER_POSTS: tuple[PostSpec, ...] = (
             ("m", None, "Ayşe Kaplan", 9000, "", "Saved the oats recipe 🏔️🥣 thank you!"),
             ("n", "f", "Teodor Brandt", 9100, "",
              "Whoever that was, I want to know what they said."),
+            # The tail of comment spam real blogs collect (our own words): praise that fits any
+            # post, in several languages, under a keyword name, ending in a shop's address.
+            ("s1", None, "jasa pembuatan website murah", 20100, "",
+             "Artikel yang sangat bagus dan bermanfaat, terima kasih sudah berbagi informasi "
+             "ini.\n\nhttps://website-murah.example.net/jasa-pembuatan-website"),
+            ("s2", None, "dịch vụ chuyển nhà giá rẻ tại hà nội", 20500, "",
+             "Bài viết rất hay và hữu ích, cảm ơn bạn đã chia sẻ.\n\n"
+             "https://chuyennha-giare.example.net/"),
+            ("s3", None, "cheap prepaid sim numbers online", 21400, "",
+             "Great article, I learned a lot reading it. Keep up the good work!\n\n"
+             "https://sim-numbers.example.net/cheap-prepaid"),
         ),
     ),
     PostSpec(

@@ -205,4 +205,13 @@ def test_demo_command_archives_the_demo_and_says_what_next(tmp_path: Path) -> No
     assert shown.exit_code == 0, shown.output
     with sqlite3.connect(db) as conn:
         tables = {row[0] for row in conn.execute("SELECT name FROM sqlite_master")}
+        flagged = [row[0] for row in conn.execute("SELECT author FROM comments WHERE spam")]
     assert tables >= C6_TABLES
+    # The demo's spam tail (keyword names, praise that fits any post, a shop's address) is
+    # flagged and kept; no reader of the demo blogs is.
+    assert sorted(flagged) == [
+        "cheap prepaid sim numbers online",
+        "dịch vụ chuyển nhà giá rẻ tại hà nội",
+        "jasa pembuatan website murah",
+    ]
+    assert "3 flagged as spam (kept; `--spam exclude` leaves them out)" in result.stdout
