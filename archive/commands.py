@@ -144,17 +144,27 @@ def _show(resolve: Resolve) -> click.Command:
     @click.argument("post")
     @_db_option
     @click.option("--json", "as_json", is_flag=True, help="The post with a nested comment tree.")
+    @click.option(
+        "--versions",
+        "all_versions",
+        is_flag=True,
+        help="Also every earlier text of edited comments (deleted and removed ones always show"
+        " what they said before).",
+    )
     @_spam_option
     @_friendly
-    def show_command(post: str, db: str | None, as_json: bool, spam: SpamMode) -> None:
-        """A post (by id or URL) and its comment thread."""
+    def show_command(
+        post: str, db: str | None, as_json: bool, all_versions: bool, spam: SpamMode
+    ) -> None:
+        """A post (by id or URL) and its comment thread; [edited], [deleted] and [removed]
+        comments are marked, and what deleted or removed ones said before is shown."""
         with _closing(_open(resolve(db))) as conn:
             thread = queries.show(conn, post, spam)
         if as_json:
             _echo_json(thread.to_dict())
         else:
             console = _console()
-            console.print(render.thread_view(thread, console.width))
+            console.print(render.thread_view(thread, console.width, all_versions))
 
     return show_command
 

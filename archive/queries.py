@@ -86,12 +86,34 @@ def show(conn: sqlite3.Connection, ref: str, spam: SpamMode = "include") -> Thre
         " ORDER BY position, seq",
         (post["id"],),
     )
+    earlier = _earlier_texts(conn, post["id"])
+    for comment in comments:
+        texts = [text for text in earlier.get(comment["id"], []) if text != comment["text"]]
+        # `edited`: a later version changed what it said (a deletion is marked on its own).
+        comment["edited"] = bool(texts) and not comment["deleted"]
+        comment["earlier_texts"] = texts
     nodes = {comment["id"]: ThreadNode(comment) for comment in comments}
     roots: list[ThreadNode] = []
     for comment in comments:
         parent = nodes.get(comment["parent_id"]) if comment["parent_id"] else None
         (parent.replies if parent else roots).append(nodes[comment["id"]])
     return Thread(post, roots, len(comments))
+
+
+def _earlier_texts(conn: sqlite3.Connection, post_id: str) -> dict[str, list[str]]:
+    """Each comment's stored texts but the last, oldest first, repeats left out (versions
+    that changed only the HTML or a flag say the same)."""
+    found: dict[str, list[str]] = {}
+    cursor = conn.execute(
+        "SELECT v.comment_id, v.text FROM comment_versions v JOIN comments c ON c.id = v.comment_id"
+        " WHERE c.post_id = ? ORDER BY v.id",
+        (post_id,),
+    )
+    for comment_id, text in cursor:
+        texts = found.setdefault(comment_id, [])
+        if not texts or texts[-1] != text:
+            texts.append(text)
+    return {key: texts[:-1] for key, texts in found.items() if len(texts) > 1}
 
 
 @dataclass(frozen=True)
