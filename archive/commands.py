@@ -214,20 +214,30 @@ def _export(resolve: Resolve) -> click.Command:
     @click.option("--since", help="Only posts published on or after this date.")
     @click.option("--output", type=click.Path(allow_dash=True), default="-",
                   help="File to write (default: standard output).")  # fmt: skip
+    @click.option("--with-versions", "versions", is_flag=True,
+                  help="jsonl/json: every archived version of each post and comment, in"
+                  " `versions` (oldest first).")  # fmt: skip
     @_spam_option
     @_friendly
     def export_command(
         db: str | None, fmt: str, site: str | None, since: str | None, output: str,
-        spam: SpamMode,
+        versions: bool, spam: SpamMode,
     ) -> None:  # fmt: skip
         """Export posts with their comments as jsonl, json, csv or WordPress WXR (streamed)."""
+        if versions and fmt not in exporting.VERSIONED_FORMATS:
+            # Before --output is opened: a usage error must not truncate an existing file.
+            raise click.UsageError(
+                f"--with-versions needs --format {' or '.join(exporting.VERSIONED_FORMATS)}"
+            )
         with ExitStack() as stack:
             conn = stack.enter_context(_closing(_open(resolve(db))))
             queries.require_site(conn, site)
             out: TextIO = (
                 sys.stdout if output == "-" else stack.enter_context(exporting.open_output(output))
             )
-            count = exporting.export(conn, fmt, out, site=site, since=since, spam=spam)
+            count = exporting.export(
+                conn, fmt, out, site=site, since=since, spam=spam, versions=versions
+            )
         if output != "-":
             click.echo(f"wrote {count} posts to {output}", err=True)
 

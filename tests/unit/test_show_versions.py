@@ -66,3 +66,49 @@ def test_json_carries_the_edit_mark_and_the_earlier_texts(tmp_path: Path) -> Non
     deleted = next(c for c in by_id.values() if c["deleted"])
     assert deleted["edited"] is False
     assert deleted["earlier_texts"] == ["Kind words."]
+
+
+def test_export_with_versions_carries_every_version(tmp_path: Path) -> None:
+    db = _archive(tmp_path)
+    for fmt in ("jsonl", "json"):
+        result = CliRunner().invoke(
+            cli, ["export", "--db", str(db), "--format", fmt, "--with-versions"]
+        )
+        assert result.exit_code == 0, result.output
+        post = (
+            json.loads(result.output.splitlines()[0])
+            if fmt == "jsonl"
+            else json.loads(result.output)[0]
+        )
+        assert [v["title"] for v in post["versions"]] == ["A first post"]
+        texts = {c["id"]: [v["text"] for v in c["versions"]] for c in post["comments"]}
+        assert sorted(texts.values()) == [
+            ["First words.", "Second words.", "Third words."],
+            ["Kind words.", DELETED],
+            ["Soon gone."],
+        ]
+        assert all("observed_at" in v for c in post["comments"] for v in c["versions"])
+
+
+def test_export_without_the_flag_is_unchanged_and_csv_refuses_it(tmp_path: Path) -> None:
+    db = _archive(tmp_path)
+    plain = CliRunner().invoke(cli, ["export", "--db", str(db), "--format", "jsonl"])
+    assert "versions" not in json.loads(plain.output.splitlines()[0])
+    existing = tmp_path / "out.csv"
+    existing.write_text("keep me")
+    refused = CliRunner().invoke(
+        cli,
+        [
+            "export",
+            "--db",
+            str(db),
+            "--format",
+            "csv",
+            "--with-versions",
+            "--output",
+            str(existing),
+        ],
+    )
+    assert refused.exit_code == 2
+    assert "--with-versions needs --format jsonl or json" in refused.output
+    assert existing.read_text() == "keep me"
