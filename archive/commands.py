@@ -104,8 +104,9 @@ def register(group: click.Group, default_db: Callable[[], str]) -> None:
 
 
 def _search(resolve: Resolve) -> click.Command:
-    @click.command("search")
-    @click.argument("query")
+    # Unknown options are query words: `search -draft` searches "-draft" (a `--` word is refused).
+    @click.command("search", context_settings={"ignore_unknown_options": True})
+    @click.argument("words", nargs=-1, required=True)
     @_db_option
     @click.option("--site", help="Only this site.")
     @click.option("--author", help="Only this author (case-insensitive, exact).")
@@ -119,10 +120,16 @@ def _search(resolve: Resolve) -> click.Command:
     @_spam_option
     @_friendly
     def search_command(
-        query: str, db: str | None, site: str | None, author: str | None, since: str | None,
-        where: str, limit: int, as_json: bool, spam: SpamMode,
+        words: tuple[str, ...], db: str | None, site: str | None, author: str | None,
+        since: str | None, where: str, limit: int, as_json: bool, spam: SpamMode,
     ) -> None:  # fmt: skip
-        """Full-text search of posts and comments (FTS5 syntax: "exact phrase", OR, prefix*)."""
+        """Full-text search of posts and comments (FTS5 syntax: "exact phrase", OR, prefix*).
+
+        Text that is not FTS5 syntax is searched as plain words, and the output says so."""
+        unknown = [word for word in words if word.startswith("--") and word != "--"]
+        if unknown:
+            raise click.UsageError(f"no such option: {unknown[0]}")
+        query = " ".join(words)
         with _closing(_open(resolve(db))) as conn:
             queries.require_site(conn, site)
             result = run_search(
@@ -131,9 +138,17 @@ def _search(resolve: Resolve) -> click.Command:
             )  # fmt: skip
         if as_json:
             _echo_json(
-                {"hits": [hit.to_dict() for hit in result.hits], "exhaustive": result.exhaustive}
+                {
+                    "query": query,
+                    "total": result.total,
+                    "hits": [hit.to_dict("", "") for hit in result.hits],  # plain snippets
+                    "exhaustive": result.exhaustive,
+                    "notes": list(result.notes),
+                }
             )
         else:
+            for note in result.notes:
+                click.echo(f"note: {render.clean(note)}", err=True)
             _console().print(render.search_view(result))
 
     return search_command
