@@ -189,7 +189,10 @@ def _earlier(
 
 
 def thread_text(
-    roots: Iterable[ThreadNode], width: int, all_versions: bool = False
+    roots: Iterable[ThreadNode],
+    width: int,
+    all_versions: bool = False,
+    highlight: str | None = None,
 ) -> RenderableType:
     """The thread as one pre-wrapped Text: indentation shows replies (fast for big threads);
     `all_versions`: every earlier text of edited comments too."""
@@ -197,8 +200,9 @@ def thread_text(
     out = _Styled()
     for level, node in _walk(roots):
         indent = "  " * min(level, 12)
-        guide = indent + ("└ " if level else "● ")
-        out.add(guide, "dim")
+        chosen = highlight is not None and node.comment["id"] == highlight
+        guide = indent + ("▶ " if chosen else "└ " if level else "● ")
+        out.add(guide, "bold yellow" if chosen else "dim")
         _comment_head(node.comment, out, indent, max(20, width - len(guide)))
         out.add("\n")
         body_width = max(20, width - len(guide))
@@ -227,7 +231,7 @@ def thread_view(thread: Thread, width: int = 100, all_versions: bool = False) ->
         Text(clean(post["text"])),
         Text(""),
         Text(count, style="cyan"),
-        thread_text(thread.roots, width, all_versions),
+        thread_text(thread.roots, width, all_versions, thread.highlight),
     )
 
 
