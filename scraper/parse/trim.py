@@ -12,13 +12,14 @@ import re
 from dataclasses import replace
 
 from scraper.core.models import Comment, ParsedPage
+from scraper.parse.platforms.cues import SAYS_WORDS
 from scraper.parse.platforms.pieces import find_date_text
 
-# The words a comment header puts around the name and the date, in the common languages.
+# The words a comment header puts around the name and the date (the "says" verbs are the cue
+# table's), in the common languages.
 _HEADER_WORDS = re.compile(
-    r"\b(?:posted|written|submitted|on|at|am|pm|um|le|el|il|op|den|by|von|par|por|de|"
-    r"says?|said|wrote|writes|schrieb|schreibt|sagt|sagte|dit|a dit|a écrit|dice|dijo|zegt|"
-    r"reply|replied|antworten|répondre|responder|permalink|link|uhr|edit|quote)\b",
+    r"\b(?:posted|written|submitted|on|at|am|pm|um|le|el|il|op|den|by|von|par|por|de|say|"
+    rf"{SAYS_WORDS}|reply|replied|antworten|répondre|responder|permalink|link|uhr|edit|quote)\b",
     re.IGNORECASE,
 )
 _TIME = re.compile(r"\b\d{1,2}[:.h]\d\d(?::\d\d)?\s*(?:[ap]\.?m\.?)?", re.IGNORECASE)
