@@ -39,7 +39,12 @@ def _elements_by_id(doc: Document, ids: set[str]) -> Iterator[tuple[str, Tag]]:
     for element_id, tag in index.by_id.items():
         number = id_from_attr(element_id)
         if number in ids:
-            yield number, tag
+            # An empty anchor (`<a id="comment-7"></a>`) marks the block that follows it.
+            block = (
+                tag.find_next_sibling() if tag.name == "a" and not tag.get_text(strip=True) else tag
+            )
+            if isinstance(block, Tag):
+                yield number, block
 
 
 @dataclass(frozen=True, slots=True)

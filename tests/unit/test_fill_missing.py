@@ -61,3 +61,24 @@ February 2012</p><div class="comment-body"><p>Anything else?</p></div></li></ol>
     page = parse_page(f"{HEAD}{comments}</div></body></html>", URL)
     assert [c.author for c in page.comments] == [None]
     assert not any("shared cues" in note for note in page.notes if "author" in note)
+
+
+def test_an_anchor_before_its_block_a_profile_link_and_a_date_among_links() -> None:
+    # Drupal-style: an empty <a id="comment-N"> before each comment's block, the name as the
+    # core's profile link, the date as bare text beside the comment's number link.
+    blocks = "".join(
+        f"""<a id="comment-{n}"></a><div class="non_toggle_area" id="c-{n}">
+<div class="label"><span class="info">Thu, 08/2{n}/2012 - 14:4{n} |
+<a href="#comment-{n}">{n}</a></span>
+<b><a href="/users/{name.lower()}" title="View user profile.">{name}</a></b></div>
+<div class="comment-content"><p>{text}</p></div></div>"""
+        for n, name, text in [(1, "Sparky", "Gold for 1650."), (2, "Dissonance", "To the Moon.")]
+    )
+    html = f"""<html><head><title>Guide</title></head><body><div class="node">
+<h1>Guide</h1><div class="content"><p>A long enough story about budgets and cliffs.</p></div>
+</div><div id="comments"><h2>Comments</h2>{blocks}</div></body></html>"""
+    page = parse_page(html, "https://news.example/guide")
+    by_author = {c.author: c for c in page.comments}
+    assert set(by_author) == {"Sparky", "Dissonance"}
+    assert by_author["Dissonance"].published == datetime(2012, 8, 22, 14, 42, tzinfo=UTC)
+    assert by_author["Sparky"].text == "Gold for 1650."

@@ -66,12 +66,16 @@ BODY_CLASS_END = re.compile(r"(?:^|[-_]|comment)(?:body|content|text|message)$",
 
 
 def is_commenter_link(tag: Tag) -> bool:
-    """WordPress core's link to a commenter's site (`get_comment_author_link`: `<a href=…
-    rel="external nofollow ugc" class="url">Name</a>`), which every theme prints as it is."""
+    """A platform core's link to a commenter, which themes print as it is: WordPress's to the
+    commenter's site (`get_comment_author_link`: `<a rel="external nofollow ugc" class="url">`),
+    Drupal's to the user's profile (`theme_username`: `title="View user profile."`,
+    `class="username"`)."""
     if tag.name != "a":
         return False
-    rel = tag.get("rel") or []
-    return "external" in rel and "url" in (tag.get("class") or [])
+    classes = tag.get("class") or []
+    if "external" in (tag.get("rel") or []) and "url" in classes:
+        return True
+    return "username" in classes or tag.get("title") == "View user profile."
 
 
 def names_of(tag: Tag) -> list[str]:

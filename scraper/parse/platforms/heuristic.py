@@ -39,6 +39,7 @@ from scraper.parse.platforms.pieces import (
     id_from_attr,
     looks_deleted,
     read_date,
+    read_date_text,
     split_byline,
     text_of,
 )
@@ -302,9 +303,11 @@ def _visit(seen: _Seen, block: Tag, node: Tag, zone: tzinfo, lists: bool = True)
             moment = read_date(node, zone) if len(node.get_text()) < 300 else None
             if moment is not None:
                 seen.date_node, seen.published = node, moment
-        if seen.textual is None and node.string and len(node.string) < 160:
-            # No date class: a short leaf whose words hold a date ("… am 12. März 2019, 18:20").
-            moment = read_date(node, zone)
+        if seen.textual is None:
+            # No date class: a short element whose own words hold a date ("… am 12. März 2019,
+            # 18:20", "Thu, 08/09/2012 - 14:41 | <a>#</a>").
+            own = _own_words(node)
+            moment = read_date_text(own, zone) if own else None
             if moment is not None:
                 seen.textual = (node, moment)
     if body_like and len(seen.bodies) < 4:
@@ -403,6 +406,16 @@ def _comment_title(block: Tag, body: Tag, cues: set[int]) -> Tag | None:
             return None
         return node
     return None
+
+
+def _own_words(node: Tag) -> str | None:
+    """The text directly inside `node` (not its children's), when short enough to be a line."""
+    if node.string is not None:
+        text = str(node.string)
+    else:
+        text = " ".join(str(c) for c in node.contents if type(c) is NavigableString)
+    text = text.strip()
+    return text if 6 <= len(text) < 160 and any(ch.isdigit() for ch in text) else None
 
 
 def _holds_any(container: Tag, nodes: list[Tag]) -> bool:
