@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import sqlite3
 import time
-from datetime import timedelta
 from collections.abc import Callable
 from dataclasses import replace
+from datetime import timedelta
 from pathlib import Path
 from typing import Protocol
 

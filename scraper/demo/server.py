@@ -17,8 +17,8 @@ from urllib.parse import parse_qsl, urlsplit
 
 from scraper.core.errors import NotFoundError
 from scraper.demo.content import DemoBlog, build_blogs, with_change, with_comment
-from scraper.demo.stories import BETWEEN_RUNS
 from scraper.demo.routes import Page, route
+from scraper.demo.stories import BETWEEN_RUNS
 
 
 @dataclass(frozen=True)
