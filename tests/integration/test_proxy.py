@@ -3,13 +3,19 @@ NO_PROXY's hosts connect directly; all through `blogarchive run` against the dem
 
 from __future__ import annotations
 
+import os
 import sqlite3
+import ssl
+import subprocess
+import sys
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+import trustme
 from click.testing import CliRunner
 from forward_proxy import forward_proxy
+from servers import MisbehavingServer, page
 
 from scraper.cli import cli
 from scraper.demo import DemoServer, expected_totals
@@ -104,3 +110,27 @@ def test_an_unreachable_proxy_fails_the_pages_with_the_reason(
     code, output = _run(_config(server, tmp_path, proxy), tmp_path / "f.db", {})
     assert code == 1, output
     assert server.request_count() == 0
+
+
+def test_https_goes_through_a_connect_tunnel(tmp_path: Path) -> None:
+    """HTTPS_PROXY: the proxy sees only `CONNECT host:port`; TLS (and its certificate check)
+    runs end to end. SSL_CERT_FILE is read at start-up, so the CLI runs in its own process."""
+    authority = trustme.CA()
+    bundle = tmp_path / "ca.pem"
+    authority.cert_pem.write_to_path(str(bundle))
+    context = ssl.create_default_context(ssl.Purpose.CLIENT_AUTH)
+    authority.issue_cert("127.0.0.1").configure_cert(context)
+    with MisbehavingServer(tls=context) as origin, forward_proxy() as (proxy, relayed):
+        origin.routes["/post"] = page(
+            b"<html><head><title>Through the tunnel</title></head><body><article><h1>Through the tunnel</h1><p>Words.</p></article></body></html>"
+        )
+        env = {**os.environ, **NO_ENV_PROXY, "HTTPS_PROXY": proxy, "SSL_CERT_FILE": str(bundle)}
+        result = subprocess.run(
+            [sys.executable, "-m", "scraper", "parse", origin.url("/post"), "--json"],
+            capture_output=True, text=True, env=env, timeout=60, check=False,
+        )  # fmt: skip
+    assert result.returncode == 0, result.stderr
+    assert "Through the tunnel" in result.stdout
+    port = origin.url("/post").split(":")[2].split("/")[0]
+    assert relayed == [f"CONNECT 127.0.0.1:{port}"]
+    assert [hit for hit in origin.hits if "/post" in str(hit)]

@@ -1,4 +1,4 @@
-"""A tiny HTTP forward proxy on 127.0.0.1 that relays plain-http GETs and records each one.
+"""A tiny HTTP forward proxy on 127.0.0.1: relays plain-http GETs and CONNECT tunnels, records each.
 
 A stand-in (no proxy package is installed here): it speaks the part of HTTP a forward proxy
 speaks to its clients (absolute-form request targets, RFC 9112 §3.2.2) and asks the origin
@@ -8,6 +8,8 @@ with the standard library, so a test can see which requests went through a proxy
 from __future__ import annotations
 
 import http.client
+import select
+import socket
 import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -45,6 +47,35 @@ class _Relay(BaseHTTPRequestHandler):
         self.send_header("Content-Length", str(len(body)))
         self.end_headers()
         self.wfile.write(body)
+
+    def do_CONNECT(self) -> None:
+        """A tunnel for https (RFC 9110 §9.3.6): bytes both ways until either side closes."""
+        self.server.relayed.append(f"CONNECT {self.path}")  # type: ignore[attr-defined]
+        host, _, port = self.path.rpartition(":")
+        try:
+            upstream = socket.create_connection((host.strip("[]"), int(port)), timeout=10)
+        except OSError:
+            self.send_error(502, "cannot reach the origin")
+            return
+        self.send_response(200, "Connection established")
+        self.end_headers()
+        self.wfile.flush()
+        sockets = [self.connection, upstream]
+        try:
+            while True:
+                ready, _, _ = select.select(sockets, [], [], 10)
+                if not ready:
+                    break
+                for side in ready:
+                    data = side.recv(65536)
+                    if not data:
+                        return
+                    (upstream if side is self.connection else self.connection).sendall(data)
+        except OSError:
+            return
+        finally:
+            upstream.close()
+            self.close_connection = True
 
 
 @contextmanager
