@@ -12,7 +12,7 @@ from collections.abc import Callable
 from contextlib import ExitStack
 from contextlib import closing as _closing
 from pathlib import Path
-from typing import Any, TextIO, TypeVar
+from typing import Any, BinaryIO, TextIO, TypeVar
 
 import click
 from rich.console import Console
@@ -224,7 +224,9 @@ def _stats(resolve: Resolve) -> click.Command:
 def _export(resolve: Resolve) -> click.Command:
     @click.command("export")
     @_db_option
-    @click.option("--format", "fmt", type=click.Choice(exporting.FORMATS), required=True)
+    @click.option("--format", "fmt", type=click.Choice((*exporting.FORMATS, "warc")),
+                  required=True,
+                  help="warc: the raw pages as WARC 1.1 request/response records.")  # fmt: skip
     @click.option("--site", help="Only this site.")
     @click.option("--since", help="Only posts published on or after this date.")
     @click.option("--output", type=click.Path(allow_dash=True), default="-",
@@ -238,7 +240,11 @@ def _export(resolve: Resolve) -> click.Command:
         db: str | None, fmt: str, site: str | None, since: str | None, output: str,
         versions: bool, spam: SpamMode,
     ) -> None:  # fmt: skip
-        """Export posts with their comments as jsonl, json, csv or WordPress WXR (streamed)."""
+        """Export posts with their comments as jsonl, json, csv or WordPress WXR (streamed), or
+        the raw pages as they were fetched, as WARC."""
+        if fmt == "warc":
+            _export_warc(resolve(db), site, since, output, versions)
+            return
         if versions and fmt not in exporting.VERSIONED_FORMATS:
             # Before --output is opened: a usage error must not truncate an existing file.
             raise click.UsageError(
@@ -257,6 +263,27 @@ def _export(resolve: Resolve) -> click.Command:
             click.echo(f"wrote {count} posts to {output}", err=True)
 
     return export_command
+
+
+def _export_warc(db: str, site: str | None, since: str | None, output: str, versions: bool) -> None:
+    from archive.warc import write_warc
+
+    if versions:
+        raise click.UsageError("--with-versions needs --format jsonl or json")
+    if output == "-" and sys.stdout.isatty():
+        raise click.UsageError("a WARC file is binary: give --output FILE or redirect stdout")
+    with ExitStack() as stack:
+        conn = stack.enter_context(_closing(_open(db)))
+        queries.require_site(conn, site)
+        out: BinaryIO = (
+            sys.stdout.buffer
+            if output == "-"
+            else stack.enter_context(exporting.open_binary_output(output))
+        )
+        count = write_warc(conn, out, site=site, since=since)
+        out.flush()
+    if output != "-":
+        click.echo(f"wrote {count} request/response pairs to {output}", err=True)
 
 
 def _sql(resolve: Resolve) -> click.Command:

@@ -14,11 +14,18 @@ from types import TracebackType
 from typing import Self
 
 from archive import frontier, lock, store
-from archive.ids import from_iso, now_utc, to_iso
+from archive.ids import body_hash, from_iso, now_utc, to_iso
 from archive.schema import SCHEMA_VERSION, migrate, needs_migration
 from archive.store import StoreResult
 from scraper.core.errors import ArchiveError, UnusableArchiveError
-from scraper.core.models import Comment, FetchedPage, FetchOutcome, ParsedPage, RunReport
+from scraper.core.models import (
+    Comment,
+    Exchange,
+    FetchedPage,
+    FetchOutcome,
+    ParsedPage,
+    RunReport,
+)
 
 RUN_STATUSES = frozenset({"ok", "partial", "failed", "interrupted"})
 # Runs that went through their sites; an interrupted run left work in the frontier instead.
@@ -36,6 +43,22 @@ _COUNTS = (
     "comments_removed",
     "bytes_received",
 )
+
+
+def _exchange_columns(
+    exchange: Exchange | None,
+) -> tuple[str | None, str | None, str | None, str | None, str | None]:
+    """http_version, reason_phrase, request_method and the two header lists (JSON arrays of
+    [name, value] pairs, in the order they went over the wire)."""
+    if exchange is None:
+        return (None, None, None, None, None)
+    return (
+        exchange.http_version,
+        exchange.reason,
+        exchange.method,
+        json.dumps([list(pair) for pair in exchange.request_headers]),
+        json.dumps([list(pair) for pair in exchange.response_headers]),
+    )
 
 
 def connect(path: str | Path, *, readonly: bool) -> sqlite3.Connection:
@@ -282,16 +305,21 @@ class Archive:
         fetched_at = outcome.fetched_at or (page.fetched_at if page else None) or now_utc()
         etag = page.etag if page else None
         modified = page.last_modified if page else None
+        exchange = page.exchange if page else None
         with self.batch():
             self.conn.execute(
                 "INSERT INTO fetches (run_id, site, kind, url, final_url, status, http_status,"
-                " reason, attempts, fetched_at, bytes_received, etag, last_modified, redirects)"
-                " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                " reason, attempts, fetched_at, bytes_received, etag, last_modified, redirects,"
+                " http_version, reason_phrase, request_method, request_headers, response_headers,"
+                " page_hash) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
                 (run_id, site, kind, outcome.url, page.final_url if page else None, outcome.status,
                  outcome.http_status if outcome.http_status is not None else
                  (page.status if page else None), outcome.reason, outcome.attempts,
                  to_iso(fetched_at), outcome.bytes_received, etag, modified,
-                 json.dumps(list(outcome.redirects or (page.redirects if page else ())))),
+                 json.dumps(list(outcome.redirects or (page.redirects if page else ()))),
+                 *_exchange_columns(exchange),
+                 # The body's key in `pages` (kept there when the page was stored or failed).
+                 body_hash(page.body) if page else None),
             )  # fmt: skip
             if outcome.status == "ok" and (etag or modified):
                 self.conn.execute(

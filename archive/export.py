@@ -11,7 +11,7 @@ from collections.abc import Callable, Iterator
 from datetime import datetime
 from html import escape as _html_escape
 from pathlib import Path
-from typing import Any, TextIO
+from typing import Any, BinaryIO, TextIO
 from urllib.parse import urlsplit
 
 from archive.queries import COMMENT_COLUMNS, POST_COLUMNS, row_dict, rows
@@ -38,16 +38,24 @@ def quoteattr(text: str) -> str:
 
 def open_output(path: str | Path) -> TextIO:
     """Open exactly `path` for writing: never a directory, never through a symlink."""
+    return open(_output_fd(path), "w", encoding="utf-8", newline="")
+
+
+def open_binary_output(path: str | Path) -> BinaryIO:
+    """`open_output` for bytes (a WARC file)."""
+    return open(_output_fd(path), "wb")
+
+
+def _output_fd(path: str | Path) -> int:
     path = Path(path)
     if path.is_dir():
         raise ArchiveError(f"--output {path} is a directory; give a file name")
     if not path.parent.is_dir():
         raise ArchiveError(f"--output {path}: no directory {path.parent}")
     try:
-        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC | os.O_NOFOLLOW, 0o644)
+        return os.open(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC | os.O_NOFOLLOW, 0o644)
     except OSError as error:
         raise ArchiveError(f"cannot write {path}: {error.strerror}") from error
-    return open(fd, "w", encoding="utf-8", newline="")
 
 
 def iter_posts(

@@ -14,7 +14,7 @@ if TYPE_CHECKING:
     from sqlite_utils.migrations import Migrations
 
 # Bumped with every migration; mirrored into PRAGMA user_version for plain `sqlite3` users.
-SCHEMA_VERSION = 8
+SCHEMA_VERSION = 9
 MIGRATIONS_NAME = "blogarchive"
 
 # `seq` is an explicit INTEGER PRIMARY KEY on posts and comments because external-content FTS5
@@ -317,6 +317,16 @@ def _comment_spam(db: Database) -> None:
     db.execute("CREATE INDEX IF NOT EXISTS comments_spam_key ON comments(spam_key)")
 
 
+def _fetch_exchange(db: Database) -> None:
+    # Provenance (issue 14): each response's status line and headers as received, the request
+    # as sent, and the hash of its body in `pages` (when the body was kept), so the archive can
+    # say exactly what a server answered and `export --format warc` can write it out.
+    for column in ("http_version", "reason_phrase", "request_method", "request_headers",
+                   "response_headers", "page_hash"):  # fmt: skip
+        db.execute(f"ALTER TABLE fetches ADD COLUMN {column} TEXT")
+    db.execute("CREATE INDEX IF NOT EXISTS fetches_page ON fetches(page_hash)")
+
+
 def _split(script: str) -> list[str]:
     """Split a DDL script on statement boundaries, keeping trigger bodies whole."""
     statements: list[str] = []
@@ -343,6 +353,7 @@ _STEPS: tuple[tuple[str, Callable[[Database], None]], ...] = (
     ("0006_approximate_times", _approximate_times),
     ("0007_comment_spam", _comment_spam),
     ("0008_linked_keys", linked_keys),
+    ("0009_fetch_exchange", _fetch_exchange),
 )
 assert len(_STEPS) == SCHEMA_VERSION
 

@@ -277,6 +277,7 @@ def demo(db_path: str, keep_serving: bool) -> None:
             runner=_run_pipeline,
             first_post_id=_busiest_post,
             describe=_archive_summary,
+            edited_comment=_edited_comment,
         )
     sys.exit(EXIT_FAILED_PAGES if report.pages_failed else EXIT_OK)
 
@@ -292,19 +293,41 @@ def _archive_summary(db_path: str) -> str:
             " coalesce(sum(by_post_author), 0), coalesce(sum(kind != 'comment'), 0),"
             " coalesce(max(depth), 0), coalesce(sum(spam), 0) FROM comments"
         ).fetchone()
+        edited, removed = archive.conn.execute(
+            "SELECT (SELECT count(*) FROM (SELECT comment_id FROM comment_versions"
+            " GROUP BY comment_id HAVING count(DISTINCT text) > 1)),"
+            " (SELECT count(*) FROM comments WHERE removed_at IS NOT NULL)"
+        ).fetchone()
     return (
         f"\nArchived {posts} posts from {sites} blogs with {comments} comments into {db_path}: "
         f"{replies} replies (up to depth {deepest}), {by_author} by the post's author, "
         f"{deleted} deleted by their author, {pingbacks} pingbacks/trackbacks, "
-        f"{spam} flagged as spam (kept; `--spam exclude` leaves them out)."
+        f"{spam} flagged as spam (kept; `--spam exclude` leaves them out). "
+        f"History: {edited} comments with more than one text (edited, or deleted by their "
+        f"author after the first run) and {removed} removed from their page, each kept with "
+        "its earlier text (`show` marks them, `history` lists every version)."
     )
 
 
 def _busiest_post(db_path: str) -> str | None:
-    """The id of the post with the most comments, for the demo's "try next" hints."""
+    """The post whose comments changed most (edited, removed), then the one with the most
+    comments: for the demo's "try next" hints."""
     with Archive.open(db_path, readonly=True) as archive:
         row = archive.conn.execute(
-            "SELECT post_id FROM comments GROUP BY post_id ORDER BY count(*) DESC LIMIT 1"
+            "SELECT post_id FROM comments c GROUP BY post_id ORDER BY"
+            " sum(removed_at IS NOT NULL OR (SELECT count(DISTINCT text) FROM comment_versions v"
+            "  WHERE v.comment_id = c.id) > 1) DESC, count(*) DESC LIMIT 1"
+        ).fetchone()
+    return str(row[0]) if row else None
+
+
+def _edited_comment(db_path: str) -> str | None:
+    """A comment with more than one text, for the demo's `history` hint."""
+    with Archive.open(db_path, readonly=True) as archive:
+        row = archive.conn.execute(
+            "SELECT v.comment_id FROM comment_versions v JOIN comments c ON c.id = v.comment_id"
+            " WHERE NOT c.deleted GROUP BY v.comment_id HAVING count(DISTINCT v.text) > 1"
+            " ORDER BY v.comment_id LIMIT 1"
         ).fetchone()
     return str(row[0]) if row else None
 

@@ -6,12 +6,13 @@ import sqlite3
 import time
 from collections.abc import Callable
 from dataclasses import replace
+from datetime import timedelta
 from pathlib import Path
 from typing import Protocol
 
 import click
 
-from scraper.core.config import ArchiveConfig, Config, FetchConfig, SiteConfig
+from scraper.core.config import ArchiveConfig, Config, FetchConfig, RevisitConfig, SiteConfig
 from scraper.core.errors import ConfigError
 from scraper.core.models import RunReport
 from scraper.demo import DemoServer
@@ -40,7 +41,10 @@ def demo_config(server: DemoServer, db_path: str) -> Config:
         for site in server.sites
     )
     fetch = replace(FetchConfig(), user_agent=DEMO_USER_AGENT, delay=0.0, timeout=10.0)
-    return Config(archive=ArchiveConfig(path=db_path), fetch=fetch, sites=sites)
+    # The demo's posts are old: the second run looks at every one again (an unchanged page
+    # answers 304), so the comments changed between the runs get their new versions.
+    every_run = RevisitConfig(middle_every=timedelta(0), old_every=timedelta(0))
+    return Config(archive=ArchiveConfig(path=db_path), fetch=fetch, revisit=every_run, sites=sites)
 
 
 # The one mark of an archive `blogarchive demo` made: only such a file may be replaced.
@@ -106,6 +110,7 @@ def run_demo(
     runner: Runner,
     first_post_id: Callable[[str], str | None] | None = None,
     describe: Callable[[str], str] | None = None,
+    edited_comment: Callable[[str], str | None] | None = None,
 ) -> RunReport:
     """Serve, scrape into `db_path`, print what was archived and what to try next."""
     _remove_old_demo_archive(db_path)
@@ -114,18 +119,23 @@ def run_demo(
         for site in server.sites:
             click.echo(f"Serving demo {site.platform} blog {site.name!r} at {site.base_url}")
         config = demo_config(server, db_path)
-        report = runner(
-            config,
-            (),
-            force=True,
-            log_json=False,
-            quiet=False,
-            allow_private=frozenset({"127.0.0.1", "localhost"}),
-            summary=True,
+        report = _run(runner, config)
+        # Two runs, so that a newcomer sees history at once: between them a reader edits a
+        # comment, another deletes theirs and a moderator removes a third.
+        server.change_between_runs()
+        click.echo(
+            "\nBetween the runs a reader edits a comment, another deletes theirs and a"
+            " moderator removes a third; the second run archives what changed:"
         )
+        second = _run(runner, config)
+        report = report if report.pages_failed else second  # the exit code: any run's failures
         if describe is not None:
             click.echo(describe(db_path))
-        _print_next_steps(db_path, first_post_id(db_path) if first_post_id else None)
+        _print_next_steps(
+            db_path,
+            first_post_id(db_path) if first_post_id else None,
+            edited_comment(db_path) if edited_comment else None,
+        )
         if keep_serving:
             click.echo("Serving until Ctrl-C …")
             try:
@@ -136,13 +146,27 @@ def run_demo(
     return report
 
 
-def _print_next_steps(db_path: str, post_id: str | None) -> None:
+def _run(runner: Runner, config: Config) -> RunReport:
+    return runner(
+        config,
+        (),
+        force=True,
+        log_json=False,
+        quiet=False,
+        allow_private=frozenset({"127.0.0.1", "localhost"}),
+        summary=True,
+    )
+
+
+def _print_next_steps(db_path: str, post_id: str | None, comment_id: str | None) -> None:
     db = f" --db {db_path}"
     click.echo("\nTry next:")
     click.echo(f"  blogarchive stats{db}")
     click.echo(f'  blogarchive search "coffee OR soldering"{db}')
     if post_id:
         click.echo(f"  blogarchive show {post_id}{db}")
+    if comment_id:
+        click.echo(f"  blogarchive history {comment_id}{db}")
     click.echo(
         f'  blogarchive sql "SELECT author, count(*) AS n FROM comments GROUP BY author '
         f'ORDER BY n DESC LIMIT 5"{db}'

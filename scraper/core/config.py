@@ -8,6 +8,7 @@ from dataclasses import dataclass, field, fields, replace
 from datetime import UTC, date, datetime, timedelta, tzinfo
 from pathlib import Path
 from typing import Any
+from urllib.parse import urlsplit
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from scraper.core.errors import ConfigError
@@ -35,6 +36,9 @@ class FetchConfig:
     max_bytes: int = 10_000_000
     respect_robots: bool = True
     max_redirects: int = 10
+    # "http://host:port": every request through this proxy; empty: HTTPS_PROXY / HTTP_PROXY
+    # from the environment, if set. NO_PROXY's hosts connect directly either way.
+    proxy: str = ""
 
 
 @dataclass(frozen=True, slots=True)
@@ -226,6 +230,14 @@ def _zone_name(value: object, key: str) -> str:
     return name
 
 
+def _proxy_url(value: object, key: str) -> str:
+    text = _expect(value, str, key, "a proxy URL like http://proxy.example:3128")
+    parts = urlsplit(text)
+    if text and (parts.scheme not in ("http", "https") or not parts.hostname):
+        raise ConfigError(key, f"expected a proxy URL like http://proxy.example:3128, got {text!r}")
+    return str(text)
+
+
 def _site_url(value: object, key: str) -> str:
     url: str = _expect(value, str, key, "an http(s) URL")
     if not re.match(r"^https?://[^/\s]+", url):
@@ -267,7 +279,9 @@ def config_from_dict(data: dict[str, Any], source: Path | None = None) -> Config
                 "no longer a setting: blogarchive always uses httpx's own transport; "
                 "delete this line",
             )
-        config = replace(config, fetch=_scalar_table(fetch, FetchConfig, "fetch", {}))
+        config = replace(
+            config, fetch=_scalar_table(fetch, FetchConfig, "fetch", {"proxy": _proxy_url})
+        )
     if "revisit" in data:
         converters = dict.fromkeys(_REVISIT_DURATIONS, parse_duration)
         config = replace(

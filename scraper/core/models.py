@@ -130,6 +130,21 @@ class ParsedPage:
         }
 
 
+Header = tuple[str, str]
+
+
+@dataclass(frozen=True, slots=True)
+class Exchange:
+    """The HTTP request and response that brought a page, as sent and received (provenance: a
+    web archivist's WARC needs the status line and every header, in order, repeats kept)."""
+
+    method: str
+    http_version: str  # "HTTP/1.1", as the server answered
+    reason: str  # the status line's reason phrase ("OK"); may be empty (HTTP/2 has none)
+    request_headers: tuple[Header, ...]
+    response_headers: tuple[Header, ...]
+
+
 @dataclass(frozen=True, slots=True)
 class FetchedPage:
     """A response body that arrived whole, with what we need to revisit it politely."""
@@ -142,6 +157,7 @@ class FetchedPage:
     fetched_at: datetime
     redirects: tuple[str, ...] = ()
     elapsed: float = 0.0
+    exchange: Exchange | None = None  # None for pages not fetched over HTTP (reparse, files)
 
     @property
     def content_type(self) -> str:

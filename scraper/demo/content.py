@@ -11,9 +11,10 @@ from zoneinfo import ZoneInfo
 
 from scraper.core.errors import NotFoundError
 from scraper.demo.generated import extra_posts, filler_comments
-from scraper.demo.stories import BLOGGER_POSTS, WORDPRESS_POSTS, PostSpec
+from scraper.demo.stories import BLOGGER_POSTS, WORDPRESS_POSTS, Change, PostSpec
 
 Platform = Literal["blogger", "wordpress"]
+REMOVED_BY_AUTHOR = "This comment has been removed by the author."
 WP_COMMENTS_PER_PAGE = 20  # top-level threads per comment page, as WordPress counts them
 
 
@@ -276,6 +277,32 @@ def with_comment(blog: DemoBlog, post_index: int, author: str, text: str) -> Dem
     )
     posts = list(blog.posts)
     posts[post_index] = replace(post, comments=(*post.comments, comment))
+    return replace(blog, posts=tuple(posts))
+
+
+def with_change(blog: DemoBlog, change: Change) -> DemoBlog:
+    """The blog after one comment was edited, deleted by its author or removed."""
+    posts = list(blog.posts)
+    index = next((i for i, post in enumerate(posts) if post.slug == change.slug), None)
+    if index is None:
+        raise NotFoundError(f"{blog.name} has no post {change.slug!r}")
+    post = posts[index]
+    matches = [c for c in post.comments if c.text == change.text]
+    if len(matches) != 1:
+        raise NotFoundError(f"{change.slug} has {len(matches)} comments saying {change.text!r}")
+    target = matches[0]
+    if change.kind == "remove":
+        if any(c.parent_id == target.id for c in post.comments):
+            raise NotFoundError(f"{change.text!r} has replies: removing it would orphan them")
+        comments = tuple(c for c in post.comments if c is not target)
+    else:
+        changed = (
+            replace(target, text=REMOVED_BY_AUTHOR, deleted=True)
+            if change.kind == "delete"
+            else replace(target, text=change.new_text)
+        )
+        comments = tuple(changed if c is target else c for c in post.comments)
+    posts[index] = replace(post, comments=comments)
     return replace(blog, posts=tuple(posts))
 
 

@@ -16,8 +16,9 @@ from typing import Literal
 from urllib.parse import parse_qsl, urlsplit
 
 from scraper.core.errors import NotFoundError
-from scraper.demo.content import DemoBlog, build_blogs, with_comment
+from scraper.demo.content import DemoBlog, build_blogs, with_change, with_comment
 from scraper.demo.routes import Page, route
+from scraper.demo.stories import BETWEEN_RUNS
 
 
 @dataclass(frozen=True)
@@ -231,6 +232,16 @@ class DemoServer:
                     state.cache.clear()
                 return
         raise NotFoundError(f"no demo site named {site!r}")
+
+    def change_between_runs(self) -> None:
+        """Apply the demo's scripted edit, deletion and removal (`stories.BETWEEN_RUNS`)."""
+        for change in BETWEEN_RUNS:
+            state = next((site for site in self._sites if site.blog.name == change.site), None)
+            if state is None:
+                raise NotFoundError(f"no demo site named {change.site!r}")
+            with state.lock:
+                state.blog = with_change(state.blog, change)
+                state.cache.clear()
 
     def record(self, method: str, path: str, status: int, site: str = "") -> None:
         with self._log_lock:

@@ -295,3 +295,27 @@ WORDPRESS_POSTS: tuple[PostSpec, ...] = (
     ),
 )
 # fmt: on
+
+
+@dataclass(frozen=True, slots=True)
+class Change:
+    """What happens to one comment between the demo's two runs, found by its post and text."""
+
+    site: str
+    slug: str
+    text: str
+    kind: str  # "edit" (new text), "delete" (its author deletes it), "remove" (it vanishes)
+    new_text: str = ""
+
+
+# Between `blogarchive demo`'s two runs (issue 14: a newcomer sees versions at once): a reader
+# edits a comment and a moderator removes another on WordPress, where both happen; on Blogger a
+# reader deletes theirs, which Blogger shows as "This comment has been removed by the author."
+BETWEEN_RUNS: tuple[Change, ...] = (
+    Change("tinkerers", "reflowing-a-dead-router", "Which flux do you use? Mine always smokes.",
+           "edit", "Which flux do you use? Mine always smokes.\n\nEdit: it was the cheap "
+           "rosin-core solder. The no-clean flux from the cupboard barely smokes at all."),
+    Change("tinkerers", "reflowing-a-dead-router", "I will take that bet. Three months.", "remove"),
+    Change("switchbacks", "sunrise-on-hollow-ridge", "3:40 am. Respect. I would still be asleep.",
+           "delete"),
+)  # fmt: skip

@@ -25,6 +25,7 @@ from scraper.fetch.bodyread import ACCEPT_ENCODING
 from scraper.fetch.deadline import UrlDeadline
 from scraper.fetch.netsafety import AddressGuard, Resolver, system_resolver
 from scraper.fetch.politeness import HostPacer, HostRobots, RobotsCache, host_key
+from scraper.fetch.proxies import ProxyRules
 from scraper.fetch.responses import (
     Expect,
     Job,
@@ -71,10 +72,11 @@ class Fetcher:
         )
         # Redirects are followed by hand (every hop is checked against the scope, robots.txt
         # and the address guard); retries and pacing are ours; the client keeps cookies per
-        # host. No proxies from the environment (trust_env): a proxy resolves names itself,
-        # and the guard must see the address a connection goes to.
+        # host. Proxies (fetch.proxy, HTTPS_PROXY/HTTP_PROXY/NO_PROXY) are chosen by our
+        # transport, not httpx's trust_env, which would route around the address guard.
+        proxies = ProxyRules.from_settings(config.proxy)
         self._client = httpx.AsyncClient(
-            transport=transport or CheckedTransport(self._guard, limits=limits),
+            transport=transport or CheckedTransport(self._guard, limits=limits, proxies=proxies),
             follow_redirects=False,
             timeout=httpx.Timeout(config.timeout),
             headers={"User-Agent": config.user_agent, "Accept-Encoding": ACCEPT_ENCODING},

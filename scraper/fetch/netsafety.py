@@ -63,6 +63,11 @@ def _literal_address(host: str) -> IPAddress | None:
         return None
 
 
+def is_literal_address(host: str) -> bool:
+    """Whether a URL's host is an IP address rather than a name."""
+    return _literal_address(host) is not None
+
+
 async def system_resolver(host: str, port: int) -> list[str]:
     """The system's answer (`loop.getaddrinfo`, in the executor: it never blocks other fetches)."""
     infos = await asyncio.get_running_loop().getaddrinfo(host, port, type=socket.SOCK_STREAM)

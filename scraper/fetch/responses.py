@@ -11,7 +11,7 @@ from typing import Literal
 import httpx
 
 from scraper.core.errors import BodyError, FetchError
-from scraper.core.models import FetchedPage, FetchOutcome
+from scraper.core.models import Exchange, FetchedPage, FetchOutcome
 from scraper.fetch.bodyread import CappedReader
 from scraper.fetch.deadline import UrlDeadline
 from scraper.fetch.retrying import RETRY_STATUSES
@@ -188,6 +188,7 @@ async def read_response(
         fetched_at=now,
         redirects=tuple(job.hops),
         elapsed=time.monotonic() - started,
+        exchange=exchange_of(response),
     )
     return FetchOutcome(
         url=job.url,
@@ -199,6 +200,22 @@ async def read_response(
         redirects=tuple(job.hops),
         bytes_received=job.bytes_received,
     )
+
+
+def exchange_of(response: httpx.Response) -> Exchange:
+    """The request and response heads as they went over the wire (httpx's raw header lists keep
+    the case, order and repeats; header bytes are Latin-1 by HTTP's rules)."""
+    return Exchange(
+        method=response.request.method,
+        http_version=response.http_version,
+        reason=response.reason_phrase,
+        request_headers=_decoded(response.request.headers.raw),
+        response_headers=_decoded(response.headers.raw),
+    )
+
+
+def _decoded(raw: list[tuple[bytes, bytes]]) -> tuple[tuple[str, str], ...]:
+    return tuple((name.decode("latin-1"), value.decode("latin-1")) for name, value in raw)
 
 
 async def _drain(job: Job, response: httpx.Response) -> None:

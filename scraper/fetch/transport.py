@@ -26,7 +26,8 @@ from typing import cast
 import httpcore
 import httpx
 
-from scraper.fetch.netsafety import AddressGuard
+from scraper.fetch.netsafety import AddressGuard, is_literal_address
+from scraper.fetch.proxies import ProxyRules
 
 # Most specific first: the first class an error is an instance of names its httpx twin.
 _EXCEPTIONS: tuple[tuple[type[Exception], type[httpx.TransportError]], ...] = (
@@ -121,20 +122,51 @@ class _ResponseStream(httpx.AsyncByteStream):
 
 
 class CheckedTransport(httpx.AsyncBaseTransport):
-    """httpcore's pool (HTTP/1.1, keep-alive within `limits`) over the CheckedBackend."""
+    """httpcore's pool (HTTP/1.1, keep-alive within `limits`) over the CheckedBackend, and one
+    httpcore proxy pool per proxy that `proxies` names (HTTP forwarding, CONNECT for https)."""
 
-    def __init__(self, guard: AddressGuard, *, limits: httpx.Limits) -> None:
+    def __init__(
+        self, guard: AddressGuard, *, limits: httpx.Limits, proxies: ProxyRules | None = None
+    ) -> None:
         # httpx's own default context: certifi's bundle, or SSL_CERT_FILE / SSL_CERT_DIR.
-        context: ssl.SSLContext = httpx.create_ssl_context(trust_env=True)
+        self._context: ssl.SSLContext = httpx.create_ssl_context(trust_env=True)
+        self._limits = limits
+        self._guard = guard
+        self._proxies = proxies or ProxyRules({})
+        self._proxy_pools: dict[str, httpcore.AsyncHTTPProxy] = {}
         self._pool = httpcore.AsyncConnectionPool(
-            ssl_context=context,
+            ssl_context=self._context,
             max_connections=limits.max_connections,
             max_keepalive_connections=limits.max_keepalive_connections,
             keepalive_expiry=limits.keepalive_expiry,
             network_backend=CheckedBackend(guard),
         )
 
+    async def _pool_for(
+        self, request: httpx.Request
+    ) -> httpcore.AsyncConnectionPool | httpcore.AsyncHTTPProxy:
+        url = request.url
+        port = url.port or (443 if url.scheme == "https" else 80)
+        proxy = self._proxies.proxy_for(url.scheme, url.host, port)
+        if proxy is None:
+            return self._pool
+        # Through a proxy the proxy resolves the name and opens the connection: the guard
+        # cannot see that address. What it can still refuse is an address written in the URL.
+        if is_literal_address(url.host):
+            await self._guard.addresses(url.host, port)
+        pool = self._proxy_pools.get(proxy)
+        if pool is None:
+            pool = self._proxy_pools[proxy] = httpcore.AsyncHTTPProxy(
+                proxy_url=proxy,
+                ssl_context=self._context,
+                max_connections=self._limits.max_connections,
+                max_keepalive_connections=self._limits.max_keepalive_connections,
+                keepalive_expiry=self._limits.keepalive_expiry,
+            )
+        return pool
+
     async def handle_async_request(self, request: httpx.Request) -> httpx.Response:
+        pool = await self._pool_for(request)
         core_request = httpcore.Request(
             method=request.method,
             url=httpcore.URL(
@@ -148,7 +180,7 @@ class CheckedTransport(httpx.AsyncBaseTransport):
             extensions=request.extensions,
         )
         with _httpx_errors(request):
-            response = await self._pool.handle_async_request(core_request)
+            response = await pool.handle_async_request(core_request)
         return httpx.Response(
             status_code=response.status,
             headers=response.headers,
@@ -158,3 +190,5 @@ class CheckedTransport(httpx.AsyncBaseTransport):
 
     async def aclose(self) -> None:
         await self._pool.aclose()
+        for pool in self._proxy_pools.values():
+            await pool.aclose()
