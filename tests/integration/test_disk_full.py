@@ -4,7 +4,6 @@ intact; the next run, once there is room, stores everything, once. A real small 
 
 from __future__ import annotations
 
-import contextlib
 import os
 import subprocess
 from collections.abc import Iterator
@@ -42,8 +41,7 @@ def small_disk(tmp_path: Path) -> Iterator[Path]:
     try:
         yield folder
     finally:
-        with contextlib.suppress(OSError):
-            subprocess.run(["umount", str(folder)], check=True, capture_output=True)
+        subprocess.run(["umount", str(folder)], check=False, capture_output=True)
 
 
 def test_a_full_disk_stops_the_run_with_one_line_and_the_next_run_finishes(
