@@ -21,6 +21,7 @@ from scraper.parse.platforms.base import Document
 from scraper.parse.platforms.common import blog_timezone, page_index
 from scraper.parse.platforms.heuristic import cue_fields
 from scraper.parse.platforms.pieces import has_by_word, id_from_attr, split_byline
+from scraper.parse.trim import header_only
 
 
 def _wanting(comment: Comment) -> bool:
@@ -104,8 +105,11 @@ def _name(found: str | None, text: str) -> str | None:
     name = split_byline(found)[0] if has_by_word(found) else found
     if not name or len(name) > _NAME_LENGTH or len(name.split()) > _NAME_WORDS:
         return None
-    if _SENTENCE.search(name) or name in text[:200]:
+    if _SENTENCE.search(name):
         return None
+    line = next((line for line in text.split("\n")[:5] if name in line), None)
+    if line is not None and not header_only(line, name):
+        return None  # the name is words of the comment itself, not its header
     return name
 
 

@@ -27,7 +27,7 @@ _HEADER_LINES = 3  # a header is a line or three: name, date, "says"
 _LINE_LENGTH = 160
 
 
-def _header_only(line: str, author: str | None) -> bool:
+def header_only(line: str, author: str | None) -> bool:
     """True when the line holds nothing but the commenter's name, a date and header words."""
     if len(line) > _LINE_LENGTH:
         return False
@@ -47,7 +47,7 @@ def trimmed(comment: Comment) -> Comment:
     lines = comment.text.split("\n")
     cut = 0
     while cut < min(_HEADER_LINES, len(lines)) and (
-        not lines[cut].strip() or _header_only(lines[cut], comment.author)
+        not lines[cut].strip() or header_only(lines[cut], comment.author)
     ):
         cut += 1
     rest = "\n".join(lines[cut:]).strip()
