@@ -51,6 +51,10 @@ def _friendly(func: F) -> F:
     return wrapper  # type: ignore[return-value]
 
 
+# SQLite's codes for a damaged file, as opposed to a query it cannot run.
+_DAMAGE = frozenset({sqlite3.SQLITE_CORRUPT, sqlite3.SQLITE_NOTADB})
+
+
 def _console() -> Console:
     return Console(highlight=False, soft_wrap=False)
 
@@ -330,6 +334,8 @@ def _sql(resolve: Resolve) -> click.Command:
                         f"the query took longer than {timeout:g} s and was stopped"
                         " (--timeout SECONDS allows more, 0 no limit)"
                     ) from error
+                if getattr(error, "sqlite_errorcode", None) in _DAMAGE:
+                    raise  # the archive's fault, not the query's: exit 2 like every command
                 message = str(error)
                 if "readonly" in message or "not authorized" in message:
                     raise click.ClickException(

@@ -17,7 +17,7 @@ from archive import frontier, lock, store
 from archive.ids import body_hash, from_iso, now_utc, to_iso
 from archive.schema import SCHEMA_VERSION, migrate, needs_migration
 from archive.store import StoreResult
-from scraper.core.errors import ArchiveError, UnusableArchiveError
+from scraper.core.errors import ArchiveError, ArchiveFullError, UnusableArchiveError
 from scraper.core.models import (
     Comment,
     Exchange,
@@ -28,8 +28,9 @@ from scraper.core.models import (
 )
 
 RUN_STATUSES = frozenset({"ok", "partial", "failed", "interrupted"})
-# Runs that went through their sites; an interrupted run left work in the frontier instead.
-_COVERING = ("ok", "partial", "failed")
+# Runs that went through their sites; an interrupted run left work in the frontier instead,
+# and a failed one (its disk filled up) stopped short: the next run is due at once.
+_COVERING = ("ok", "partial")
 BUSY_TIMEOUT_MS = 30_000
 _COUNTS = (
     "pages_fetched",
@@ -84,6 +85,20 @@ def connect(path: str | Path, *, readonly: bool) -> sqlite3.Connection:
         conn.close()
         raise
     return conn
+
+
+def is_disk_full(error: sqlite3.Error) -> bool:
+    """SQLite's SQLITE_FULL: a write found no room (ENOSPC, quota) for the WAL or the file."""
+    return getattr(error, "sqlite_errorcode", None) == sqlite3.SQLITE_FULL
+
+
+def disk_full(path: Path, error: sqlite3.Error) -> ArchiveFullError:
+    """The one line a full disk gets; the failed transaction was rolled back, so what is in
+    the archive is every page stored before it."""
+    return ArchiveFullError(
+        f"disk full: cannot write to the archive {path} ({error}); the run stopped"
+        " (archive unchanged since the last stored page)"
+    )
 
 
 def _refuse_newer(conn: sqlite3.Connection, path: Path) -> None:
@@ -143,6 +158,8 @@ class Archive:
             conn.execute("PRAGMA foreign_keys = ON")
         except sqlite3.Error as error:
             conn.close()
+            if is_disk_full(error):  # migrating or switching to WAL needed room
+                raise disk_full(path, error) from error
             raise UnusableArchiveError(f"cannot open the archive {path}: {error}") from error
         except ArchiveError:
             conn.close()
@@ -194,17 +211,27 @@ class Archive:
         try:
             conn.execute("BEGIN IMMEDIATE")
         except sqlite3.Error as error:
+            if is_disk_full(error):
+                raise disk_full(self.path, error) from error
             raise ArchiveError(f"cannot write to the archive {self.path}: {error}") from error
         try:
             yield
+            # COMMIT is where a full disk shows in WAL mode: the frames are written then.
+            conn.execute("COMMIT")
         except sqlite3.Error as error:
-            conn.execute("ROLLBACK")
+            self._rollback()
+            if is_disk_full(error):
+                raise disk_full(self.path, error) from error
             raise ArchiveError(f"archive write failed: {error}") from error
         except BaseException:
-            if conn.in_transaction:
-                conn.execute("ROLLBACK")
+            self._rollback()
             raise
-        conn.execute("COMMIT")
+
+    def _rollback(self) -> None:
+        """Undo the open transaction, if SQLite has not already (it may, on SQLITE_FULL)."""
+        if self.conn.in_transaction:
+            with contextlib.suppress(sqlite3.Error):
+                self.conn.execute("ROLLBACK")
 
     # -- sites and runs -------------------------------------------------------------------------
 
@@ -234,7 +261,7 @@ class Archive:
         """When the last run that went through `site` started (start, not end: no cron drift)."""
         row = self.conn.execute(
             "SELECT max(r.started_at) FROM runs r JOIN run_sites s ON s.run_id = r.id"
-            " WHERE s.site = ? AND r.status IN (?, ?, ?)",
+            " WHERE s.site = ? AND r.status IN (?, ?)",
             (site, *_COVERING),
         ).fetchone()
         return from_iso(row[0])
@@ -245,7 +272,7 @@ class Archive:
         streak = 0
         for (errors,) in self.conn.execute(
             "SELECT s.errors FROM runs r JOIN run_sites s ON s.run_id = r.id"
-            " WHERE s.site = ? AND r.status IN (?, ?, ?) ORDER BY r.started_at DESC LIMIT 32",
+            " WHERE s.site = ? AND r.status IN (?, ?) ORDER BY r.started_at DESC LIMIT 32",
             (site, *_COVERING),
         ):
             if not any(str(e).startswith(marker) for e in json.loads(errors or "[]")):

@@ -42,7 +42,10 @@ def hold(db_path: Path) -> Iterator[None]:
                 f"the archive {db_path} is locked by another run, held by {_holder(recorded)}"
             ) from None
         os.ftruncate(fd, 0)
-        os.pwrite(fd, f"{os.getpid()} {to_iso(now_utc())}\n".encode(), 0)
+        # The holder's note only serves the LockedError message; a full disk must not stop a
+        # run here (it is told about once, by the archive itself, with its own exit code).
+        with contextlib.suppress(OSError):
+            os.pwrite(fd, f"{os.getpid()} {to_iso(now_utc())}\n".encode(), 0)
         try:
             yield
         finally:

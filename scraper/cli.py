@@ -20,6 +20,7 @@ from archive.lock import describe as describe_lock
 from scraper import __version__
 from scraper.core.config import Config, load_config
 from scraper.core.errors import (
+    ArchiveFullError,
     BlogArchiveError,
     ConfigError,
     FetchError,
@@ -31,6 +32,9 @@ from scraper.core.errors import (
 from scraper.core.models import RunReport
 
 EXIT_OK, EXIT_FAILED_PAGES, EXIT_USAGE, EXIT_LOCKED = 0, 1, 2, 3
+# The archive's disk filled up: the run stopped (recorded failed when its row could be written);
+# everything stored before stays, and the next run, with room, carries on.
+EXIT_DISK_FULL = 4
 # A run stopped by a signal: the shell's 128 + signal number (Ctrl-C, and SIGTERM after the
 # pages in hand were archived and the run was recorded as interrupted).
 EXIT_SIGINT, EXIT_SIGTERM = 130, 143
@@ -58,10 +62,14 @@ def translate_errors(*, log_json: bool = False) -> Iterator[None]:
         _fail(f"configuration error: {error}", EXIT_USAGE, log_json=log_json)
     except LockedError as error:
         _fail(str(error), EXIT_LOCKED, log_json=log_json)
+    except ArchiveFullError as error:
+        _fail(str(error), EXIT_DISK_FULL, log_json=log_json)
     except UnusableArchiveError as error:
         # The archive cannot be opened, created or trusted: nothing ran, so not C4's 1.
         _fail(str(error), EXIT_USAGE, log_json=log_json)
     except sqlite3.DatabaseError as error:  # damage found mid-command, after the open
+        if getattr(error, "sqlite_errorcode", None) == sqlite3.SQLITE_FULL:
+            _fail(f"disk full: {error}", EXIT_DISK_FULL, log_json=log_json)
         _fail(f"the archive cannot be read or written: {error}", EXIT_USAGE, log_json=log_json)
     except (ParseError, FetchError, NotFoundError) as error:
         _fail(str(error), 1, log_json=log_json)

@@ -11,7 +11,8 @@ BlogArchiveError
 │   └── ParseLimitError  one page's parse ran past the run's time or memory limit (page failed)
 ├── ArchiveError       the SQLite archive cannot be opened or written, or a query is refused
 │   ├── UnusableArchiveError  not a database, no such directory, damaged, newer schema (exit 2)
-│   └── LockedError    another run holds the archive's lock (exit 3)
+│   ├── LockedError    another run holds the archive's lock (exit 3)
+│   └── ArchiveFullError  the archive's disk is full: the run stops, recorded failed (exit 4)
 └── NotFoundError      a post, comment or site asked for is not in the archive (exit 1)
 
 ParseTimeUp (a BaseException, like KeyboardInterrupt) interrupts a parse whose time is up; it
@@ -78,6 +79,12 @@ class UnusableArchiveError(ArchiveError):
 
 class LockedError(ArchiveError):
     """Another run holds the archive's lock."""
+
+
+class ArchiveFullError(ArchiveError):
+    """The archive's disk (or filesystem quota) is full: the write was rolled back and the run
+    stops, since every later page would fail the same way. Every `except Exception` on the
+    run's way lets it through (a page or a source failing is data; this is not)."""
 
 
 class NotFoundError(BlogArchiveError):

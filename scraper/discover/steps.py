@@ -13,7 +13,7 @@ from typing import Literal
 from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
 
 from scraper.core.config import SiteConfig
-from scraper.core.errors import BlogArchiveError
+from scraper.core.errors import ArchiveFullError, BlogArchiveError
 from scraper.core.models import FetchedPage, FetchOutcome, unusable_reason
 from scraper.core.urls import classify_url, in_scope, normalise_url, site_root
 from scraper.discover.sources import (
@@ -93,6 +93,8 @@ class SiteRun:
         """Fetch one discovery URL; any failure is logged as the source's reason and is None."""
         try:
             outcome = await self.fetch(url, expect=expect)
+        except ArchiveFullError:
+            raise  # the archive, not this source: the run stops
         except Exception as error:  # a source that fails is skipped, never the run
             log.info("%s: skipped %s: %s: %s", source, url, type(error).__name__, error)
             return None

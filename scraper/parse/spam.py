@@ -44,7 +44,10 @@ _WORD = re.compile(r"[^\W\d_]+", re.UNICODE)
 def _host(url: str | None) -> str:
     if not url:
         return ""
-    host = (urlsplit(url).hostname or "").lower()
+    try:
+        host = (urlsplit(url).hostname or "").lower()
+    except ValueError:  # a malformed URL (a lone "[") has no host we can read
+        return ""
     return host.removeprefix("www.")
 
 
@@ -57,7 +60,11 @@ _DROP_WORDS = 3
 
 def _target(href: str) -> str:
     """Where a link leads: the absolute URL a redirect carries in its query, else itself."""
-    for key, value in parse_qsl(urlsplit(href).query):
+    try:
+        query = urlsplit(href).query
+    except ValueError:  # a malformed link leads nowhere we can name
+        return href
+    for key, value in parse_qsl(query):
         if key.lower() in _TARGET_PARAMS and value.lower().startswith(("http://", "https://")):
             return value
     return href

@@ -15,7 +15,7 @@ from functools import partial
 from typing import Any
 
 from scraper.core.config import Config, SiteConfig
-from scraper.core.errors import ParseLimitError
+from scraper.core.errors import ArchiveFullError, ParseLimitError
 from scraper.core.models import FetchedPage, FetchOutcome, ParsedPage, RunReport, SiteReport
 from scraper.core.storage import ArchiveStore
 from scraper.fetch.fetcher import BUDGET_REASON, Fetcher
@@ -105,9 +105,12 @@ async def run_once(
         ) as fetcher:
             context = RunContext(config, store, fetcher, workers, reporter, run_id, deadline, clock)
             with _stop_on_sigterm(loop, context):
-                reports = list(await asyncio.gather(*(_run_site(site, context) for site in sites)))
+                reports = await _all_sites(sites, context)
         if context.stopping is not None:
             status = "interrupted"
+    except ArchiveFullError:
+        status = "failed"  # every later page would fail the same way: the run stops here
+        raise
     except BaseException:
         status = "interrupted"
         raise
@@ -119,8 +122,26 @@ async def run_once(
         )
         if status == "ok" and report.pages_failed:
             status = "partial"
-        store.finish_run(run_id, report, status)
+        try:
+            store.finish_run(run_id, report, status)
+        except ArchiveFullError:
+            # No room even for the run's row: it stays `running`, and the next run (under the
+            # same lock) marks it interrupted. The error already on its way is the one to tell.
+            if status != "failed":
+                raise
     return report
+
+
+async def _all_sites(sites: Sequence[SiteConfig], context: RunContext) -> list[SiteReport]:
+    """Every site at once; one that raises (a full disk) stops the others before it goes up."""
+    tasks = [asyncio.create_task(_run_site(site, context)) for site in sites]
+    try:
+        return list(await asyncio.gather(*tasks))
+    except BaseException:
+        for task in tasks:
+            task.cancel()
+        await asyncio.gather(*tasks, return_exceptions=True)
+        raise
 
 
 @contextmanager
@@ -201,6 +222,7 @@ async def _run_site(site: SiteConfig, context: RunContext) -> SiteReport:
                 if url not in left:
                     budget -= 1
                 task.result()
+            _raise_if_failed(discovery)
     finally:
         for task in inflight:
             task.cancel()
@@ -215,6 +237,14 @@ async def _run_site(site: SiteConfig, context: RunContext) -> SiteReport:
     report = tally.freeze()
     context.reporter.site_finished(report)
     return report
+
+
+def _raise_if_failed(discovery: asyncio.Task[None]) -> None:
+    """Discovery keeps its own trouble; what gets out of it (a full disk) stops the site."""
+    if discovery.done() and not discovery.cancelled():
+        failure = discovery.exception()
+        if failure is not None:
+            raise failure
 
 
 async def _parse(context: RunContext, outcome: FetchOutcome, site: SiteConfig) -> ParsedPage:
@@ -302,6 +332,8 @@ async def _process(
     observed = outcome.fetched_at or datetime.now(UTC)
     try:
         await _archive(url, outcome, site, context, tally, feed, observed, guaranteed)
+    except ArchiveFullError:
+        raise  # not this page's fault: no later page can be stored either
     except Exception as error:  # a parser or store bug on one page: record, go on
         log.exception("could not archive %s", url)
         outcome = replace(outcome, status="failed", reason=f"{type(error).__name__}: {error}")

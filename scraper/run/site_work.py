@@ -11,6 +11,7 @@ from datetime import datetime
 from typing import Any
 
 from scraper.core.config import Config, SiteConfig
+from scraper.core.errors import ArchiveFullError
 from scraper.core.models import FetchOutcome, SiteReport
 from scraper.core.storage import ArchiveStore
 from scraper.core.urls import normalise_url
@@ -230,16 +231,20 @@ class SiteFeed:
             full = not self.incremental and listed < self.listing_cap and not fetch.cut
             if full:
                 self.context.store.mark_discovered(site.name, self.context.now)
+        except ArchiveFullError:
+            raise  # the run stops (see `pipeline._run_site`)
         except Exception as error:  # discovery trouble must not lose the known posts' revisit
             log.exception("discovery failed for %s", site.name)
             self.tally.errors.append(f"discovery: {error}")
         finally:
-            # Known posts no longer listed (or beyond the listing's reach) are revisited too.
-            for url in self.plan.due_known():
-                self._offer(url)
-            self._flush()
-            self.finished = True
-            self.wake.set()
+            try:
+                # Known posts no longer listed (or beyond the listing's reach) are revisited too.
+                for url in self.plan.due_known():
+                    self._offer(url)
+                self._flush()
+            finally:  # even when the archive refused the flush: the site's loop must not wait
+                self.finished = True
+                self.wake.set()
 
 
 class WatchedFetch:

@@ -9,7 +9,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from urllib.parse import urlsplit, urlunsplit
 
-from scraper.core.errors import BlogArchiveError
+from scraper.core.errors import ArchiveFullError, BlogArchiveError
 from scraper.core.models import Comment, FetchedPage, FetchOutcome, ParsedPage, unusable_reason
 from scraper.core.urls import classify_url, normalise_url, thread_url
 from scraper.threads.comment_feeds import (
@@ -115,6 +115,8 @@ async def _get(fetch: FetchFn, url: str, expect: str) -> tuple[FetchedPage | Non
     """Fetch and turn every kind of failure into a reason string (never raise)."""
     try:
         outcome = await fetch(url, expect=expect)
+    except ArchiveFullError:
+        raise  # the archive, not this URL: the run stops
     except BlogArchiveError as error:
         return None, f"fetch failed: {url}: {error}"
     except Exception as error:  # the fetch layer is someone else's: its surprises are data here

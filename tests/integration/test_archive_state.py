@@ -69,7 +69,13 @@ def test_a_damaged_archive_is_refused_by_a_writer_and_reported_by_readers(
     _damage(archive_path)
     with pytest.raises(Exception, match="damaged"):
         Archive.open(archive_path)
-    for command in (["stats"], ["search", "site1"], ["export", "--format", "jsonl"]):
+    for command in (
+        ["stats"],
+        ["search", "site1"],
+        ["export", "--format", "jsonl"],
+        ["show", "https://demo.example/post.html"],
+        ["sql", "SELECT count(*) FROM sites"],
+    ):
         result = _blogarchive(*command, "--db", str(archive_path), cwd=archive_path.parent)
         assert "Traceback" not in result.stderr, (command, result.stderr)
         assert result.returncode in (0, 2), (command, result.returncode)

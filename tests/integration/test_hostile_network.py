@@ -272,3 +272,69 @@ def test_a_comments_feed_on_another_host_is_not_fetched_in_a_run(tmp_path: Path)
             tmp_path / "archive.db", "SELECT reason FROM fetches WHERE status = 'skipped'"
         )
         assert any(r.startswith(f"out of scope: {elsewhere}/feeds/9006") for (r,) in skipped)
+
+
+def _wordpress_post(comments: int, first: int, older: str | None, api: str | None) -> bytes:
+    """A WordPress post page showing `comments` comments, an 'Older Comments' link and a REST
+    index link to wherever the test says."""
+    items = "".join(
+        f"<li id='comment-{n}' class='comment depth-1'><article id='div-comment-{n}'"
+        " class='comment-body'><footer class='comment-meta'><div class='comment-author vcard'>"
+        f"<b class='fn'>Reader {n}</b></div><div class='comment-metadata'>"
+        f"<time datetime='2024-01-0{1 + n % 8}T10:00:00+00:00'>then</time></div></footer>"
+        f"<div class='comment-content'><p>Comment number {n}.</p></div></article></li>"
+        for n in range(first, first + comments)
+    )
+    nav = (
+        "<nav class='comment-navigation'><div class='nav-previous'>"
+        f"<a href='{older}'>&larr; Older Comments</a></div></nav>"
+        if older
+        else ""
+    )
+    return (
+        "<!DOCTYPE html><html><head><meta name='generator' content='WordPress 6.4'>"
+        + (f"<link rel='https://api.w.org/' href='{api}'>" if api else "")
+        + "</head><body class='post-template-default single single-post postid-7'>"
+        "<article id='post-7' class='post-7 post type-post'><h1 class='entry-title'>Seven"
+        "</h1><div class='entry-content'><p>Words.</p></div></article><div id='comments'"
+        f" class='comments-area'><h2 class='comments-title'>{comments * 2} thoughts</h2>"
+        f"{nav}<ol class='comment-list'>{items}</ol></div></body></html>"
+    ).encode()
+
+
+def test_comment_pages_and_the_comments_api_on_another_host_are_not_fetched(
+    tmp_path: Path,
+) -> None:
+    """A post whose 'Older Comments' link and REST index point at another host (another port of
+    127.0.0.1): that host is never asked, and its comments are not merged into the thread. The
+    same link on the blog's own host, on a second post, is followed (the control)."""
+    seven, eight = "/2024/01/seven/", "/2024/01/eight/"
+    with MisbehavingServer() as elsewhere, MisbehavingServer() as blog:
+        older = elsewhere.url(f"{seven}comment-page-1/#comments")
+        elsewhere.routes[f"{seven}comment-page-1/"] = page(_wordpress_post(3, 100, None, None))
+        blog.routes[seven] = page(_wordpress_post(3, 1, older, elsewhere.url("/wp-json/")))
+        blog.routes[eight] = page(
+            _wordpress_post(3, 11, blog.url(f"{eight}comment-page-1/#comments"), None)
+        )
+        blog.routes[f"{eight}comment-page-1/"] = page(_wordpress_post(3, 14, None, None))
+        home = f"<html><body><a href='{seven}'>Seven</a><a href='{eight}'>Eight</a></body></html>"
+        blog.routes["/"] = page(home.encode())
+        config = Config(
+            fetch=replace(FAST, delay=0.0),
+            sites=(SiteConfig(name="b", url=blog.url("/"), max_pages=5),),
+        )
+        report = _run(config, tmp_path / "archive.db")
+        assert report.sites[0].pages_fetched == 2
+        assert elsewhere.hits == []
+        assert blog.hits_for(f"{eight}comment-page-1/")  # the control: own host, followed
+    db = tmp_path / "archive.db"
+    rows = query(
+        db,
+        "SELECT p.url, c.text FROM comments c JOIN posts p ON p.id = c.post_id ORDER BY c.text",
+    )
+    assert sorted(text for url, text in rows if url.endswith(seven)) == [
+        f"Comment number {n}." for n in (1, 2, 3)
+    ]
+    assert len([text for url, text in rows if url.endswith(eight)]) == 6
+    flags = dict(query(db, "SELECT url, thread_complete FROM posts"))
+    assert flags[blog.url(seven)] == 0  # the page says 6, 3 were read: not passed off as whole

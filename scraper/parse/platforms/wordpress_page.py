@@ -111,7 +111,9 @@ def comment_pages(doc: Document, index: PageIndex) -> tuple[str, ...]:
         page = match.group(1) or match.group(2)
         if page == current_page:
             continue
-        absolute = doc.absolute(urldefrag(href)[0])
+        # Resolved first: `absolute` refuses a malformed link (a lone "["), urldefrag would raise.
+        absolute = doc.absolute(href)
+        absolute = urldefrag(absolute)[0] if absolute else None
         if not absolute or absolute == (urldefrag(doc.url)[0] if doc.url else None):
             continue
         if own_thread is not None and thread_url(absolute) != own_thread:
