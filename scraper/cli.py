@@ -6,7 +6,7 @@ import asyncio
 import json
 import sqlite3
 import sys
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import replace
 from datetime import datetime
@@ -22,6 +22,7 @@ from scraper.core.config import Config, load_config
 from scraper.core.errors import (
     BlogArchiveError,
     ConfigError,
+    EngineError,
     FetchError,
     LockedError,
     NotFoundError,
@@ -31,6 +32,8 @@ from scraper.core.errors import (
 from scraper.core.models import RunReport
 
 EXIT_OK, EXIT_FAILED_PAGES, EXIT_USAGE, EXIT_LOCKED = 0, 1, 2, 3
+# `run --distributed`: the broker or result store went away, or no worker answered in time.
+EXIT_ENGINE = 4
 # A run stopped by a signal: the shell's 128 + signal number (Ctrl-C, and SIGTERM after the
 # pages in hand were archived and the run was recorded as interrupted).
 EXIT_SIGINT, EXIT_SIGTERM = 130, 143
@@ -53,6 +56,8 @@ def translate_errors() -> Iterator[None]:
         _fail(f"configuration error: {error}", EXIT_USAGE)
     except LockedError as error:
         _fail(str(error), EXIT_LOCKED)
+    except EngineError as error:
+        _fail(str(error), EXIT_ENGINE)
     except UnusableArchiveError as error:
         # The archive cannot be opened, created or trusted: nothing ran, so not C4's 1.
         _fail(str(error), EXIT_USAGE)
@@ -162,6 +167,11 @@ def parse(
 @click.option("--force", is_flag=True, help="Run sites even when they are not yet due.")
 @click.option("--log-json", is_flag=True, help="One JSON object per event on stderr.")
 @click.option("--quiet", "-q", is_flag=True, help="Print nothing but errors.")
+@click.option(
+    "--distributed",
+    is_flag=True,
+    help="Hand the sites to `blogarchive worker`s through the [distributed] broker.",
+)
 def run(
     config_path: Path | None,
     db_path: str | None,
@@ -169,6 +179,7 @@ def run(
     force: bool,
     log_json: bool,
     quiet: bool,
+    distributed: bool,
 ) -> None:
     """One scheduled run: discover, fetch, parse and archive every due site."""
     with translate_errors():
@@ -178,7 +189,14 @@ def run(
         for name in site_names:
             config.site(name)  # unknown names are usage errors
         try:
-            report = _run_pipeline(config, site_names, force=force, log_json=log_json, quiet=quiet)
+            report = _run_pipeline(
+                config,
+                site_names,
+                force=force,
+                log_json=log_json,
+                quiet=quiet,
+                distributed=distributed,
+            )
         except KeyboardInterrupt:  # click would call it "Aborted!" and exit 1, C4's "some failed"
             _fail("interrupted (Ctrl-C); the run is recorded as interrupted", EXIT_SIGINT)
     if report.interrupted:
@@ -195,6 +213,7 @@ def _run_pipeline(
     quiet: bool,
     allow_private: frozenset[str] | None = None,
     summary: bool | None = None,
+    distributed: bool = False,
 ) -> RunReport:
     from scraper.run.pipeline import run_once
     from scraper.run.progress import make_reporter
@@ -202,16 +221,27 @@ def _run_pipeline(
     reporter = make_reporter(log_json=log_json, quiet=quiet)
     try:
         with Archive.open(config.archive.path) as archive, archive.lock():
-            report = asyncio.run(
-                run_once(
-                    config,
-                    archive,
-                    only=site_names,
-                    force=force,
-                    reporter=reporter,
-                    allow_private=allow_private,
+            if distributed:
+                from archive.slices import site_slice
+                from scraper.distributed.scheduler import run_distributed
+
+                def slice_for(names: Sequence[str], run_id: int) -> bytes:
+                    return site_slice(archive.path, names, run_id)
+
+                report = run_distributed(
+                    config, archive, slice_for, only=site_names, force=force, reporter=reporter
                 )
-            )
+            else:
+                report = asyncio.run(
+                    run_once(
+                        config,
+                        archive,
+                        only=site_names,
+                        force=force,
+                        reporter=reporter,
+                        allow_private=allow_private,
+                    )
+                )
     finally:
         reporter.close()
     # Cron mails whatever a job prints: the summary is for people at a terminal.
@@ -293,6 +323,39 @@ def reparse(config_path: Path | None, db_path: str | None, site_name: str | None
 
 @cli.command()
 @click.option("--config", "config_path", type=click.Path(path_type=Path), help="Config file.")
+@click.option("--concurrency", type=click.IntRange(min=1), help="Sites at once (overrides config).")
+@click.option("--queues", "queue_list", default="", help="Only these queues, e.g. 0-7 (all).")
+@click.option("--name", help="This worker's name (default blogarchive-PID@HOST).")
+def worker(
+    config_path: Path | None, concurrency: int | None, queue_list: str, name: str | None
+) -> None:
+    """A worker for `run --distributed`: fetch and parse the sites the broker hands it."""
+    import os
+    import socket
+
+    from archive.slices import open_slice
+    from scraper.core.config import DistributedConfig
+    from scraper.distributed.engine import start_worker
+    from scraper.distributed.hosts import parse_queue_list
+
+    with translate_errors():
+        config = _config_for(config_path)
+        settings = config.distributed or DistributedConfig()
+        try:
+            queues = parse_queue_list(queue_list, settings.queues)
+        except ValueError as error:
+            raise ConfigError("--queues", str(error)) from None
+        start_worker(
+            settings,
+            open_slice,
+            queues=queues,
+            concurrency=concurrency or settings.concurrency,
+            name=name or f"blogarchive-{os.getpid()}@{socket.gethostname()}",
+        )
+
+
+@cli.command()
+@click.option("--config", "config_path", type=click.Path(path_type=Path), help="Config file.")
 @click.option("--db", "db_path", help="Archive file (overrides [archive] path).")
 @click.option("--json", "as_json", is_flag=True, help="Print JSON instead of a table.")
 def status(config_path: Path | None, db_path: str | None, as_json: bool) -> None:
@@ -320,10 +383,31 @@ def status(config_path: Path | None, db_path: str | None, as_json: bool) -> None
             }
         rows = site_status(config, stats, failures, last_runs, weakest=weakest, due_after=due_after)
         holder = describe_lock(Path(path))
+        workers = _worker_progress(config)
     if as_json:
-        click.echo(json.dumps({"lock": holder, "sites": rows}, ensure_ascii=False, indent=2))
+        data: dict[str, Any] = {"lock": holder, "sites": rows}
+        if workers is not None:
+            data["workers"] = workers
+        click.echo(json.dumps(data, ensure_ascii=False, indent=2))
     else:
         print_status(rows, holder)
+        if workers is not None:
+            from scraper.app.status import print_workers
+
+            print_workers(workers)
+
+
+def _worker_progress(config: Config) -> list[dict[str, Any]] | str | None:
+    """Per-worker progress from the broker when the config has [distributed]; a reason if the
+    broker cannot be asked (status still shows the archive's side)."""
+    if config.distributed is None:
+        return None
+    from scraper.distributed.progress import read_progress
+
+    try:
+        return read_progress(config.distributed.broker_url)
+    except Exception as error:  # redis-py's own tree: the broker is down or refuses us
+        return f"cannot read worker progress from the broker: {error}"
 
 
 def main(argv: list[str] | None = None) -> Any:

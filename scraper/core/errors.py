@@ -11,7 +11,8 @@ BlogArchiveError
 ├── ArchiveError       the SQLite archive cannot be opened or written, or a query is refused
 │   ├── UnusableArchiveError  not a database, no such directory, damaged, newer schema (exit 2)
 │   └── LockedError    another run holds the archive's lock (exit 3)
-└── NotFoundError      a post, comment or site asked for is not in the archive (exit 1)
+├── NotFoundError      a post, comment or site asked for is not in the archive (exit 1)
+└── EngineError        the distributed engine's broker or result store cannot be reached (exit 4)
 """
 
 from __future__ import annotations
@@ -68,3 +69,7 @@ class LockedError(ArchiveError):
 
 class NotFoundError(BlogArchiveError):
     """A record asked for is not in the archive."""
+
+
+class EngineError(BlogArchiveError):
+    """The distributed engine (Celery's broker or result backend) cannot be reached."""

@@ -90,28 +90,25 @@ async def run_once(
     for site in sites:
         store.ensure_site(site.name, site.url, site.platform)
     run_id = store.start_run([site.name for site in sites], started)
-    workers = parse_workers if parse_workers is not None else (os.cpu_count() or 1)
-    loop = asyncio.get_running_loop()
-    deadline = loop.time() + config.run.time_budget.total_seconds()
     reports: list[SiteReport] = []
     status = "ok"
-    context: RunContext | None = None
     try:
-        async with Fetcher(
-            config.fetch,
-            allow_private_hosts=site_hosts(config) if allow_private is None else allow_private,
-        ) as fetcher:
-            context = RunContext(config, store, fetcher, workers, reporter, run_id, deadline, clock)
-            with _stop_on_sigterm(loop, context):
-                reports = list(await asyncio.gather(*(_run_site(site, context) for site in sites)))
-        if context.stopping is not None:
+        reports, stopped = await run_sites(
+            config,
+            store,
+            sites,
+            run_id,
+            reporter=reporter,
+            allow_private=allow_private,
+            parse_workers=parse_workers,
+            now=clock,
+        )
+        if stopped:
             status = "interrupted"
     except BaseException:
         status = "interrupted"
         raise
     finally:
-        if context is not None and context.executor is not None:
-            context.executor.shutdown(wait=True, cancel_futures=True)
         report = RunReport(
             run_id, started, datetime.now(UTC), tuple(reports), interrupted=status == "interrupted"
         )
@@ -119,6 +116,37 @@ async def run_once(
             status = "partial"
         store.finish_run(run_id, report, status)
     return report
+
+
+async def run_sites(
+    config: Config,
+    store: ArchiveStore,
+    sites: Sequence[SiteConfig],
+    run_id: int,
+    *,
+    reporter: Reporter,
+    allow_private: frozenset[str] | None = None,
+    parse_workers: int | None = None,
+    now: datetime,
+) -> tuple[list[SiteReport], bool]:
+    """The sites' work within run `run_id` (already started): their reports, and whether a
+    SIGTERM stopped them early. A distributed worker runs this for the sites it is handed."""
+    workers = parse_workers if parse_workers is not None else (os.cpu_count() or 1)
+    loop = asyncio.get_running_loop()
+    deadline = loop.time() + config.run.time_budget.total_seconds()
+    context: RunContext | None = None
+    try:
+        async with Fetcher(
+            config.fetch,
+            allow_private_hosts=site_hosts(config) if allow_private is None else allow_private,
+        ) as fetcher:
+            context = RunContext(config, store, fetcher, workers, reporter, run_id, deadline, now)
+            with _stop_on_sigterm(loop, context):
+                reports = list(await asyncio.gather(*(_run_site(site, context) for site in sites)))
+        return reports, context.stopping is not None
+    finally:
+        if context is not None and context.executor is not None:
+            context.executor.shutdown(wait=True, cancel_futures=True)
 
 
 @contextmanager

@@ -1,0 +1,119 @@
+"""The Celery app: settings that make a dead worker lose nothing, and the worker's one task."""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+from collections.abc import Callable, Sequence
+from contextlib import AbstractContextManager
+from dataclasses import replace
+from datetime import UTC, datetime, timedelta
+from typing import Any
+
+from scraper.core.config import DistributedConfig
+from scraper.core.storage import ArchiveStore
+from scraper.distributed.hosts import queue_name
+from scraper.distributed.jobs import TASK_NAME, GroupJob, GroupResult
+from scraper.distributed.journal import JournalStore
+from scraper.distributed.progress import WorkerProgress
+from scraper.run.pipeline import run_sites
+
+log = logging.getLogger("blogarchive.worker")
+
+# Opens a job's slice as a scratch archive for the length of the job (archive.slices.open_slice,
+# handed in by the CLI: the scraper never imports the archive).
+OpenScratch = Callable[[bytes], AbstractContextManager[ArchiveStore]]
+
+
+def make_app(settings: DistributedConfig) -> Any:
+    """A Celery app on the configured broker; the scheduler and every worker build the same."""
+    from celery import Celery
+
+    app = Celery(
+        "blogarchive",
+        broker=settings.broker_url,
+        backend=settings.result_backend or settings.broker_url,
+    )
+    app.conf.update(
+        # A job carries frozen dataclasses (config, pages, parsed posts) both ways: pickle. The
+        # broker must therefore be trusted, as the README says (password, private network).
+        task_serializer="pickle",
+        result_serializer="pickle",
+        accept_content=["pickle"],
+        task_compression="zlib",
+        result_compression="zlib",
+        # Acknowledged only when the site's results are in the result store: a worker killed
+        # mid-site leaves the message to be delivered again (after visibility_timeout).
+        task_acks_late=True,
+        task_reject_on_worker_lost=True,
+        # One job reserved per free slot: a slow site never holds back jobs queued behind it.
+        worker_prefetch_multiplier=1,
+        broker_transport_options={
+            "visibility_timeout": settings.visibility_timeout.total_seconds()
+        },
+        result_expires=timedelta(days=2),
+        broker_connection_retry_on_startup=True,
+        task_default_queue=queue_name(0),
+        worker_hijack_root_logger=False,
+    )
+    return app
+
+
+def register_task(app: Any, open_scratch: OpenScratch, progress: WorkerProgress) -> None:
+    """The worker's task: run one host group's sites and hand back their archive writes."""
+
+    @app.task(name=TASK_NAME, bind=True, acks_late=True, reject_on_worker_lost=True)  # type: ignore[untyped-decorator]
+    def run_host_group(task: Any, job: GroupJob) -> GroupResult:
+        return run_job(job, open_scratch, str(task.request.hostname or "worker"), progress)
+
+
+def run_job(
+    job: GroupJob, open_scratch: OpenScratch, worker: str, progress: WorkerProgress
+) -> GroupResult:
+    """One host group, start to end, on this machine; nothing is written but the scratch slice."""
+    # The run's time budget ends at the same instant on every machine: what is left of it.
+    left = max(timedelta(0), job.deadline - datetime.now(UTC))
+    config = replace(job.config, run=replace(job.config.run, time_budget=left))
+    names = [site.name for site in config.sites]
+    log.info("run %d: %s (%s)", job.run_id, job.host, ", ".join(names))
+    with open_scratch(job.snapshot) as scratch:
+        journal = JournalStore(scratch)
+        reporter = progress.reporter(job.run_id)
+        reports, stopped = asyncio.run(
+            run_sites(
+                config,
+                journal,
+                config.sites,
+                job.run_id,
+                reporter=reporter,
+                parse_workers=1,  # the worker's threads run sites side by side; parse inline
+                now=job.now,
+            )
+        )
+    return GroupResult(job.run_id, job.host, worker, tuple(reports), tuple(journal.calls), stopped)
+
+
+def start_worker(
+    settings: DistributedConfig,
+    open_scratch: OpenScratch,
+    *,
+    queues: Sequence[int],
+    concurrency: int,
+    name: str,
+) -> None:
+    """Run a Celery worker in this process until it is stopped (SIGTERM: warm shutdown)."""
+    app = make_app(settings)
+    progress = WorkerProgress(settings.broker_url, name)
+    register_task(app, open_scratch, progress)
+    app.worker_main(
+        [
+            "worker",
+            "--pool=threads",  # sites wait on the network: threads, one event loop each
+            f"--concurrency={concurrency}",
+            f"--queues={','.join(queue_name(index) for index in queues)}",
+            f"--hostname={name}",
+            "--loglevel=INFO",
+            "--without-gossip",
+            "--without-mingle",
+        ]
+    )
