@@ -84,6 +84,9 @@ class DistributedConfig:
     """`run --distributed` and `worker`: the Celery broker and how workers take sites."""
 
     broker_url: str = "redis://127.0.0.1:6379/0"
+    # Signs every job and result (HMAC-SHA256): the same long random text on every machine.
+    # Required: a worker reads only what a holder of the secret sent.
+    secret: str = ""
     # Results (each site's archive writes) come back here; empty: the broker's URL.
     result_backend: str = ""
     concurrency: int = 8  # sites (host groups) one worker runs at once

@@ -11,9 +11,10 @@ from datetime import UTC, datetime, timedelta
 from typing import Any
 
 from scraper.core.config import DistributedConfig
+from scraper.core.errors import ConfigError, EngineError
 from scraper.core.storage import ArchiveStore
 from scraper.distributed.hosts import queue_name
-from scraper.distributed.jobs import TASK_NAME, GroupJob, GroupResult
+from scraper.distributed.jobs import TASK_NAME, GroupJob, GroupResult, seal, unseal
 from scraper.distributed.journal import JournalStore
 from scraper.distributed.progress import WorkerProgress
 from scraper.run.pipeline import run_sites
@@ -29,19 +30,24 @@ def make_app(settings: DistributedConfig) -> Any:
     """A Celery app on the configured broker; the scheduler and every worker build the same."""
     from celery import Celery
 
+    if not settings.secret:
+        raise ConfigError(
+            "distributed.secret",
+            "required: the same long random text on every machine (jobs and results are"
+            " signed with it), e.g. from `python3 -c 'import secrets; print(secrets.token_hex())'`",
+        )
+
     app = Celery(
         "blogarchive",
         broker=settings.broker_url,
         backend=settings.result_backend or settings.broker_url,
     )
     app.conf.update(
-        # A job carries frozen dataclasses (config, pages, parsed posts) both ways: pickle. The
-        # broker must therefore be trusted, as the README says (password, private network).
-        task_serializer="pickle",
-        result_serializer="pickle",
-        accept_content=["pickle"],
-        task_compression="zlib",
-        result_compression="zlib",
+        # Messages are JSON around one signed, compressed payload (see jobs.seal): Celery
+        # itself never unpickles what the broker hands it.
+        task_serializer="json",
+        result_serializer="json",
+        accept_content=["json"],
         # Acknowledged only when the site's results are in the result store: a worker killed
         # mid-site leaves the message to be delivered again (after visibility_timeout).
         task_acks_late=True,
@@ -59,12 +65,18 @@ def make_app(settings: DistributedConfig) -> Any:
     return app
 
 
-def register_task(app: Any, open_scratch: OpenScratch, progress: WorkerProgress) -> None:
+def register_task(
+    app: Any, open_scratch: OpenScratch, progress: WorkerProgress, secret: str
+) -> None:
     """The worker's task: run one host group's sites and hand back their archive writes."""
 
     @app.task(name=TASK_NAME, bind=True, acks_late=True, reject_on_worker_lost=True)  # type: ignore[untyped-decorator]
-    def run_host_group(task: Any, job: GroupJob) -> GroupResult:
-        return run_job(job, open_scratch, str(task.request.hostname or "worker"), progress)
+    def run_host_group(task: Any, sealed: str) -> str:
+        job = unseal(sealed, secret)
+        if not isinstance(job, GroupJob):
+            raise EngineError(f"expected a host group's job, got {type(job).__name__}")
+        worker = str(task.request.hostname or "worker")
+        return seal(run_job(job, open_scratch, worker, progress), secret)
 
 
 def run_job(
@@ -104,7 +116,7 @@ def start_worker(
     """Run a Celery worker in this process until it is stopped (SIGTERM: warm shutdown)."""
     app = make_app(settings)
     progress = WorkerProgress(settings.broker_url, name)
-    register_task(app, open_scratch, progress)
+    register_task(app, open_scratch, progress, settings.secret)
     app.worker_main(
         [
             "worker",

@@ -16,7 +16,7 @@ from scraper.core.models import RunReport, SiteReport
 from scraper.core.storage import ArchiveStore
 from scraper.distributed.engine import make_app
 from scraper.distributed.hosts import group_sites, queue_index, queue_name
-from scraper.distributed.jobs import TASK_NAME, GroupJob, GroupResult
+from scraper.distributed.jobs import TASK_NAME, GroupJob, GroupResult, seal, unseal
 from scraper.distributed.journal import replay
 from scraper.run.pipeline import due_sites
 from scraper.run.progress import Reporter
@@ -69,13 +69,15 @@ def run_distributed(
                 )  # fmt: skip
                 queue = queue_name(queue_index(host, settings.queues))
                 # Not started by the end of the time budget: dropped (the sites stay due).
-                sent = app.send_task(TASK_NAME, args=(job,), queue=queue, expires=deadline)
+                sent = app.send_task(
+                    TASK_NAME, args=(seal(job, settings.secret),), queue=queue, expires=deadline
+                )
                 waiting[sent.id] = group
                 for name in names:
                     reporter.site_started(name)
             last_finish = deadline + timedelta(seconds=config.fetch.url_deadline)
             wait_until = last_finish + settings.visibility_timeout + _GRACE
-            _collect(app, store, run_id, waiting, reports, reporter, wait_until, poll)
+            _collect(app, store, run_id, waiting, reports, reporter, wait_until, poll, settings)
         except Exception as error:
             if not _engine_error(error):
                 raise
@@ -119,6 +121,7 @@ def _collect(
     reporter: Reporter,
     wait_until: datetime,
     poll: float,
+    settings: DistributedConfig,
 ) -> None:
     """Replay results as they come, in the order workers finish (a slow site holds none back)."""
     from celery.exceptions import TimeoutError as CeleryTimeout
@@ -132,7 +135,7 @@ def _collect(
                 group = waiting.pop(task_id, None)
                 if group is None:  # delivered twice: the first one counted
                     continue
-                for report in _apply(store, run_id, group, meta):
+                for report in _apply(store, run_id, group, meta, settings.secret):
                     reports[report.site] = report
                     reporter.site_finished(report)
                 app.AsyncResult(task_id).forget()
@@ -142,10 +145,19 @@ def _collect(
 
 
 def _apply(
-    store: ArchiveStore, run_id: int, group: tuple[SiteConfig, ...], meta: dict[str, Any]
+    store: ArchiveStore,
+    run_id: int,
+    group: tuple[SiteConfig, ...],
+    meta: dict[str, Any],
+    secret: str,
 ) -> list[SiteReport]:
     names = [site.name for site in group]
     result = meta.get("result")
+    if meta.get("status") == "SUCCESS":
+        try:
+            result = unseal(str(result), secret)
+        except EngineError as error:  # not one of ours: nothing of it is archived
+            return [SiteReport(site=name, errors=(str(error),)) for name in names]
     if meta.get("status") != "SUCCESS" or not isinstance(result, GroupResult):
         why = "not started before the run's time budget ran out"
         if meta.get("status") != "REVOKED":
