@@ -115,6 +115,7 @@ def start_worker(
 ) -> None:
     """Run a Celery worker in this process until it is stopped (SIGTERM: warm shutdown)."""
     app = make_app(settings)
+    logging.getLogger("httpx").setLevel(logging.WARNING)  # not one line per request
     progress = WorkerProgress(settings.broker_url, name)
     register_task(app, open_scratch, progress, settings.secret)
     app.worker_main(
