@@ -334,13 +334,12 @@ def worker(
     import socket
 
     from archive.slices import open_slice
-    from scraper.core.config import DistributedConfig
     from scraper.distributed.engine import start_worker
     from scraper.distributed.hosts import parse_queue_list
 
     with translate_errors():
         config = _config_for(config_path)
-        settings = config.distributed or DistributedConfig()
+        settings = config.distributed
         try:
             queues = parse_queue_list(queue_list, settings.queues)
         except ValueError as error:
@@ -358,7 +357,12 @@ def worker(
 @click.option("--config", "config_path", type=click.Path(path_type=Path), help="Config file.")
 @click.option("--db", "db_path", help="Archive file (overrides [archive] path).")
 @click.option("--json", "as_json", is_flag=True, help="Print JSON instead of a table.")
-def status(config_path: Path | None, db_path: str | None, as_json: bool) -> None:
+@click.option(
+    "--workers", "show_workers", is_flag=True, help="Also each worker's progress (from the broker)."
+)
+def status(
+    config_path: Path | None, db_path: str | None, as_json: bool, show_workers: bool
+) -> None:
     """Per site: last run, next due, failed pages, incomplete threads, weakest extraction."""
     from archive import queries as archive_queries
     from scraper.app.status import print_status, site_status
@@ -383,7 +387,7 @@ def status(config_path: Path | None, db_path: str | None, as_json: bool) -> None
             }
         rows = site_status(config, stats, failures, last_runs, weakest=weakest, due_after=due_after)
         holder = describe_lock(Path(path))
-        workers = _worker_progress(config)
+        workers = _worker_progress(config) if show_workers else None
     if as_json:
         data: dict[str, Any] = {"lock": holder, "sites": rows}
         if workers is not None:
@@ -397,15 +401,14 @@ def status(config_path: Path | None, db_path: str | None, as_json: bool) -> None
             print_workers(workers)
 
 
-def _worker_progress(config: Config) -> list[dict[str, Any]] | str | None:
-    """Per-worker progress from the broker when the config has [distributed]; a reason if the
-    broker cannot be asked (status still shows the archive's side)."""
-    if config.distributed is None:
-        return None
+def _worker_progress(config: Config) -> list[dict[str, Any]] | str:
+    """Per-worker progress from the [distributed] broker; a reason if the broker cannot be
+    asked (status still shows the archive's side)."""
     from scraper.distributed.progress import read_progress
 
+    settings = config.distributed
     try:
-        return read_progress(config.distributed.broker_url)
+        return read_progress(settings.broker_url)
     except Exception as error:  # redis-py's own tree: the broker is down or refuses us
         return f"cannot read worker progress from the broker: {error}"
 

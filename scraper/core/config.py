@@ -102,8 +102,7 @@ class Config:
     fetch: FetchConfig = field(default_factory=FetchConfig)
     revisit: RevisitConfig = field(default_factory=RevisitConfig)
     run: RunConfig = field(default_factory=RunConfig)
-    # None when the file has no [distributed] table (`run --distributed` then uses the defaults).
-    distributed: DistributedConfig | None = None
+    distributed: DistributedConfig = field(default_factory=DistributedConfig)
     sites: tuple[SiteConfig, ...] = ()
     source: Path | None = None  # the file it was read from
 

@@ -47,7 +47,7 @@ def run_distributed(
     whose worker died is either wholly in the archive or not at all (and then delivered to
     another worker, or left due for the next run).
     """
-    settings = config.distributed or DistributedConfig()
+    settings = config.distributed
     app = app if app is not None else make_app(settings)
     started = datetime.now(UTC)
     clock = now or started

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import contextlib
+import itertools
 import os
 import shutil
 import signal
@@ -180,7 +181,9 @@ def closest_requests(servers: Iterable[DemoServer], since: float) -> float:
     gaps = [
         later - earlier
         for server in servers
-        for times in (sorted(t for t in found if t >= since) for found in server.request_times().values())
-        for earlier, later in zip(times, times[1:], strict=False)
+        for times in (
+            sorted(t for t in found if t >= since) for found in server.request_times().values()
+        )
+        for earlier, later in itertools.pairwise(times)
     ]
     return min(gaps)
