@@ -93,10 +93,10 @@ def test_a_slice_holds_only_its_sites_and_the_journal_replays_into_the_real_arch
         assert scratch.frontier_urls("other") == set()
         journal = JournalStore(scratch)
         # A transaction rolled back on the slice is not replayed.
-        with pytest.raises(RuntimeError), journal.batch():
-            journal.frontier_done(SITE, URL, "ok")
-            raise RuntimeError("a store bug mid-page")
+        with pytest.raises(RuntimeError):
+            _fail_inside_a_batch(journal)
         assert journal.calls == []
+        assert scratch.frontier_pending(SITE, 5) == [(URL, "post")]  # rolled back there too
         page = fetched()
         with journal.batch():
             journal.store_page(
@@ -121,6 +121,12 @@ def test_a_slice_holds_only_its_sites_and_the_journal_replays_into_the_real_arch
     with closing(sqlite3.connect(real.path)) as conn:
         assert conn.execute("SELECT count(*) FROM comments").fetchone() == (1,)
     real.close()
+
+
+def _fail_inside_a_batch(journal: JournalStore) -> None:
+    with journal.batch():
+        journal.frontier_done(SITE, URL, "ok")
+        raise RuntimeError("a store bug mid-page")
 
 
 def test_replay_refuses_writes_for_other_sites_and_unknown_writes(tmp_path: Path) -> None:
