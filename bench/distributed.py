@@ -261,7 +261,7 @@ def main() -> None:
             f" host, discovery and comment pages included) the writer saturates at about"
             f" {writer_rate / per_host:.0f} hosts running at once (half as many pages per host at the"
             " default delay of 1 s: twice the hosts); beyond that the writer, not politeness, bounds"
-            " the fleet. Results travel at {writer['bytes'] / max(1, writer['pages']) / 1024:.1f} KiB"
+            f" the fleet. Results travel at {writer['bytes'] / max(1, writer['pages']) / 1024:.1f} KiB"
             " per post page through the result store.",
         ]
     )

@@ -16,13 +16,16 @@ from scraper.core.storage import ArchiveStore
 from scraper.distributed.hosts import queue_name
 from scraper.distributed.jobs import TASK_NAME, GroupJob, GroupResult, seal, unseal
 from scraper.distributed.journal import JournalStore
-from scraper.distributed.progress import WorkerProgress
+from scraper.distributed.progress import HostClaims, WorkerProgress
 from scraper.run.pipeline import run_sites
 
 log = logging.getLogger("blogarchive.worker")
 
 # Opens a job's slice as a scratch archive for the length of the job (archive.slices.open_slice,
 # handed in by the CLI: the scraper never imports the archive).
+# Seconds before a job whose host is busy elsewhere is tried again.
+_BUSY_HOST_RETRY = 2.0
+
 OpenScratch = Callable[[bytes], AbstractContextManager[ArchiveStore]]
 
 
@@ -66,17 +69,32 @@ def make_app(settings: DistributedConfig) -> Any:
 
 
 def register_task(
-    app: Any, open_scratch: OpenScratch, progress: WorkerProgress, secret: str
+    app: Any,
+    open_scratch: OpenScratch,
+    progress: WorkerProgress,
+    settings: DistributedConfig,
 ) -> None:
     """The worker's task: run one host group's sites and hand back their archive writes."""
+    claims = HostClaims(settings.broker_url)
 
     @app.task(name=TASK_NAME, bind=True, acks_late=True, reject_on_worker_lost=True)  # type: ignore[untyped-decorator]
     def run_host_group(task: Any, sealed: str) -> str:
-        job = unseal(sealed, secret)
+        job = unseal(sealed, settings.secret)
         if not isinstance(job, GroupJob):
             raise EngineError(f"expected a host group's job, got {type(job).__name__}")
-        worker = str(task.request.hostname or "worker")
-        return seal(run_job(job, open_scratch, worker, progress), secret)
+        if claims.is_stale(job.run_token):
+            raise EngineError(f"a job of run {job.run_token}, which is over: dropped")
+        lock = claims.claim(job.host, settings.visibility_timeout.total_seconds())
+        if lock is None:  # the host's job of an earlier delivery or run is still running
+            raise task.retry(countdown=_BUSY_HOST_RETRY, max_retries=None)
+        try:
+            worker = str(task.request.hostname or "worker")
+            return seal(run_job(job, open_scratch, worker, progress), settings.secret)
+        finally:
+            try:
+                lock.release()
+            except Exception as error:  # expired meanwhile, or the broker blinked: it expires
+                log.warning("could not release the lock of %s: %s", job.host, error)
 
 
 def run_job(
@@ -117,7 +135,7 @@ def start_worker(
     app = make_app(settings)
     logging.getLogger("httpx").setLevel(logging.WARNING)  # not one line per request
     progress = WorkerProgress(settings.broker_url, name)
-    register_task(app, open_scratch, progress, settings.secret)
+    register_task(app, open_scratch, progress, settings)
     app.worker_main(
         [
             "worker",

@@ -28,6 +28,7 @@ class GroupJob:
     snapshot: bytes  # the group's slice of the archive (a small SQLite file)
     now: datetime  # the scheduler's clock: the same due-ness on every machine
     deadline: datetime  # the run's time budget ends here (UTC), wherever the group runs
+    run_token: str = ""  # names the run across archives: "<run id>@<start time>"
 
 
 @dataclass(frozen=True, slots=True)

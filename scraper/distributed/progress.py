@@ -1,4 +1,4 @@
-"""Per-worker progress kept in the Redis broker, for `blogarchive status` to show."""
+"""What the fleet shares in the Redis broker: per-worker progress, the current run, host locks."""
 
 from __future__ import annotations
 
@@ -11,6 +11,8 @@ from scraper.core.models import SiteReport
 log = logging.getLogger("blogarchive.worker")
 
 KEY_PREFIX = "blogarchive:worker:"
+CURRENT_RUN = "blogarchive:current-run"
+HOST_LOCK = "blogarchive:host:"
 _KEEP_SECONDS = 7 * 24 * 3600  # a worker gone for a week drops off the list
 
 
@@ -105,3 +107,39 @@ def read_progress(broker_url: str) -> list[dict[str, Any]]:
             }
         )
     return rows
+
+
+def mark_current_run(broker_url: str, token: str) -> None:
+    """The scheduler says which run is current: workers drop jobs left over from older runs
+    (a broker that kept its queue through a crash would otherwise hand them out again)."""
+    client = _client(broker_url)
+    if client is not None:
+        client.set(CURRENT_RUN, token)
+
+
+class HostClaims:
+    """One worker's view of the fleet's run and host locks (no-ops on a non-Redis broker)."""
+
+    def __init__(self, broker_url: str) -> None:
+        self.client = _client(broker_url)
+
+    def is_stale(self, token: str) -> bool:
+        """Whether a job belongs to a run other than the one the scheduler last started (one
+        archive per broker database: run ids alone repeat across archives)."""
+        if self.client is None or not token:
+            return False
+        current = self.client.get(CURRENT_RUN)
+        return current is not None and current.decode("utf-8") != token
+
+    def claim(self, host: str, seconds: float) -> Any:
+        """The fleet-wide lock of one host (redis-py's Lock), or None when another worker holds
+        it: two jobs for one host never run at once, even across runs."""
+        if self.client is None:
+            return _NoLock()
+        lock = self.client.lock(HOST_LOCK + host, timeout=seconds)
+        return lock if lock.acquire(blocking=False) else None
+
+
+class _NoLock:
+    def release(self) -> None:
+        return None

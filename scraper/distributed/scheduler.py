@@ -18,6 +18,7 @@ from scraper.distributed.engine import make_app
 from scraper.distributed.hosts import group_sites, queue_index, queue_name
 from scraper.distributed.jobs import TASK_NAME, GroupJob, GroupResult, seal, unseal
 from scraper.distributed.journal import replay
+from scraper.distributed.progress import mark_current_run
 from scraper.run.pipeline import due_sites
 from scraper.run.progress import Reporter
 
@@ -61,11 +62,13 @@ def run_distributed(
     status = "ok"
     try:
         try:
+            token = f"{run_id}@{started.isoformat()}"
+            mark_current_run(settings.broker_url, token)
             for host, group in group_sites(sites).items():
                 names = [site.name for site in group]
                 job = GroupJob(
                     run_id, host, replace(config, sites=group), slice_for(names, run_id), clock,
-                    deadline,
+                    deadline, token,
                 )  # fmt: skip
                 queue = queue_name(queue_index(host, settings.queues))
                 # Not started by the end of the time budget: dropped (the sites stay due).
