@@ -40,6 +40,7 @@ def make_app(settings: DistributedConfig) -> Any:
             " signed with it), e.g. from `python3 -c 'import secrets; print(secrets.token_hex())'`",
         )
 
+    visible = settings.visibility_timeout.total_seconds()
     app = Celery(
         "blogarchive",
         broker=settings.broker_url,
@@ -58,7 +59,11 @@ def make_app(settings: DistributedConfig) -> Any:
         # One job reserved per free slot: a slow site never holds back jobs queued behind it.
         worker_prefetch_multiplier=1,
         broker_transport_options={
-            "visibility_timeout": settings.visibility_timeout.total_seconds()
+            "visibility_timeout": visible,
+            # Live workers sweep for a dead one's jobs every quarter of the timeout (at most a
+            # minute apart), instead of kombu's default of every 100 s.
+            "unacked_restore_interval": min(60.0, max(1.0, visible / 4)),
+            "unacked_restore_throttle": 1,
         },
         result_expires=timedelta(days=2),
         broker_connection_retry_on_startup=True,

@@ -8,6 +8,7 @@ with exit code 4, and the next run finishes the work.
 from __future__ import annotations
 
 import json
+import sqlite3
 import subprocess
 import time
 from pathlib import Path
@@ -64,7 +65,10 @@ def _progress(url: str) -> dict[str, dict[str, str]]:
 
 
 def _sites_archived(db: Path) -> int:
-    count: int = query(db, "SELECT count(DISTINCT site) FROM posts")[0][0]
+    try:
+        count: int = query(db, "SELECT count(DISTINCT site) FROM posts")[0][0]
+    except sqlite3.OperationalError:  # the run has not created the tables yet
+        return 0
     return count
 
 
