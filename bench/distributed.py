@@ -255,6 +255,11 @@ def main() -> None:
             "",
             table(header, rows),
             "",
+            "The polite bound is requests ÷ hosts at once × delay: the least time a fleet that"
+            " size needs when each request waits one delay (a host's first request waits none, so"
+            " a row can come out just under 1). Above 1: the fleet is not keeping every slot busy"
+            " (the tail of the run, when fewer host groups are left than slots, and CPU).",
+            "",
             f"The single writer (the scheduler replaying workers' results: unseal, one transaction"
             f" per host group) absorbed {int(writer['pages'])} post pages in {writer['seconds']:.2f} s:"
             f" **{writer_rate:.0f} pages/s**: at this bench's pace ({per_host:.2f} post pages/s per"
