@@ -30,9 +30,11 @@ from scheduled_runs import REPO, archive_dump, query
 from scraper.demo import DemoServer
 
 DELAY = 0.3
-# Arrival times at the server wobble by the loopback's scheduling; a site run twice at once
-# (the fault this guards against) shows gaps near zero.
-TOLERANCE = 0.1
+# The servers log when a request arrives, not when the pacer let it go: a request held up on
+# its way out (a worker thread parsing holds the GIL; the 2 shared cores are busy) arrives
+# late and the next one seems closer (0.17 s for 0.3 s seen under load). A host run by two
+# workers at once (the fault this guards against) shows gaps near zero.
+TOLERANCE = DELAY / 2
 
 pytestmark = pytest.mark.slow
 
