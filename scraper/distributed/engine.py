@@ -4,7 +4,9 @@ from __future__ import annotations
 
 import asyncio
 import logging
+import os
 from collections.abc import Callable, Sequence
+from concurrent.futures import Executor
 from contextlib import AbstractContextManager
 from dataclasses import replace
 from datetime import UTC, datetime, timedelta
@@ -17,6 +19,7 @@ from scraper.distributed.hosts import queue_name
 from scraper.distributed.jobs import TASK_NAME, GroupJob, GroupResult, seal, unseal
 from scraper.distributed.journal import JournalStore
 from scraper.distributed.progress import HostClaims, WorkerProgress
+from scraper.run.parse_pool import make_executor
 from scraper.run.pipeline import run_sites
 
 log = logging.getLogger("blogarchive.worker")
@@ -81,6 +84,9 @@ def register_task(
 ) -> None:
     """The worker's task: run one host group's sites and hand back their archive writes."""
     claims = HostClaims(settings.broker_url)
+    # One pool of parser processes for every site this worker runs: parsing on a site's event
+    # loop would hold its requests back past their turn, bunching them at the host.
+    pool = make_executor(max(2, os.cpu_count() or 1))
 
     @app.task(name=TASK_NAME, bind=True, acks_late=True, reject_on_worker_lost=True)  # type: ignore[untyped-decorator]
     def run_host_group(task: Any, sealed: str) -> str:
@@ -94,7 +100,8 @@ def register_task(
             raise task.retry(countdown=_BUSY_HOST_RETRY, max_retries=None)
         try:
             worker = str(task.request.hostname or "worker")
-            return seal(run_job(job, open_scratch, worker, progress), settings.secret)
+            result = run_job(job, open_scratch, worker, progress, pool)
+            return seal(result, settings.secret)
         finally:
             try:
                 lock.release()
@@ -103,7 +110,11 @@ def register_task(
 
 
 def run_job(
-    job: GroupJob, open_scratch: OpenScratch, worker: str, progress: WorkerProgress
+    job: GroupJob,
+    open_scratch: OpenScratch,
+    worker: str,
+    progress: WorkerProgress,
+    parse_pool: Executor | None = None,
 ) -> GroupResult:
     """One host group, start to end, on this machine; nothing is written but the scratch slice."""
     # The run's time budget ends at the same instant on every machine: what is left of it.
@@ -121,8 +132,9 @@ def run_job(
                 config.sites,
                 job.run_id,
                 reporter=reporter,
-                parse_workers=1,  # the worker's threads run sites side by side; parse inline
+                parse_workers=1,  # without a pool: parse inline
                 now=job.now,
+                parse_pool=parse_pool,
             )
         )
     return GroupResult(job.run_id, job.host, worker, tuple(reports), tuple(journal.calls), stopped)

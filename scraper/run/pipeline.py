@@ -7,6 +7,7 @@ import logging
 import os
 import signal
 from collections.abc import Iterator, Sequence
+from concurrent.futures import Executor
 from contextlib import contextmanager
 from dataclasses import replace
 from datetime import UTC, datetime, timedelta
@@ -128,9 +129,11 @@ async def run_sites(
     allow_private: frozenset[str] | None = None,
     parse_workers: int | None = None,
     now: datetime,
+    parse_pool: Executor | None = None,
 ) -> tuple[list[SiteReport], bool]:
     """The sites' work within run `run_id` (already started): their reports, and whether a
-    SIGTERM stopped them early. A distributed worker runs this for the sites it is handed."""
+    SIGTERM stopped them early. A distributed worker runs this for the sites it is handed,
+    with its one `parse_pool` shared by all the sites it runs at once (left running here)."""
     workers = parse_workers if parse_workers is not None else (os.cpu_count() or 1)
     loop = asyncio.get_running_loop()
     deadline = loop.time() + config.run.time_budget.total_seconds()
@@ -140,12 +143,14 @@ async def run_sites(
             config.fetch,
             allow_private_hosts=site_hosts(config) if allow_private is None else allow_private,
         ) as fetcher:
-            context = RunContext(config, store, fetcher, workers, reporter, run_id, deadline, now)
+            context = RunContext(
+                config, store, fetcher, workers, reporter, run_id, deadline, now, parse_pool
+            )
             with _stop_on_sigterm(loop, context):
                 reports = list(await asyncio.gather(*(_run_site(site, context) for site in sites)))
         return reports, context.stopping is not None
     finally:
-        if context is not None and context.executor is not None:
+        if context is not None and context.executor is not None and parse_pool is None:
             context.executor.shutdown(wait=True, cancel_futures=True)
 
 
