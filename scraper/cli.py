@@ -6,7 +6,7 @@ import asyncio
 import json
 import sqlite3
 import sys
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import replace
 from datetime import datetime
@@ -23,6 +23,7 @@ from scraper.core.errors import (
     ArchiveFullError,
     BlogArchiveError,
     ConfigError,
+    EngineError,
     FetchError,
     LockedError,
     NotFoundError,
@@ -32,9 +33,11 @@ from scraper.core.errors import (
 from scraper.core.models import RunReport
 
 EXIT_OK, EXIT_FAILED_PAGES, EXIT_USAGE, EXIT_LOCKED = 0, 1, 2, 3
-# The archive's disk filled up: the run stopped (recorded failed when its row could be written);
-# everything stored before stays, and the next run, with room, carries on.
-EXIT_DISK_FULL = 4
+# Exit 4: the run stopped on something it needs that went away, and resumes next run:
+# the archive's disk filled up (the run is recorded failed when its row could be written;
+# everything stored before stays), or in `run --distributed` the broker or result store went
+# away or no worker answered in time (recorded interrupted).
+EXIT_DISK_FULL = EXIT_ENGINE = 4
 # A run stopped by a signal: the shell's 128 + signal number (Ctrl-C, and SIGTERM after the
 # pages in hand were archived and the run was recorded as interrupted).
 EXIT_SIGINT, EXIT_SIGTERM = 130, 143
@@ -64,6 +67,8 @@ def translate_errors(*, log_json: bool = False) -> Iterator[None]:
         _fail(str(error), EXIT_LOCKED, log_json=log_json)
     except ArchiveFullError as error:
         _fail(str(error), EXIT_DISK_FULL, log_json=log_json)
+    except EngineError as error:
+        _fail(str(error), EXIT_ENGINE, log_json=log_json)
     except UnusableArchiveError as error:
         # The archive cannot be opened, created or trusted: nothing ran, so not C4's 1.
         _fail(str(error), EXIT_USAGE, log_json=log_json)
@@ -175,6 +180,11 @@ def parse(
 @click.option("--force", is_flag=True, help="Run sites even when they are not yet due.")
 @click.option("--log-json", is_flag=True, help="One JSON object per event on stderr.")
 @click.option("--quiet", "-q", is_flag=True, help="Print nothing but errors.")
+@click.option(
+    "--distributed",
+    is_flag=True,
+    help="Hand the sites to `blogarchive worker`s through the [distributed] broker.",
+)
 def run(
     config_path: Path | None,
     db_path: str | None,
@@ -182,6 +192,7 @@ def run(
     force: bool,
     log_json: bool,
     quiet: bool,
+    distributed: bool,
 ) -> None:
     """One scheduled run: discover, fetch, parse and archive every due site."""
     with translate_errors(log_json=log_json):
@@ -196,7 +207,14 @@ def run(
             emit("run_started", archive=config.archive.path, force=force,
                  sites=list(site_names) or [site.name for site in config.sites])  # fmt: skip
         try:
-            report = _run_pipeline(config, site_names, force=force, log_json=log_json, quiet=quiet)
+            report = _run_pipeline(
+                config,
+                site_names,
+                force=force,
+                log_json=log_json,
+                quiet=quiet,
+                distributed=distributed,
+            )
         except KeyboardInterrupt:  # click would call it "Aborted!" and exit 1, C4's "some failed"
             _fail(
                 "interrupted (Ctrl-C); the run is recorded as interrupted",
@@ -224,6 +242,7 @@ def _run_pipeline(
     quiet: bool,
     allow_private: frozenset[str] | None = None,
     summary: bool | None = None,
+    distributed: bool = False,
 ) -> RunReport:
     from scraper.run.pipeline import run_once
     from scraper.run.progress import make_reporter
@@ -231,16 +250,27 @@ def _run_pipeline(
     reporter = make_reporter(log_json=log_json, quiet=quiet)
     try:
         with Archive.open(config.archive.path) as archive, archive.lock():
-            report = asyncio.run(
-                run_once(
-                    config,
-                    archive,
-                    only=site_names,
-                    force=force,
-                    reporter=reporter,
-                    allow_private=allow_private,
+            if distributed:
+                from archive.slices import site_slice
+                from scraper.distributed.scheduler import run_distributed
+
+                def slice_for(names: Sequence[str], run_id: int) -> bytes:
+                    return site_slice(archive.path, names, run_id)
+
+                report = run_distributed(
+                    config, archive, slice_for, only=site_names, force=force, reporter=reporter
                 )
-            )
+            else:
+                report = asyncio.run(
+                    run_once(
+                        config,
+                        archive,
+                        only=site_names,
+                        force=force,
+                        reporter=reporter,
+                        allow_private=allow_private,
+                    )
+                )
             if log_json:
                 _log_skipped(config, site_names, archive, report)
     finally:
@@ -366,9 +396,46 @@ def reparse(config_path: Path | None, db_path: str | None, site_name: str | None
 
 @cli.command()
 @click.option("--config", "config_path", type=click.Path(path_type=Path), help="Config file.")
+@click.option("--concurrency", type=click.IntRange(min=1), help="Sites at once (overrides config).")
+@click.option("--queues", "queue_list", default="", help="Only these queues, e.g. 0-7 (all).")
+@click.option("--name", help="This worker's name (default blogarchive-PID@HOST).")
+def worker(
+    config_path: Path | None, concurrency: int | None, queue_list: str, name: str | None
+) -> None:
+    """A worker for `run --distributed`: fetch and parse the sites the broker hands it."""
+    import os
+    import socket
+
+    from archive.slices import open_slice
+    from scraper.distributed.engine import start_worker
+    from scraper.distributed.hosts import parse_queue_list
+
+    with translate_errors():
+        config = _config_for(config_path)
+        settings = config.distributed
+        try:
+            queues = parse_queue_list(queue_list, settings.queues)
+        except ValueError as error:
+            raise ConfigError("--queues", str(error)) from None
+        start_worker(
+            settings,
+            open_slice,
+            queues=queues,
+            concurrency=concurrency or settings.concurrency,
+            name=name or f"blogarchive-{os.getpid()}@{socket.gethostname()}",
+        )
+
+
+@cli.command()
+@click.option("--config", "config_path", type=click.Path(path_type=Path), help="Config file.")
 @click.option("--db", "db_path", help="Archive file (overrides [archive] path).")
 @click.option("--json", "as_json", is_flag=True, help="Print JSON instead of a table.")
-def status(config_path: Path | None, db_path: str | None, as_json: bool) -> None:
+@click.option(
+    "--workers", "show_workers", is_flag=True, help="Also each worker's progress (from the broker)."
+)
+def status(
+    config_path: Path | None, db_path: str | None, as_json: bool, show_workers: bool
+) -> None:
     """Per site: last run, next due, failed pages, incomplete threads, weakest extraction."""
     from archive import queries as archive_queries
     from scraper.app.status import print_status, site_status
@@ -393,10 +460,30 @@ def status(config_path: Path | None, db_path: str | None, as_json: bool) -> None
             }
         rows = site_status(config, stats, failures, last_runs, weakest=weakest, due_after=due_after)
         holder = describe_lock(Path(path))
+        workers = _worker_progress(config) if show_workers else None
     if as_json:
-        click.echo(json.dumps({"lock": holder, "sites": rows}, ensure_ascii=False, indent=2))
+        data: dict[str, Any] = {"lock": holder, "sites": rows}
+        if workers is not None:
+            data["workers"] = workers
+        click.echo(json.dumps(data, ensure_ascii=False, indent=2))
     else:
         print_status(rows, holder)
+        if workers is not None:
+            from scraper.app.status import print_workers
+
+            print_workers(workers)
+
+
+def _worker_progress(config: Config) -> list[dict[str, Any]] | str:
+    """Per-worker progress from the [distributed] broker; a reason if the broker cannot be
+    asked (status still shows the archive's side)."""
+    from scraper.distributed.progress import read_progress
+
+    settings = config.distributed
+    try:
+        return read_progress(settings.broker_url)
+    except Exception as error:  # redis-py's own tree: the broker is down or refuses us
+        return f"cannot read worker progress from the broker: {error}"
 
 
 def main(argv: list[str] | None = None) -> Any:

@@ -8,7 +8,11 @@ import pytest
 
 ROOT = Path(__file__).resolve().parents[1]
 SHARED = ROOT.parent / "shared"
-_MARKERS_BY_FOLDER = {"integration": "integration", "realsite": "realsite"}
+_MARKERS_BY_FOLDER = {
+    "integration": "integration",
+    "realsite": "realsite",
+    "distributed": "integration",
+}
 
 
 def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:

@@ -127,3 +127,29 @@ def print_status(rows: list[dict[str, Any]], lock_holder: str | None) -> None:
                 f"[yellow]{_safe(row['site'])}[/yellow] read poorly ({weak['score']:.2f}): "
                 f"{_safe(weak['url'])} {_safe(gaps)}"
             )
+
+
+def print_workers(workers: list[dict[str, Any]] | str) -> None:
+    """`status` under [distributed]: what each worker is doing and has done (from the broker)."""
+    console = Console(highlight=False)
+    if isinstance(workers, str):
+        console.print(_safe(workers))
+        return
+    if not workers:
+        console.print("No worker has reported to the broker yet.")
+        return
+    table = Table(title="workers")
+    for heading in ("worker", "run", "sites running", "sites done", "pages", "failed", "seen"):
+        table.add_column(heading)
+    for row in workers:
+        seen = datetime.fromtimestamp(row["updated_at"], UTC).isoformat(timespec="seconds")
+        table.add_row(
+            _safe(row["worker"]),
+            str(row["run"]),
+            _safe(", ".join(row["sites_running"]) or "-"),
+            str(row["sites_done"]),
+            str(row["pages_done"]),
+            str(row["pages_failed"]),
+            seen,
+        )
+    console.print(table)

@@ -88,11 +88,29 @@ class RunConfig:
 
 
 @dataclass(frozen=True, slots=True)
+class DistributedConfig:
+    """`run --distributed` and `worker`: the Celery broker and how workers take sites."""
+
+    broker_url: str = "redis://127.0.0.1:6379/0"
+    # Signs every job and result (HMAC-SHA256): the same long random text on every machine.
+    # Required: a worker reads only what a holder of the secret sent.
+    secret: str = ""
+    # Results (each site's archive writes) come back here; empty: the broker's URL.
+    result_backend: str = ""
+    concurrency: int = 8  # sites (host groups) one worker runs at once
+    queues: int = 16  # host groups are spread over this many queues by a stable hash of the host
+    # A site whose worker died is handed to another worker after this long: it must exceed the
+    # longest a site can take (run.time_budget + fetch.url_deadline), else a live site is redone.
+    visibility_timeout: timedelta = timedelta(hours=2)
+
+
+@dataclass(frozen=True, slots=True)
 class Config:
     archive: ArchiveConfig = field(default_factory=ArchiveConfig)
     fetch: FetchConfig = field(default_factory=FetchConfig)
     revisit: RevisitConfig = field(default_factory=RevisitConfig)
     run: RunConfig = field(default_factory=RunConfig)
+    distributed: DistributedConfig = field(default_factory=DistributedConfig)
     sites: tuple[SiteConfig, ...] = ()
     source: Path | None = None  # the file it was read from
 
@@ -265,7 +283,7 @@ _REVISIT_DURATIONS = {"recent_every", "middle_every", "old_every", "rediscover_e
 
 def config_from_dict(data: dict[str, Any], source: Path | None = None) -> Config:
     """Validate a parsed TOML document; every error names the offending key path."""
-    _check_keys(data, {"archive", "fetch", "revisit", "run", "sites"}, "")
+    _check_keys(data, {"archive", "fetch", "revisit", "run", "distributed", "sites"}, "")
     config = Config(source=source)
     if "archive" in data:
         config = replace(
@@ -290,6 +308,12 @@ def config_from_dict(data: dict[str, Any], source: Path | None = None) -> Config
     if "run" in data:
         converters = {"time_budget": parse_duration, "parse_time_limit": parse_duration}
         config = replace(config, run=_scalar_table(data["run"], RunConfig, "run", converters))
+    if "distributed" in data:
+        converters = {"visibility_timeout": parse_duration}
+        distributed = _scalar_table(
+            data["distributed"], DistributedConfig, "distributed", converters
+        )
+        config = replace(config, distributed=distributed)
     if "sites" in data:
         raw_sites = _expect(data["sites"], list, "sites", "an array of [[sites]] tables")
         sites = tuple(_site(raw, index) for index, raw in enumerate(raw_sites))

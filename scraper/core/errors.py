@@ -13,7 +13,8 @@ BlogArchiveError
 │   ├── UnusableArchiveError  not a database, no such directory, damaged, newer schema (exit 2)
 │   ├── LockedError    another run holds the archive's lock (exit 3)
 │   └── ArchiveFullError  the archive's disk is full: the run stops, recorded failed (exit 4)
-└── NotFoundError      a post, comment or site asked for is not in the archive (exit 1)
+├── NotFoundError      a post, comment or site asked for is not in the archive (exit 1)
+└── EngineError        the distributed engine's broker or result store cannot be reached (exit 4)
 
 ParseTimeUp (a BaseException, like KeyboardInterrupt) interrupts a parse whose time is up; it
 never leaves the parse pool (see `scraper.run.parse_pool`).
@@ -89,3 +90,7 @@ class ArchiveFullError(ArchiveError):
 
 class NotFoundError(BlogArchiveError):
     """A record asked for is not in the archive."""
+
+
+class EngineError(BlogArchiveError):
+    """The distributed engine (Celery's broker or result backend) cannot be reached."""

@@ -170,6 +170,7 @@ class DemoServer:
         self.latency = latency
         self._log: list[tuple[str, str, int]] = []
         self._per_site: dict[str, int] = {}
+        self._times: dict[str, list[float]] = {}
         self._log_lock = threading.Lock()
         self._blogs = build_blogs(extra_posts, seed)
         self._sites: list[_Site] = []
@@ -247,11 +248,17 @@ class DemoServer:
         with self._log_lock:
             self._log.append((method, path, status))
             self._per_site[site] = self._per_site.get(site, 0) + 1
+            self._times.setdefault(site, []).append(time.monotonic())
 
     def requests_by_site(self) -> dict[str, int]:
         """How many requests each blog (each its own host:port) has answered so far."""
         with self._log_lock:
             return dict(self._per_site)
+
+    def request_times(self) -> dict[str, list[float]]:
+        """When each blog received each request (time.monotonic()), in arrival order."""
+        with self._log_lock:
+            return {site: list(times) for site, times in self._times.items()}
 
     def request_count(self) -> int:
         with self._log_lock:

@@ -7,6 +7,7 @@ import logging
 import os
 import signal
 from collections.abc import Iterator, Sequence
+from concurrent.futures import Executor
 from concurrent.futures.process import BrokenProcessPool
 from contextlib import contextmanager
 from dataclasses import replace
@@ -92,21 +93,20 @@ async def run_once(
     for site in sites:
         store.ensure_site(site.name, site.url, site.platform)
     run_id = store.start_run([site.name for site in sites], started)
-    workers = parse_workers if parse_workers is not None else (os.cpu_count() or 1)
-    loop = asyncio.get_running_loop()
-    deadline = loop.time() + config.run.time_budget.total_seconds()
     reports: list[SiteReport] = []
     status = "ok"
-    context: RunContext | None = None
     try:
-        async with Fetcher(
-            config.fetch,
-            allow_private_hosts=site_hosts(config) if allow_private is None else allow_private,
-        ) as fetcher:
-            context = RunContext(config, store, fetcher, workers, reporter, run_id, deadline, clock)
-            with _stop_on_sigterm(loop, context):
-                reports = await _all_sites(sites, context)
-        if context.stopping is not None:
+        reports, stopped = await run_sites(
+            config,
+            store,
+            sites,
+            run_id,
+            reporter=reporter,
+            allow_private=allow_private,
+            parse_workers=parse_workers,
+            now=clock,
+        )
+        if stopped:
             status = "interrupted"
     except ArchiveFullError:
         status = "failed"  # every later page would fail the same way: the run stops here
@@ -115,8 +115,6 @@ async def run_once(
         status = "interrupted"
         raise
     finally:
-        if context is not None and context.executor is not None:
-            context.executor.shutdown(wait=True, cancel_futures=True)
         report = RunReport(
             run_id, started, datetime.now(UTC), tuple(reports), interrupted=status == "interrupted"
         )
@@ -130,6 +128,41 @@ async def run_once(
             if status != "failed":
                 raise
     return report
+
+
+async def run_sites(
+    config: Config,
+    store: ArchiveStore,
+    sites: Sequence[SiteConfig],
+    run_id: int,
+    *,
+    reporter: Reporter,
+    allow_private: frozenset[str] | None = None,
+    parse_workers: int | None = None,
+    now: datetime,
+    parse_pool: Executor | None = None,
+) -> tuple[list[SiteReport], bool]:
+    """The sites' work within run `run_id` (already started): their reports, and whether a
+    SIGTERM stopped them early. A distributed worker runs this for the sites it is handed,
+    with its one `parse_pool` shared by all the sites it runs at once (left running here)."""
+    workers = parse_workers if parse_workers is not None else (os.cpu_count() or 1)
+    loop = asyncio.get_running_loop()
+    deadline = loop.time() + config.run.time_budget.total_seconds()
+    context: RunContext | None = None
+    try:
+        async with Fetcher(
+            config.fetch,
+            allow_private_hosts=site_hosts(config) if allow_private is None else allow_private,
+        ) as fetcher:
+            context = RunContext(
+                config, store, fetcher, workers, reporter, run_id, deadline, now, parse_pool
+            )
+            with _stop_on_sigterm(loop, context):
+                reports = await _all_sites(sites, context)
+        return reports, context.stopping is not None
+    finally:
+        if context is not None and context.executor is not None and parse_pool is None:
+            context.executor.shutdown(wait=True, cancel_futures=True)
 
 
 async def _all_sites(sites: Sequence[SiteConfig], context: RunContext) -> list[SiteReport]:

@@ -12,6 +12,7 @@ import pytest
 from scraper.cli import cli
 from scraper.core.config import (
     ArchiveConfig,
+    DistributedConfig,
     FetchConfig,
     RevisitConfig,
     RunConfig,
@@ -26,6 +27,7 @@ SECTIONS = {
     "fetch": FetchConfig,
     "revisit": RevisitConfig,
     "run": RunConfig,
+    "distributed": DistributedConfig,
     "sites": SiteConfig,
 }
 

@@ -38,6 +38,8 @@ ALLOWED: dict[str, set[str]] = {
         "scraper.demo",
     },
     "scraper.demo": {"scraper.core"},
+    # Celery workers and the scheduler: they run the pipeline; the archive is handed in.
+    "scraper.distributed": {"scraper.core", "scraper.fetch", "scraper.run"},
     "archive": {"scraper.core"},
 }
 # The one documented exception: config checks a site's `platform` against the parser
@@ -48,6 +50,7 @@ FORBIDDEN: dict[str, set[str]] = {
     "scraper.parse": {"httpx", "sqlite3", "sqlite_utils"},
     "scraper.discover": {"httpx", "sqlite3", "sqlite_utils"},
     "scraper.threads": {"httpx", "sqlite3", "sqlite_utils"},
+    "scraper.distributed": {"sqlite3", "sqlite_utils"},
     "scraper.core": {"httpx", "bs4", "lxml", "sqlite_utils"},
     "archive": {"httpx"},
 }

@@ -1,0 +1,1 @@
+"""Many workers on Celery: sites spread by host, results replayed by the archive's one writer."""
