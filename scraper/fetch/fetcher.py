@@ -270,6 +270,8 @@ class Fetcher:
         async with self._pacer.slot(key, self._sleep, deadline.paused), self._hold_global(job):
             if job.attempts == 0 and _too_late(job.start_by):
                 return job.failed(BUDGET_REASON, kind="skipped")
+            async with deadline.paused():  # our own politeness, not the URL's time
+                await self._pacer.send_turn(key, self._sleep)
             job.attempts += 1
             started = time.monotonic()
             try:

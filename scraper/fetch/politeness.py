@@ -139,6 +139,7 @@ class _HostState:
     delay: float
     last_start: float = float("-inf")
     not_before: float = float("-inf")
+    last_sent: float = float("-inf")  # when a request to the host really went out
 
 
 class HostPacer:
@@ -175,6 +176,23 @@ class HostPacer:
         """No request to this host starts for `seconds` (the server asked, via Retry-After)."""
         state = self._state(key)
         state.not_before = max(state.not_before, self._clock() + seconds)
+
+    async def send_turn(self, key: str, sleep: Sleep) -> None:
+        """Wait, right before a request goes out, until it is at least the host's delay after
+        the last request that really went out to it, and record this one.
+
+        The slot reserves a start time, but a request may then wait for a global connection
+        slot past it: without this check the next request, paced from the reservation, could
+        follow the late one closely (seen in runs over many hosts with a small `concurrency`).
+        """
+        state = self._state(key)
+        while True:
+            now = self._clock()
+            wait = state.last_sent + state.delay - now
+            if wait <= 0:
+                state.last_sent = now  # no await between the check and this: one turn each
+                return
+            await sleep(wait)
 
     def slot(self, key: str, sleep: Sleep, pause: Pause | None = None) -> _Slot:
         """Hold one of the host's slots, starting no earlier than its pacing allows.

@@ -231,3 +231,26 @@ def test_fetch_many_stopped_early_cancels_cleanly(server: MisbehavingServer) -> 
     started = time.monotonic()
     assert asyncio.run(go()) == 1
     assert time.monotonic() - started < 2.0
+
+
+def test_the_delay_holds_between_requests_that_really_went_out() -> None:
+    """A request that waited for the global slot past its reserved start must not let the next
+    request to its host follow it closely: the gap is measured at the server."""
+    delay = 0.3
+
+    def slow(handler: Handler, hit: Hit) -> None:
+        handler.pause(0.2)  # holds the only global slot for most of the delay
+        handler.send(200, b"<p>slow</p>", "text/html")
+
+    with MisbehavingServer() as busy, MisbehavingServer() as paced:
+        busy.routes["/robots.txt"] = page(b"", "text/plain")
+        paced.routes["/robots.txt"] = page(b"", "text/plain")
+        busy.routes["/one"] = slow
+        for path in ("/one", "/two", "/three"):
+            paced.routes[path] = page(b"<p>quick</p>")
+        config = replace(FAST, concurrency=1, per_host_concurrency=1, delay=delay)
+        fetch_all([busy.url("/one")] + [paced.url(p) for p in ("/one", "/two", "/three")], config)
+        starts = sorted(hit.started for hit in paced.hits if hit.path != "/robots.txt")
+    gaps = [later - earlier for earlier, later in itertools.pairwise(starts)]
+    assert len(starts) == 3
+    assert min(gaps) >= delay - 0.02, gaps
