@@ -121,6 +121,8 @@ def write_records(
 
 def write_dicts(fmt: str, records: Sequence[dict[str, Any]], out: TextIO | None = None) -> int:
     """`write_records` for dicts: the columns are every key, in the order first seen."""
+    if not records and fmt in {"csv", "tsv"}:
+        return 0  # no record names a column: an empty file rather than an empty header line
     columns = list(dict.fromkeys(key for record in records for key in record))
     rows = ([record.get(column) for column in columns] for record in records)
     return write_records(fmt, columns, rows, out)

@@ -169,6 +169,22 @@ def test_two_formats_at_once_are_a_usage_error(
     assert all(flag in message for flag in pair)
 
 
+def test_no_rows_is_empty_output_in_every_record_format(archive_files: tuple[Path, Path]) -> None:
+    search = ["search", "nowhere-to-be-found", "--db", str(archive_files[0])]
+    expected = {"--json": None, "--nl": "", "--csv": "", "--tsv": ""}
+    for fmt, empty in expected.items():
+        code, out, _ = invoke([*search, fmt])
+        assert code == 0
+        if empty is None:
+            assert (json.loads(out)["total"], json.loads(out)["hits"]) == (0, [])
+        else:
+            assert out == empty, fmt
+    code, out, _ = invoke(
+        ["sql", "SELECT id FROM comments WHERE 0", "--db", str(archive_files[0]), "--csv"]
+    )
+    assert out.splitlines() == ["id"]  # a query names its columns even without rows
+
+
 def test_a_missing_record_is_an_error_in_every_format(archive_files: tuple[Path, Path]) -> None:
     db, _ = archive_files
     for fmt in FORMATS:
