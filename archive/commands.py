@@ -399,6 +399,10 @@ def _spam(resolve: Resolve) -> click.Command:
             _echo_json(summary)
             return
         if fmt != output.TABLE:  # one record per signal; the totals are --json's and the table's
+            if changed is not None:  # what --rescore did is no record: said beside them
+                click.echo(
+                    f"rescored: {changed[0]} cross-post marks, {changed[1]} cleared", err=True
+                )
             output.write_records(fmt, ["reason", "comments"], by_reason.items())
             return
         click.echo(f"{flagged} of {total} comments labelled spam")

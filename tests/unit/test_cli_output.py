@@ -146,6 +146,10 @@ def test_record_formats_say_what_each_command_lists(archive_files: tuple[Path, P
     ]
     _, out, _ = invoke([*commands["spam"], "--csv"])
     assert list(csv.DictReader(io.StringIO(out))) == [{"reason": "trailing link", "comments": "1"}]
+    code, out, err = invoke([*commands["spam"], "--rescore", "--nl"])
+    assert code == 0
+    assert [json.loads(line)["reason"] for line in out.splitlines()] == ["trailing link"]
+    assert err.startswith("rescored: 0 cross-post marks")
     _, out, _ = invoke([*commands["status"], "--tsv"])
     (site,) = csv.DictReader(io.StringIO(out), dialect="excel-tab")
     assert (site["site"], site["last_run_status"]) == ("demo", "ok")
