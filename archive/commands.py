@@ -2,9 +2,7 @@
 
 from __future__ import annotations
 
-import csv
 import functools
-import itertools
 import json
 import sqlite3
 import sys
@@ -18,10 +16,9 @@ import click
 from rich.console import Console
 
 from archive import export as exporting
-from archive import queries, render
+from archive import output, queries, render
 from archive.datasette import metadata
 from archive.db import connect
-from archive.export import spreadsheet_safe
 from archive.search import search as run_search
 from archive.spamfilter import SPAM_MODES, SpamMode
 from archive.sqllimits import limited
@@ -120,12 +117,14 @@ def _search(resolve: Resolve) -> click.Command:
         show_default=True, help="Search posts, comments or both.",
     )  # fmt: skip
     @click.option("--limit", type=click.IntRange(1, 1000), default=20, show_default=True)
-    @click.option("--json", "as_json", is_flag=True, help="Print the hits as JSON.")
+    @output.format_options(
+        json_help="Print one JSON object: the query, the total, the hits and the notes."
+    )
     @_spam_option
     @_friendly
     def search_command(
         words: tuple[str, ...], db: str | None, site: str | None, author: str | None,
-        since: str | None, where: str, limit: int, as_json: bool, spam: SpamMode,
+        since: str | None, where: str, limit: int, fmt: str, spam: SpamMode,
     ) -> None:  # fmt: skip
         """Full-text search of posts and comments (FTS5 syntax: "exact phrase", OR, prefix*).
 
@@ -140,20 +139,24 @@ def _search(resolve: Resolve) -> click.Command:
                 conn, query, where=where, site=site, author=author, since=since,  # type: ignore[arg-type]
                 limit=limit, spam=spam,
             )  # fmt: skip
-        if as_json:
+        hits = [hit.to_dict("", "") for hit in result.hits]  # plain snippets
+        if fmt == "json":
             _echo_json(
                 {
                     "query": query,
                     "total": result.total,
-                    "hits": [hit.to_dict("", "") for hit in result.hits],  # plain snippets
+                    "hits": hits,
                     "exhaustive": result.exhaustive,
                     "notes": list(result.notes),
                 }
             )
-        else:
-            for note in result.notes:
-                click.echo(f"note: {render.clean(note)}", err=True)
+            return
+        for note in result.notes:
+            click.echo(f"note: {render.clean(note)}", err=True)
+        if fmt == output.TABLE:
             _console().print(render.search_view(result))
+        else:  # one record per hit; the total and the notes are --json's
+            output.write_dicts(fmt, hits)
 
     return search_command
 
@@ -192,16 +195,25 @@ def _history(resolve: Resolve) -> click.Command:
     @click.command("history")
     @click.argument("record")
     @_db_option
-    @click.option("--json", "as_json", is_flag=True, help="Versions and diffs as JSON.")
+    @output.format_options(json_help="One JSON object: the versions, diffs and removal.")
     @_friendly
-    def history_command(record: str, db: str | None, as_json: bool) -> None:
+    def history_command(record: str, db: str | None, fmt: str) -> None:
         """Every archived version of a comment (id) or post (id or URL), with diffs."""
         with _closing(_open(resolve(db))) as conn:
             found = queries.history(conn, record)
-        if as_json:
+        if fmt == "json":
             _echo_json(found.to_dict())
-        else:
+        elif fmt == output.TABLE:
             _console().print(render.history_view(found))
+        else:  # one record per version, numbered from 1 as the text view numbers them
+            versions = found.to_dict()["versions"]
+            output.write_dicts(
+                fmt,
+                [
+                    {"kind": found.kind, "id": found.id, "version": number, **version}
+                    for number, version in enumerate(versions, 1)
+                ],
+            )
 
     return history_command
 
@@ -210,17 +222,19 @@ def _stats(resolve: Resolve) -> click.Command:
     @click.command("stats")
     @_db_option
     @click.option("--site", help="Only this site.")
-    @click.option("--json", "as_json", is_flag=True, help="Print as JSON.")
+    @output.format_options(json_help="Print a JSON array, one object per site.")
     @_spam_option
     @_friendly
-    def stats_command(db: str | None, site: str | None, as_json: bool, spam: SpamMode) -> None:
+    def stats_command(db: str | None, site: str | None, fmt: str, spam: SpamMode) -> None:
         """Per site: posts, comments, authors, first/last post, last run, incomplete threads."""
         with _closing(_open(resolve(db))) as conn:
             found = queries.stats(conn, site, spam)
-        if as_json:
+        if fmt == "json":
             _echo_json([item.to_dict() for item in found])
+        elif fmt == output.TABLE:
+            output.console().print(render.stats_view(found))
         else:
-            _console().print(render.stats_view(found))
+            output.write_dicts(fmt, [item.to_dict() for item in found])
 
     return stats_command
 
@@ -296,9 +310,7 @@ def _sql(resolve: Resolve) -> click.Command:
     @_db_option
     @click.option("-p", "--param", "params", type=(str, str), multiple=True,
                   help="A named parameter for :name in the query.")  # fmt: skip
-    @click.option("--json", "fmt", flag_value="json", help="Rows as a JSON array of objects.")
-    @click.option("--csv", "fmt", flag_value="csv", help="Rows as CSV with a header.")
-    @click.option("--table", "fmt", flag_value="table", default=True, help="A table (default).")
+    @output.format_options(json_help="Rows as a JSON array of objects.")
     @click.option(
         "--timeout",
         type=click.FloatRange(min=0),
@@ -316,15 +328,19 @@ def _sql(resolve: Resolve) -> click.Command:
     ) -> None:
         """Run one read-only SQL statement (the archive is opened read-only).
 
-        Rows stream out as they are read (--json, --csv); the terminal table shows the first
-        1,000. A query stops after --timeout seconds, or on Ctrl-C (exit 130).
+        Rows stream out as they are read (--json, --nl, --csv, --tsv); the terminal table
+        shows the first 1,000 (a table piped elsewhere, all). A query stops after --timeout
+        seconds, or on Ctrl-C (exit 130).
         """
         with _closing(_open(resolve(db))) as conn, limited(conn, timeout) as limits:
             conn.set_authorizer(_sql_authorizer)
             try:
                 cursor = conn.execute(query, dict(params))
                 columns = [column[0] for column in cursor.description or ()]
-                _write_rows(fmt, columns, cursor)
+                if fmt == output.TABLE:
+                    output.print_table(columns, cursor)
+                else:
+                    output.write_records(fmt, columns, cursor)
             except (sqlite3.Error, sqlite3.Warning) as error:
                 if limits.stopped == "interrupt":
                     click.echo("Interrupted: the query was stopped.", err=True)
@@ -375,33 +391,8 @@ def _datasette(resolve: Resolve) -> click.Command:
     return datasette_command
 
 
-def _write_rows(fmt: str, columns: list[str], cursor: sqlite3.Cursor) -> None:
-    out = sys.stdout
-    if fmt == "json":
-        out.write("[")
-        for number, row in enumerate(cursor):
-            record = dict(zip(columns, (_plain(value) for value in row), strict=True))
-            out.write(("," if number else "") + "\n" + json.dumps(record, ensure_ascii=False))
-        out.write("\n]\n")
-    elif fmt == "csv":
-        writer = csv.writer(out)
-        writer.writerow([spreadsheet_safe(column) for column in columns])
-        writer.writerows([spreadsheet_safe(_plain(value)) for value in row] for row in cursor)
-    else:
-        # A table is drawn whole, so it holds at most TABLE_ROWS rows; the others stream.
-        shown = list(itertools.islice(cursor, TABLE_ROWS))
-        _console().print(render.rows_table(columns, shown))
-        if cursor.fetchone() is not None:
-            click.echo(f"(the first {TABLE_ROWS} rows; --json or --csv streams them all)", err=True)
-
-
-# The terminal table's row cap, and the sql command's default time limit (seconds).
-TABLE_ROWS = 1000
+# The sql command's default time limit (seconds).
 DEFAULT_SQL_TIMEOUT = 5.0
-
-
-def _plain(value: object) -> object:
-    return value.hex() if isinstance(value, bytes) else value
 
 
 def _spam(resolve: Resolve) -> click.Command:
@@ -412,9 +403,9 @@ def _spam(resolve: Resolve) -> click.Command:
         is_flag=True,
         help="Recompute the cross-post marks over the whole archive first (takes the lock).",
     )
-    @click.option("--json", "as_json", is_flag=True, help="Print as JSON.")
+    @output.format_options(json_help="One JSON object: the totals and the count per signal.")
     @_friendly
-    def spam_command(db: str | None, rescore: bool, as_json: bool) -> None:
+    def spam_command(db: str | None, rescore: bool, fmt: str) -> None:
         """How many comments are labelled spam, by signal; --rescore refreshes the cross-post
         marks (page-level scores are refreshed by `blogarchive reparse`)."""
         path = resolve(db)
@@ -437,8 +428,15 @@ def _spam(resolve: Resolve) -> click.Command:
         summary: dict[str, Any] = {"comments": total, "spam": flagged, "by_reason": by_reason}
         if changed is not None:
             summary["rescored"] = {"marked": changed[0], "cleared": changed[1]}
-        if as_json:
+        if fmt == "json":
             _echo_json(summary)
+            return
+        if fmt != output.TABLE:  # one record per signal; the totals are --json's and the table's
+            if changed is not None:  # what --rescore did is no record: said beside them
+                click.echo(
+                    f"rescored: {changed[0]} cross-post marks, {changed[1]} cleared", err=True
+                )
+            output.write_records(fmt, ["reason", "comments"], by_reason.items())
             return
         click.echo(f"{flagged} of {total} comments labelled spam")
         for reason, count in by_reason.items():

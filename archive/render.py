@@ -269,11 +269,3 @@ def stats_view(stats: Sequence[SiteStats]) -> RenderableType:
             str(site.incomplete_threads),
         )  # fmt: skip
     return table
-
-
-def rows_table(columns: Sequence[str], rows: Iterable[Sequence[Any]]) -> Table:
-    table = Table(*(clean(column) for column in columns))
-    for row in rows:
-        table.add_row(*(Text(clean(value)) if value is not None else Text("NULL", style="dim")
-                        for value in row))  # fmt: skip
-    return table

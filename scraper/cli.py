@@ -17,6 +17,7 @@ import click
 
 from archive.db import Archive
 from archive.lock import describe as describe_lock
+from archive.output import TABLE, format_options
 from scraper import __version__
 from scraper.core.config import Config, load_config
 from scraper.core.errors import (
@@ -429,16 +430,16 @@ def worker(
 @cli.command()
 @click.option("--config", "config_path", type=click.Path(path_type=Path), help="Config file.")
 @click.option("--db", "db_path", help="Archive file (overrides [archive] path).")
-@click.option("--json", "as_json", is_flag=True, help="Print JSON instead of a table.")
+@format_options(json_help="One JSON object: the lock holder, a record per site (and workers).")
 @click.option(
     "--workers", "show_workers", is_flag=True, help="Also each worker's progress (from the broker)."
 )
-def status(
-    config_path: Path | None, db_path: str | None, as_json: bool, show_workers: bool
-) -> None:
+def status(config_path: Path | None, db_path: str | None, fmt: str, show_workers: bool) -> None:
     """Per site: last run, next due, failed pages, incomplete threads, weakest extraction."""
     from archive import queries as archive_queries
+    from archive.output import console, write_dicts
     from scraper.app.status import print_status, site_status
+    from scraper.core.sanitise import printable
     from scraper.run.pipeline import retry_after
 
     with translate_errors():
@@ -461,17 +462,21 @@ def status(
         rows = site_status(config, stats, failures, last_runs, weakest=weakest, due_after=due_after)
         holder = describe_lock(Path(path))
         workers = _worker_progress(config) if show_workers else None
-    if as_json:
+    if fmt == "json":
         data: dict[str, Any] = {"lock": holder, "sites": rows}
         if workers is not None:
             data["workers"] = workers
         click.echo(json.dumps(data, ensure_ascii=False, indent=2))
-    else:
-        print_status(rows, holder)
+    elif fmt == TABLE:
+        print_status(rows, holder, console())
         if workers is not None:
             from scraper.app.status import print_workers
 
             print_workers(workers)
+    else:  # a record per site (its lists as JSON text in CSV/TSV); the lock holder on stderr
+        if holder:
+            click.echo(f"A run is in progress ({printable(holder)}).", err=True)
+        write_dicts(fmt, rows)
 
 
 def _worker_progress(config: Config) -> list[dict[str, Any]] | str:

@@ -93,8 +93,10 @@ def _minute(stamp: str | None) -> str | None:
     return stamp[:16].replace("T", " ")
 
 
-def print_status(rows: list[dict[str, Any]], lock_holder: str | None) -> None:
-    console = Console(highlight=False)
+def print_status(
+    rows: list[dict[str, Any]], lock_holder: str | None, console: Console | None = None
+) -> None:
+    console = console or Console(highlight=False)
     if lock_holder:
         console.print(f"A run is in progress ({_safe(lock_holder)}).")
     table = Table()

@@ -77,16 +77,6 @@ def test_rows_stream_before_the_query_ends(archive_path: Path) -> None:
         process.communicate()
 
 
-def test_the_terminal_table_is_capped_and_says_so(archive_path: Path) -> None:
-    query = (
-        "WITH RECURSIVE n(x) AS (SELECT 1 UNION ALL SELECT x + 1 FROM n WHERE x < 5000)"
-        " SELECT x FROM n"
-    )
-    result = CliRunner().invoke(cli, ["sql", "--db", str(archive_path), query])
-    assert result.exit_code == 0
-    assert "the first 1000 rows" in result.output
-
-
 def test_csv_cells_that_would_run_as_formulas_are_defused(archive_path: Path) -> None:
     query = (
         "SELECT '=HYPERLINK(\"http://evil.example\",\"x\")' AS a, '+1' AS b, '-2' AS c,"
