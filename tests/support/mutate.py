@@ -172,15 +172,22 @@ MUTATIONS: dict[str, Mutation] = {
 FIELD_ONLY = frozenset({"odd_url", "control_chars", "giant_attribute"})
 
 
+def mutant(
+    seeds: Sequence[tuple[str, bytes]], number: int, seed: int = 0, scale: int = 1
+) -> Mutant:
+    """Mutant `number` of `seeds` (name, bytes): every mutation in turn on one seed page, then
+    the next page; the same arguments give the same page."""
+    kinds = sorted(MUTATIONS)
+    rng = random.Random(f"{seed}:{number}")
+    name, html = seeds[(number // len(kinds)) % len(seeds)]
+    kind = kinds[number % len(kinds)]
+    body, content_type = MUTATIONS[kind](html, rng, scale)
+    return Mutant(name, kind, body, content_type, number)
+
+
 def mutants(
     seeds: Sequence[tuple[str, bytes]], count: int, seed: int = 0, scale: int = 1
 ) -> Iterator[Mutant]:
-    """`count` mutants of `seeds` (name, bytes), every mutation in turn over every seed page;
-    the same arguments give the same pages."""
-    kinds = sorted(MUTATIONS)
+    """The first `count` mutants of `seeds` (see `mutant`)."""
     for number in range(count):
-        rng = random.Random(f"{seed}:{number}")
-        name, html = seeds[number % len(seeds)]
-        kind = kinds[(number // len(seeds)) % len(kinds)] if len(seeds) > 1 else rng.choice(kinds)
-        body, content_type = MUTATIONS[kind](html, rng, scale)
-        yield Mutant(name, kind, body, content_type, number)
+        yield mutant(seeds, number, seed, scale)
