@@ -104,8 +104,9 @@ def register(group: click.Group, default_db: Callable[[], str]) -> None:
 
 
 def _search(resolve: Resolve) -> click.Command:
-    @click.command("search")
-    @click.argument("query")
+    # Unknown options are query words: `search -draft` searches "-draft" (a `--` word is refused).
+    @click.command("search", context_settings={"ignore_unknown_options": True})
+    @click.argument("words", nargs=-1, required=True)
     @_db_option
     @click.option("--site", help="Only this site.")
     @click.option("--author", help="Only this author (case-insensitive, exact).")
@@ -119,10 +120,16 @@ def _search(resolve: Resolve) -> click.Command:
     @_spam_option
     @_friendly
     def search_command(
-        query: str, db: str | None, site: str | None, author: str | None, since: str | None,
-        where: str, limit: int, as_json: bool, spam: SpamMode,
+        words: tuple[str, ...], db: str | None, site: str | None, author: str | None,
+        since: str | None, where: str, limit: int, as_json: bool, spam: SpamMode,
     ) -> None:  # fmt: skip
-        """Full-text search of posts and comments (FTS5 syntax: "exact phrase", OR, prefix*)."""
+        """Full-text search of posts and comments (FTS5 syntax: "exact phrase", OR, prefix*).
+
+        Text that is not FTS5 syntax is searched as plain words, and the output says so."""
+        unknown = [word for word in words if word.startswith("--") and word != "--"]
+        if unknown:
+            raise click.UsageError(f"no such option: {unknown[0]}")
+        query = " ".join(words)
         with _closing(_open(resolve(db))) as conn:
             queries.require_site(conn, site)
             result = run_search(
@@ -131,9 +138,17 @@ def _search(resolve: Resolve) -> click.Command:
             )  # fmt: skip
         if as_json:
             _echo_json(
-                {"hits": [hit.to_dict() for hit in result.hits], "exhaustive": result.exhaustive}
+                {
+                    "query": query,
+                    "total": result.total,
+                    "hits": [hit.to_dict("", "") for hit in result.hits],  # plain snippets
+                    "exhaustive": result.exhaustive,
+                    "notes": list(result.notes),
+                }
             )
         else:
+            for note in result.notes:
+                click.echo(f"note: {render.clean(note)}", err=True)
             _console().print(render.search_view(result))
 
     return search_command
@@ -144,17 +159,27 @@ def _show(resolve: Resolve) -> click.Command:
     @click.argument("post")
     @_db_option
     @click.option("--json", "as_json", is_flag=True, help="The post with a nested comment tree.")
+    @click.option(
+        "--versions",
+        "all_versions",
+        is_flag=True,
+        help="Also every earlier text of edited comments (deleted and removed ones always show"
+        " what they said before).",
+    )
     @_spam_option
     @_friendly
-    def show_command(post: str, db: str | None, as_json: bool, spam: SpamMode) -> None:
-        """A post (by id or URL) and its comment thread."""
+    def show_command(
+        post: str, db: str | None, as_json: bool, all_versions: bool, spam: SpamMode
+    ) -> None:
+        """A post (by id or URL) and its comment thread; [edited], [deleted] and [removed]
+        comments are marked, and what deleted or removed ones said before is shown."""
         with _closing(_open(resolve(db))) as conn:
             thread = queries.show(conn, post, spam)
         if as_json:
             _echo_json(thread.to_dict())
         else:
             console = _console()
-            console.print(render.thread_view(thread, console.width))
+            console.print(render.thread_view(thread, console.width, all_versions))
 
     return show_command
 
@@ -204,20 +229,30 @@ def _export(resolve: Resolve) -> click.Command:
     @click.option("--since", help="Only posts published on or after this date.")
     @click.option("--output", type=click.Path(allow_dash=True), default="-",
                   help="File to write (default: standard output).")  # fmt: skip
+    @click.option("--with-versions", "versions", is_flag=True,
+                  help="jsonl/json: every archived version of each post and comment, in"
+                  " `versions` (oldest first).")  # fmt: skip
     @_spam_option
     @_friendly
     def export_command(
         db: str | None, fmt: str, site: str | None, since: str | None, output: str,
-        spam: SpamMode,
+        versions: bool, spam: SpamMode,
     ) -> None:  # fmt: skip
         """Export posts with their comments as jsonl, json, csv or WordPress WXR (streamed)."""
+        if versions and fmt not in exporting.VERSIONED_FORMATS:
+            # Before --output is opened: a usage error must not truncate an existing file.
+            raise click.UsageError(
+                f"--with-versions needs --format {' or '.join(exporting.VERSIONED_FORMATS)}"
+            )
         with ExitStack() as stack:
             conn = stack.enter_context(_closing(_open(resolve(db))))
             queries.require_site(conn, site)
             out: TextIO = (
                 sys.stdout if output == "-" else stack.enter_context(exporting.open_output(output))
             )
-            count = exporting.export(conn, fmt, out, site=site, since=since, spam=spam)
+            count = exporting.export(
+                conn, fmt, out, site=site, since=since, spam=spam, versions=versions
+            )
         if output != "-":
             click.echo(f"wrote {count} posts to {output}", err=True)
 

@@ -14,7 +14,7 @@ from pathlib import Path
 from typing import Any, TextIO
 from urllib.parse import urlsplit
 
-from archive.queries import COMMENT_COLUMNS, POST_COLUMNS, row_dict
+from archive.queries import COMMENT_COLUMNS, POST_COLUMNS, row_dict, rows
 from archive.search import normalise_since
 from archive.spamfilter import SpamMode, spam_clause
 from scraper.core.errors import ArchiveError
@@ -55,8 +55,10 @@ def iter_posts(
     site: str | None = None,
     since: str | None = None,
     spam: SpamMode = "include",
+    versions: bool = False,
 ) -> Iterator[dict[str, Any]]:
-    """Posts (oldest first) each with a flat `comments` list in thread order."""
+    """Posts (oldest first) each with a flat `comments` list in thread order; with `versions`,
+    each post and comment also carries `versions`: every archived version, oldest first."""
     since_iso = normalise_since(since)
     posts = conn.execute(
         f"SELECT seq, {POST_COLUMNS} FROM posts WHERE (?1 IS NULL OR site = ?1)"
@@ -73,7 +75,36 @@ def iter_posts(
             (post["id"],),
         )
         post["comments"] = [row_dict(cursor, comment) for comment in cursor]
+        if versions:
+            _add_versions(conn, post)
         yield post
+
+
+_POST_VERSION = "observed_at, content_hash, title, author, published_at, updated_at, labels, text"
+_COMMENT_VERSION = (
+    "observed_at, content_hash, kind, author, author_url, published_at, deleted, text,"
+    " spam, spam_score, spam_reasons"
+)
+
+
+def _add_versions(conn: sqlite3.Connection, post: dict[str, Any]) -> None:
+    """`versions` on the post and on each of its comments (two queries per post)."""
+    post["versions"] = rows(
+        conn, f"SELECT {_POST_VERSION} FROM post_versions WHERE post_id = ? ORDER BY id",
+        (post["id"],),
+    )  # fmt: skip
+    found: dict[str, list[dict[str, Any]]] = {}
+    cursor = conn.execute(
+        f"SELECT v.comment_id, {', '.join('v.' + c.strip() for c in _COMMENT_VERSION.split(','))}"
+        " FROM comment_versions v JOIN comments c ON c.id = v.comment_id"
+        " WHERE c.post_id = ? ORDER BY v.id",
+        (post["id"],),
+    )
+    for row in cursor:
+        record = row_dict(cursor, row)
+        found.setdefault(record.pop("comment_id"), []).append(record)
+    for comment in post["comments"]:
+        comment["versions"] = found.get(comment["id"], [])
 
 
 def _public(record: dict[str, Any]) -> dict[str, Any]:
@@ -235,6 +266,10 @@ WRITERS: dict[str, Callable[[Iterator[dict[str, Any]], TextIO], int]] = {
 FORMATS = tuple(WRITERS)
 
 
+# Formats whose records can nest a list of versions.
+VERSIONED_FORMATS = ("jsonl", "json")
+
+
 def export(
     conn: sqlite3.Connection,
     fmt: str,
@@ -243,8 +278,15 @@ def export(
     site: str | None = None,
     since: str | None = None,
     spam: SpamMode = "include",
+    versions: bool = False,
 ) -> int:
-    """Write the archive (or one site, or posts since a date) to `out`; return posts written."""
+    """Write the archive (or one site, or posts since a date) to `out`; return posts written.
+    `versions` (json and jsonl only) adds every archived version of each post and comment."""
     if fmt not in WRITERS:
         raise ArchiveError(f"unknown export format {fmt!r} (one of {', '.join(FORMATS)})")
-    return WRITERS[fmt](iter_posts(conn, site, since, spam), out)
+    if versions and fmt not in VERSIONED_FORMATS:
+        raise ArchiveError(
+            f"--with-versions needs --format {' or '.join(VERSIONED_FORMATS)} ({fmt} has one"
+            " row or item per record)"
+        )
+    return WRITERS[fmt](iter_posts(conn, site, since, spam, versions), out)

@@ -4,9 +4,11 @@ from __future__ import annotations
 
 import difflib
 import json
+import re
 import sqlite3
 from dataclasses import dataclass, field
 from typing import Any
+from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
 
 from archive.spamfilter import SpamMode, spam_clause
 from scraper.core.errors import ArchiveError, NotFoundError
@@ -39,16 +41,42 @@ def rows(conn: sqlite3.Connection, sql: str, params: Any = ()) -> list[dict[str,
     return [row_dict(cursor, row) for row in cursor.fetchall()]
 
 
+def url_variants(ref: str) -> list[str]:
+    """`ref` and the spellings of the same page a reader may paste: without the #fragment,
+    without Blogger's mobile `?m=1`, with or without the trailing slash, http or https."""
+    parts = urlsplit(ref.strip())
+    if parts.scheme not in ("http", "https") or not parts.netloc:
+        return [ref]
+    query = urlencode([(k, v) for k, v in parse_qsl(parts.query, keep_blank_values=True)
+                       if k != "m"])  # fmt: skip
+    paths = [parts.path] if parts.path in ("", "/") else [parts.path, parts.path.rstrip("/"),
+                                                          parts.path.rstrip("/") + "/"]  # fmt: skip
+    schemes = [parts.scheme, "https" if parts.scheme == "http" else "http"]
+    found = [ref]
+    for scheme in schemes:
+        for path in paths:
+            for kept_query in dict.fromkeys([parts.query, query]):
+                found.append(urlunsplit((scheme, parts.netloc, path, kept_query, "")))
+    return list(dict.fromkeys(found))
+
+
 def find_post(conn: sqlite3.Connection, ref: str) -> dict[str, Any]:
-    """A post by archive id, canonical URL or fetched URL; NotFoundError if none."""
-    found = rows(
-        conn,
-        f"SELECT {POST_COLUMNS} FROM posts WHERE id = ?1 OR url = ?1 OR source_url = ?1"
-        " ORDER BY seq",
-        (ref,),
-    )
+    """A post by archive id, canonical URL or fetched URL (or a variant of the URL: fragment,
+    `?m=1`, trailing slash, http/https); NotFoundError if none."""
+    found: list[dict[str, Any]] = []
+    for variant in url_variants(ref):
+        found = rows(
+            conn,
+            f"SELECT {POST_COLUMNS} FROM posts WHERE id = ?1 OR url = ?1 OR source_url = ?1"
+            " ORDER BY seq",
+            (variant,),
+        )
+        if found:
+            break
     if not found:
-        raise NotFoundError(f"no post {ref!r} in the archive (give a post id or URL)")
+        raise NotFoundError(
+            f"no post {ref!r} in the archive (give a post id or URL, or a comment id)"
+        )
     if len({post["id"] for post in found}) > 1:
         ids = ", ".join(post["id"] for post in found)
         raise ArchiveError(f"{ref!r} matches several posts ({ids}); give the post id")
@@ -71,27 +99,86 @@ class Thread:
     post: dict[str, Any]
     roots: list[ThreadNode]
     comment_count: int
+    highlight: str | None = None  # the comment asked for, when `show` was given one
 
     def to_dict(self) -> dict[str, Any]:
-        return {**self.post, "comments": [root.to_dict() for root in self.roots]}
+        record = {**self.post, "comments": [root.to_dict() for root in self.roots]}
+        if self.highlight is not None:
+            record["highlight"] = self.highlight
+        return record
+
+
+def _comment_ref(conn: sqlite3.Connection, ref: str) -> tuple[str, str] | None:
+    """(post id, comment id) when `ref` names a comment: its archive id, its permalink, or a
+    post URL whose #fragment is the comment's anchor (`#comment-123`, `#c123`)."""
+    row = conn.execute(
+        "SELECT post_id, id FROM comments WHERE id = ?1 OR permalink = ?1 LIMIT 1", (ref,)
+    ).fetchone()
+    if row is not None:
+        return str(row[0]), str(row[1])
+    fragment = urlsplit(ref).fragment
+    number = id_from_fragment(fragment)
+    if number is None:
+        return None
+    try:
+        post = find_post(conn, ref)
+    except NotFoundError:
+        return None
+    row = conn.execute(
+        "SELECT post_id, id FROM comments WHERE post_id = ? AND platform_id = ? LIMIT 1",
+        (post["id"], number),
+    ).fetchone()
+    return (str(row[0]), str(row[1])) if row is not None else None
+
+
+_FRAGMENT_ID = re.compile(r"^(?:comment|c|li-comment|div-comment)[-_]?(\d+)$", re.IGNORECASE)
+
+
+def id_from_fragment(fragment: str) -> str | None:
+    match = _FRAGMENT_ID.match(fragment)
+    return match.group(1) if match else None
 
 
 def show(conn: sqlite3.Connection, ref: str, spam: SpamMode = "include") -> Thread:
     """The post and its comment tree (removed comments included, marked by `removed_at`;
-    with `spam` exclude/only, replies whose parent is left out become roots)."""
-    post = find_post(conn, ref)
+    with `spam` exclude/only, replies whose parent is left out become roots). `ref` may name
+    a comment: its post's thread, with that comment as `highlight`."""
+    named = _comment_ref(conn, ref)
+    post = find_post(conn, named[0] if named else ref)
     comments = rows(
         conn,
         f"SELECT {COMMENT_COLUMNS} FROM comments WHERE post_id = ?{spam_clause(spam)}"
         " ORDER BY position, seq",
         (post["id"],),
     )
+    earlier = _earlier_texts(conn, post["id"])
+    for comment in comments:
+        texts = [text for text in earlier.get(comment["id"], []) if text != comment["text"]]
+        # `edited`: a later version changed what it said (a deletion is marked on its own).
+        comment["edited"] = bool(texts) and not comment["deleted"]
+        comment["earlier_texts"] = texts
     nodes = {comment["id"]: ThreadNode(comment) for comment in comments}
     roots: list[ThreadNode] = []
     for comment in comments:
         parent = nodes.get(comment["parent_id"]) if comment["parent_id"] else None
         (parent.replies if parent else roots).append(nodes[comment["id"]])
-    return Thread(post, roots, len(comments))
+    return Thread(post, roots, len(comments), named[1] if named else None)
+
+
+def _earlier_texts(conn: sqlite3.Connection, post_id: str) -> dict[str, list[str]]:
+    """Each comment's stored texts but the last, oldest first, repeats left out (versions
+    that changed only the HTML or a flag say the same)."""
+    found: dict[str, list[str]] = {}
+    cursor = conn.execute(
+        "SELECT v.comment_id, v.text FROM comment_versions v JOIN comments c ON c.id = v.comment_id"
+        " WHERE c.post_id = ? ORDER BY v.id",
+        (post_id,),
+    )
+    for comment_id, text in cursor:
+        texts = found.setdefault(comment_id, [])
+        if not texts or texts[-1] != text:
+            texts.append(text)
+    return {key: texts[:-1] for key, texts in found.items() if len(texts) > 1}
 
 
 @dataclass(frozen=True)

@@ -108,6 +108,8 @@ def _comment_head(comment: dict[str, Any], out: _Styled, indent: str, room: int)
         flags.append((comment["kind"], "magenta"))
     if comment["deleted"]:
         flags.append(("deleted", "red"))
+    if comment.get("edited"):
+        flags.append(("edited", "cyan"))
     if comment.get("spam"):
         flags.append(("spam", "yellow"))
     if comment["removed_at"]:
@@ -167,24 +169,51 @@ def _walk(roots: Iterable[ThreadNode]) -> Iterable[tuple[int, ThreadNode]]:
         stack.extend((level + 1, reply) for reply in reversed(node.replies))
 
 
-def thread_text(roots: Iterable[ThreadNode], width: int) -> RenderableType:
-    """The thread as one pre-wrapped Text: indentation shows replies (fast for big threads)."""
+def _earlier(
+    comment: dict[str, Any], out: _Styled, indent: str, width: int, all_versions: bool
+) -> None:
+    """What a deleted or removed comment said before (always), or an edited one's earlier
+    texts (with `all_versions`): the archive keeps them, so `show` shows them."""
+    texts: list[str] = comment.get("earlier_texts") or []
+    if not texts or not (all_versions or comment["deleted"] or comment["removed_at"]):
+        return
+    shown = texts if all_versions else texts[-1:]
+    for number, text in enumerate(shown, 1):
+        label = (
+            "before it was deleted" if comment["deleted"] and number == len(shown) else "earlier"
+        )
+        out.add(f"{indent}  ┆ {label}:\n", "dim")
+        for paragraph in clean(text).strip().splitlines():
+            lines = _wrap(paragraph, max(10, width - 2))
+            out.add("".join(f"{indent}  ┆ {line}\n" for line in lines), "dim")
+
+
+def thread_text(
+    roots: Iterable[ThreadNode],
+    width: int,
+    all_versions: bool = False,
+    highlight: str | None = None,
+) -> RenderableType:
+    """The thread as one pre-wrapped Text: indentation shows replies (fast for big threads);
+    `all_versions`: every earlier text of edited comments too."""
     # Pre-wrapped here: rich's own wrapping would cost ~0.1 ms per line.
     out = _Styled()
     for level, node in _walk(roots):
         indent = "  " * min(level, 12)
-        guide = indent + ("└ " if level else "● ")
-        out.add(guide, "dim")
+        chosen = highlight is not None and node.comment["id"] == highlight
+        guide = indent + ("▶ " if chosen else "└ " if level else "● ")
+        out.add(guide, "bold yellow" if chosen else "dim")
         _comment_head(node.comment, out, indent, max(20, width - len(guide)))
         out.add("\n")
         body_width = max(20, width - len(guide))
         for paragraph in clean(node.comment["text"]).strip().splitlines():
             out.add("".join(f"{indent}  {line}\n" for line in _wrap(paragraph, body_width)))
+        _earlier(node.comment, out, indent, body_width, all_versions)
         out.add("\n")
     return out
 
 
-def thread_view(thread: Thread, width: int = 100) -> RenderableType:
+def thread_view(thread: Thread, width: int = 100, all_versions: bool = False) -> RenderableType:
     post = thread.post
     head = Text(clean(post["title"] or "(untitled)"), style="bold underline")
     head.append(f"\n{clean(post['author'] or 'author unknown')} · {when(post['published_at'])}")
@@ -202,7 +231,7 @@ def thread_view(thread: Thread, width: int = 100) -> RenderableType:
         Text(clean(post["text"])),
         Text(""),
         Text(count, style="cyan"),
-        thread_text(thread.roots, width),
+        thread_text(thread.roots, width, all_versions, thread.highlight),
     )
 
 

@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
+import re
 import sqlite3
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import UTC, datetime
 from typing import Any, Literal
 
@@ -40,6 +41,8 @@ class Hit:
 class SearchResult:
     hits: tuple[Hit, ...]
     exhaustive: bool  # False when ranking was limited to the newest WINDOW matches
+    total: int = 0  # every match, not only the hits shown
+    notes: tuple[str, ...] = ()  # how the query was read ("searched the words instead")
 
 
 @dataclass(frozen=True)
@@ -113,14 +116,30 @@ def search(
     if spam == "only":  # spam is a comment's label: posts have none to match
         tables = tuple(table for table in tables if table is not _POSTS)
     since_iso = normalise_since(since)
+    notes = _operator_hints(query)
     try:
-        return _search(conn, query, tables, site, author, since_iso, limit, spam)
-    except sqlite3.OperationalError:
-        pass  # not FTS5 syntax ("unterminated string", "no such column: a"): search the words
+        found = _search(conn, query, tables, site, author, since_iso, limit, spam)
+        return replace(found, notes=notes)
+    except sqlite3.OperationalError as error:
+        # Not FTS5 syntax ("unterminated string", "no such column: a"): search the words.
+        notes = (f"{query!r} is not FTS5 query syntax ({error}); searched the words instead",)
     try:
-        return _search(conn, quote_query(query), tables, site, author, since_iso, limit, spam)
+        found = _search(conn, quote_query(query), tables, site, author, since_iso, limit, spam)
     except sqlite3.OperationalError as error:
         raise ArchiveError(f"search failed: {error}") from error
+    return replace(found, notes=notes)
+
+
+_LOWER_OPERATOR = re.compile(r"(?<!\S)(or|and|not)(?!\S)")
+
+
+def _operator_hints(query: str) -> tuple[str, ...]:
+    """FTS5's operators are upper case: a lower-case "or" is searched as a word."""
+    return tuple(
+        f"'{word}' was searched as a word; FTS5 operators are upper case ({word.upper()})"
+        for word in dict.fromkeys(_LOWER_OPERATOR.findall(query))
+        if len(query.split()) > 1
+    )
 
 
 def _search(
@@ -135,6 +154,7 @@ def _search(
 ) -> SearchResult:
     scored: list[tuple[float, _Table, int]] = []
     exhaustive = True
+    total = 0
     for table in tables:
         filters = (
             f" AND (?2 IS NULL OR {table.site} = ?2)"
@@ -152,6 +172,7 @@ def _search(
             continue
         floor = window[-1][0]
         exhaustive = exhaustive and len(window) < WINDOW
+        total += len(window) if len(window) < WINDOW else _count(conn, table, filters, params)
         scored.extend(
             (score, table, rowid)
             for rowid, score in conn.execute(
@@ -163,7 +184,15 @@ def _search(
         )
     scored.sort(key=lambda item: item[0])
     hits = tuple(_hit(conn, match, table, rowid, score) for score, table, rowid in scored[:limit])
-    return SearchResult(hits, exhaustive)
+    return SearchResult(hits, exhaustive, total)
+
+
+def _count(conn: sqlite3.Connection, table: _Table, filters: str, params: tuple[Any, ...]) -> int:
+    row = conn.execute(
+        f"SELECT count(*) FROM {table.fts} f {table.join} WHERE {table.fts} MATCH ?1{filters}",
+        params,
+    ).fetchone()
+    return int(row[0])
 
 
 def _hit(conn: sqlite3.Connection, match: str, table: _Table, rowid: int, score: float) -> Hit:

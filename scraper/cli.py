@@ -37,31 +37,36 @@ EXIT_SIGINT, EXIT_SIGTERM = 130, 143
 DEFAULT_CONFIG = Path("config.toml")
 
 
-def _fail(message: str, code: int) -> NoReturn:
+def _fail(message: str, code: int, *, log_json: bool = False) -> NoReturn:
     from scraper.core.sanitise import printable  # errors may quote a page or a server
 
+    if log_json:  # `run --log-json`: a log collector gets the fatal error as an event too
+        from scraper.app.runlog import emit
+
+        emit("fatal", error=message, exit_code=code)
     click.echo(f"blogarchive: {printable(message)}", err=True)
     sys.exit(code)
 
 
 @contextmanager
-def translate_errors() -> Iterator[None]:
-    """Map the exception tree to exit codes and one clear line on stderr."""
+def translate_errors(*, log_json: bool = False) -> Iterator[None]:
+    """Map the exception tree to exit codes and one clear line on stderr (and, for `run
+    --log-json`, a `fatal` JSON event)."""
     try:
         yield
     except ConfigError as error:
-        _fail(f"configuration error: {error}", EXIT_USAGE)
+        _fail(f"configuration error: {error}", EXIT_USAGE, log_json=log_json)
     except LockedError as error:
-        _fail(str(error), EXIT_LOCKED)
+        _fail(str(error), EXIT_LOCKED, log_json=log_json)
     except UnusableArchiveError as error:
         # The archive cannot be opened, created or trusted: nothing ran, so not C4's 1.
-        _fail(str(error), EXIT_USAGE)
+        _fail(str(error), EXIT_USAGE, log_json=log_json)
     except sqlite3.DatabaseError as error:  # damage found mid-command, after the open
-        _fail(f"the archive cannot be read or written: {error}", EXIT_USAGE)
+        _fail(f"the archive cannot be read or written: {error}", EXIT_USAGE, log_json=log_json)
     except (ParseError, FetchError, NotFoundError) as error:
-        _fail(str(error), 1)
+        _fail(str(error), 1, log_json=log_json)
     except BlogArchiveError as error:
-        _fail(str(error), 1)
+        _fail(str(error), 1, log_json=log_json)
 
 
 def _config_for(config_path: Path | None) -> Config:
@@ -171,19 +176,35 @@ def run(
     quiet: bool,
 ) -> None:
     """One scheduled run: discover, fetch, parse and archive every due site."""
-    with translate_errors():
+    with translate_errors(log_json=log_json):
         config = load_config(config_path or DEFAULT_CONFIG, required=True)
         if db_path:
             config = replace(config, archive=replace(config.archive, path=db_path))
         for name in site_names:
             config.site(name)  # unknown names are usage errors
+        if log_json:
+            from scraper.app.runlog import emit
+
+            emit("run_started", archive=config.archive.path, force=force,
+                 sites=list(site_names) or [site.name for site in config.sites])  # fmt: skip
         try:
             report = _run_pipeline(config, site_names, force=force, log_json=log_json, quiet=quiet)
         except KeyboardInterrupt:  # click would call it "Aborted!" and exit 1, C4's "some failed"
-            _fail("interrupted (Ctrl-C); the run is recorded as interrupted", EXIT_SIGINT)
+            _fail(
+                "interrupted (Ctrl-C); the run is recorded as interrupted",
+                EXIT_SIGINT,
+                log_json=log_json,
+            )
+    code = EXIT_FAILED_PAGES if report.pages_failed else EXIT_OK
+    if report.interrupted:
+        code = EXIT_SIGTERM
+    if log_json:
+        from scraper.app.runlog import run_finished
+
+        run_finished(report, code)
     if report.interrupted:
         _fail("stopped by SIGTERM; the run is recorded as interrupted", EXIT_SIGTERM)
-    sys.exit(EXIT_FAILED_PAGES if report.pages_failed else EXIT_OK)
+    sys.exit(code)
 
 
 def _run_pipeline(
@@ -212,6 +233,8 @@ def _run_pipeline(
                     allow_private=allow_private,
                 )
             )
+            if log_json:
+                _log_skipped(config, site_names, archive, report)
     finally:
         reporter.close()
     # Cron mails whatever a job prints: the summary is for people at a terminal.
@@ -220,6 +243,24 @@ def _run_pipeline(
 
         print_run_summary(report, config.archive.path)
     return report
+
+
+def _log_skipped(
+    config: Config, named: tuple[str, ...], archive: Archive, report: RunReport
+) -> None:
+    """A `site_skipped` event for each site this run was to cover but left alone (not due)."""
+    from scraper.app.runlog import emit
+    from scraper.run.pipeline import retry_after
+
+    covered = {site.site for site in report.sites}
+    for site in config.sites:
+        if named and site.name not in named:
+            continue
+        if site.name in covered:
+            continue
+        last = archive.last_run_at(site.name)
+        due = (last + retry_after(archive, site)).isoformat() if last is not None else None
+        emit("site_skipped", site=site.name, reason="not due yet", next_due=due)
 
 
 @cli.command()

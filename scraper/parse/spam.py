@@ -19,6 +19,7 @@ _WEIGHTS = {
     "trailing keyword line": 0.35,
     "trailing link": 0.4,
     "link drop": 0.45,
+    "product trackback": 0.6,
     "off-topic": 0.25,
     "other language": 0.25,
 }
@@ -29,6 +30,7 @@ _PROMOTION = {
     "trailing keyword line",
     "trailing link",
     "link drop",
+    "product trackback",
 }
 # A phrase of three to eight plain words (an SEO keyword), not a sentence or a signature with
 # punctuation; two words ("my blog", "mein Blog") is how people name their own site.
@@ -157,10 +159,29 @@ def _link_drop(comment: Comment, anchors: list[tuple[str, str]], page_host: str)
     return len(_words(rest)) <= _DROP_WORDS
 
 
+# A shop's page, by the words its address is built from (in the common languages) or a price in
+# its excerpt: a trackback from there is advertising, not a blog answering the post.
+_SHOP_PATH = re.compile(
+    r"/(?:products?|produkte?|produits?|productos?|prodotti|shop|store|boutique|tienda|negozio|"
+    r"sklep|cart|checkout|buy|kaufen|comprar|acheter|deals?|coupons?|item|sku)(?:[/._?-]|$)",
+    re.IGNORECASE,
+)
+_PRICE = re.compile(r"(?:[$€£¥]\s?\d+(?:[.,]\d\d)?|\d+(?:[.,]\d\d)?\s?(?:€|USD|EUR|zł|руб))")
+
+
+def _product_trackback(comment: Comment) -> bool:
+    """A pingback or trackback whose source is a shop's product page."""
+    source = urlsplit(comment.author_url or comment.permalink or "")
+    return bool(_SHOP_PATH.search(source.path + ("?" + source.query if source.query else ""))) or (
+        _PRICE.search(comment.text) is not None
+    )
+
+
 def score(page: ParsedPage) -> ParsedPage:
     """The page with every comment's `spam`, `spam_score` and `spam_reasons` set.
 
-    Pingbacks and owner replies are never spam here; cross-post duplicates are the archive's job.
+    Owner replies are never spam here, nor pingbacks and trackbacks unless they come from a
+    shop's product page; cross-post duplicates are the archive's job.
     """
     if not page.comments:
         return page
@@ -168,7 +189,16 @@ def score(page: ParsedPage) -> ParsedPage:
     others = page.post.text or " ".join(c.text for c in page.comments)
     scored: list[Comment] = []
     for comment in page.comments:
-        if comment.by_post_author or comment.deleted or comment.kind == "pingback":
+        if comment.kind in ("pingback", "trackback"):
+            # Another site linking here: never spam, unless that site is a shop's product page.
+            shop = _product_trackback(comment)
+            scored.append(
+                replace(comment, spam=True, spam_score=0.6, spam_reasons=("product trackback",))
+                if shop
+                else comment
+            )
+            continue
+        if comment.by_post_author or comment.deleted:
             scored.append(comment)
             continue
         fired = _signals(comment, page, vocab, others)

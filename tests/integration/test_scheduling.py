@@ -245,13 +245,38 @@ def test_log_json_lines_and_quiet_success(server: DemoServer, tmp_path: Path) ->
     events: list[dict[str, Any]] = [json.loads(line) for line in err.splitlines()]
     assert events
     assert {event["event"] for event in events} == {
+        "run_started",
         "site_started",
         "page",
         "site_finished",
+        "run_finished",
     }
+    assert events[0]["event"] == "run_started"
     assert sum(event["event"] == "site_finished" for event in events) == 2
     assert all("time" in event for event in events)
+    finished = events[-1]
+    assert finished["event"] == "run_finished"
+    assert finished["exit_code"] == 0
+    assert finished["run_id"] == 1
+    assert finished["pages_failed"] == 0
+    assert finished["posts_new"] > 0
+    assert finished["duration_s"] >= 0
+
+    # Not due yet: each site is skipped, with when it is due.
+    code, _out, err = run_to_end(config, db, "--log-json")
+    assert code == 0, err
+    skipped = [json.loads(line) for line in err.splitlines()]
+    skipped = [event for event in skipped if event["event"] == "site_skipped"]
+    assert len(skipped) == 2
+    assert all(event["reason"] == "not due yet" and event["next_due"] for event in skipped)
 
     code, _out, err = run_to_end(config, db, "--force")
     assert code == 0
     assert err == ""
+
+    # A fatal error is a JSON event as well as one line.
+    code, _out, err = run_to_end(config, tmp_path / "no-such-dir" / "archive.db", "--log-json")
+    assert code == 2
+    fatal = [json.loads(line) for line in err.splitlines() if line.startswith("{")]
+    assert fatal[-1]["event"] == "fatal"
+    assert fatal[-1]["exit_code"] == 2

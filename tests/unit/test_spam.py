@@ -263,3 +263,23 @@ def test_spam_rescore_marks_copies_and_clears_marks_whose_copies_are_gone(
     summary = json.loads(result.output)
     assert summary["rescored"]["marked"] == 2
     assert summary["by_reason"] == {"cross-post duplicate": 2}
+
+
+@pytest.mark.parametrize(
+    ("source", "excerpt", "spam"),
+    [
+        ("https://gadgets.example/product/usb-fan-4000", "[...] the best fan for hikers [...]", True),
+        ("https://shop.example/index.php?route=item&id=7", "[...] great deal [...]", False),
+        ("https://deals.example/store/garden/pots.html", "[...] pots for repotting [...]", True),
+        ("https://mary.example.net/2024/05/my-repotting-day/", "[...] I followed this guide [...]", False),
+        ("https://mary.example.net/2024/05/budget/", "[...] pots now only $4.99 each [...]", True),
+    ],
+)  # fmt: skip
+def test_a_trackback_from_a_shops_product_page_is_spam(
+    source: str, excerpt: str, spam: bool
+) -> None:
+    pingback = Comment(id="1", kind="pingback", author="Some page", author_url=source, text=excerpt)
+    scored = _one(pingback)
+    assert scored.kind == "pingback"
+    assert scored.spam is spam
+    assert scored.spam_reasons == (("product trackback",) if spam else ())
