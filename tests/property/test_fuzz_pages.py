@@ -90,3 +90,20 @@ def test_a_commenters_bracketed_url_costs_that_url_only() -> None:
     assert page.platform == original.platform
     assert [c.text for c in page.comments] == [c.text for c in original.comments]
     assert "http://paul[.example/" not in [c.author_url for c in page.comments]
+
+
+@pytest.mark.parametrize("name", [name for name, _ in SEEDS])
+def test_a_deep_unclosed_nest_in_every_fixture_costs_no_comment(name: str) -> None:
+    """The fuzz bench's crash: 1,500 unclosed `<font>` at the first comment's text made
+    bs4's recursive `.string` raise RecursionError out of the shared cues (now bounded)."""
+    html = dict(SEEDS)[name]
+    original = _unmutated(name)
+    if not original.comments:
+        pytest.skip("no comments to keep")
+    text = original.comments[0].text.split()[0].encode()
+    at = html.find(text, html.lower().find(b"comment"))
+    if at < 0:
+        pytest.skip("the first comment's text is not written plainly in the page")
+    page = parse_page(html[:at] + b"<font>" * 1500 + html[at:], URL)
+    assert len(page.comments) >= len(original.comments) - 1, page.notes
+    assert not [note for note in page.notes if "failed" in note]

@@ -33,6 +33,7 @@ from scraper.parse.platforms.cues import (
     marks_owner,
     name_and_url,
     names_of,
+    single_string,
 )
 from scraper.parse.platforms.pieces import (
     attr,
@@ -302,7 +303,8 @@ def _visit(seen: _Seen, block: Tag, node: Tag, zone: tzinfo, lists: bool = True)
             moment = read_date(node, zone) if len(node.get_text()) < 300 else None
             if moment is not None:
                 seen.date_node, seen.published = node, moment
-        if seen.textual is None and node.string and len(node.string) < 160:
+        line = single_string(node) if seen.textual is None else None
+        if line and len(line) < 160:
             # No date class: a short leaf whose words hold a date ("… am 12. März 2019, 18:20").
             moment = read_date(node, zone)
             if moment is not None:
