@@ -234,7 +234,7 @@ def parse_page(
         fetched_at = fetched_at.replace(tzinfo=UTC)
     with reading_against(fetched_at, zone) as reading:
         page = _with_generic_comments(_platform_page(doc, candidates, notes, platform), doc)
-        page = trim_headers(fill_missing(page, doc))
+        page = trim_headers(_filled(page, doc))
         page = _with_widgets(page, doc)
         page = fill_article(page, doc.text)
     if reading.approximate:
@@ -319,6 +319,15 @@ def _with_generic_comments(page: ParsedPage, doc: Document) -> ParsedPage:
             *left_out,
         ),
     )
+
+
+def _filled(page: ParsedPage, doc: Document) -> ParsedPage:
+    """The shared cues' second look at fields a parser left empty; if it fails on odd markup,
+    the page keeps what its parser read and a note says the filler failed."""
+    try:
+        return fill_missing(page, doc)
+    except Exception as error:  # the filler failing costs its help, not the page
+        return replace(page, notes=(*page.notes, f"field filler failed: {type(error).__name__}"))
 
 
 def _with_widgets(page: ParsedPage, doc: Document) -> ParsedPage:

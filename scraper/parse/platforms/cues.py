@@ -11,7 +11,7 @@ import re
 from collections.abc import Callable, Container, Iterator
 from datetime import datetime, tzinfo
 
-from bs4 import Tag
+from bs4 import NavigableString, Tag
 
 from scraper.parse.platforms.common import classes_of
 from scraper.parse.platforms.pieces import read_date
@@ -63,6 +63,26 @@ LEVEL_CLASS = re.compile(r"(?:^|[-_])(?:depth|level|twig)[-_]*(\d{1,2})$", re.IG
 # The element holding what was said, by its last class word (BEM `comment__body`,
 # `comment-content`, `comment_text`, `message`).
 BODY_CLASS_END = re.compile(r"(?:^|[-_]|comment)(?:body|content|text|message)$", re.IGNORECASE)
+
+
+# A leaf's text under more single-child wrappers than this is no date line or name.
+_WRAPPERS = 50
+
+
+def single_string(tag: Tag) -> str | None:
+    """bs4's `tag.string` (the one string of a chain of single-child elements), without its
+    recursion: a deep unclosed nest (`<font>` x 1000) made that a RecursionError."""
+    node = tag
+    for _ in range(_WRAPPERS):
+        if len(node.contents) != 1:
+            return None
+        child = node.contents[0]
+        if isinstance(child, NavigableString):
+            return str(child)
+        if not isinstance(child, Tag):
+            return None
+        node = child
+    return None
 
 
 def is_commenter_link(tag: Tag) -> bool:
@@ -163,7 +183,7 @@ def time_in(tags: list[Tag], zone: tzinfo) -> tuple[datetime | None, Tag | None]
                 relative = relative if relative[0] is not None else (moment, node)
     for node in tags:
         # No date cue at all: a short line of its own that holds a date ("on July 23, 2012").
-        line = node.string
+        line = single_string(node)
         if line is not None and len(line) < 80 and node.name not in ("p", "blockquote", "li"):
             moment = read_date(node, zone)
             if moment is not None and not is_relative(moment) and not _says_edited(node):

@@ -33,6 +33,7 @@ from scraper.parse.platforms.cues import (
     marks_owner,
     name_and_url,
     names_of,
+    single_string,
 )
 from scraper.parse.platforms.pieces import (
     attr,
@@ -410,8 +411,9 @@ def _comment_title(block: Tag, body: Tag, cues: set[int]) -> Tag | None:
 
 def _own_words(node: Tag) -> str | None:
     """The text directly inside `node` (not its children's), when short enough to be a line."""
-    if node.string is not None:
-        text = str(node.string)
+    line = single_string(node)  # not bs4's .string: it recurses down deep single-child nests
+    if line is not None:
+        text = line
     else:
         text = " ".join(str(c) for c in node.contents if type(c) is NavigableString)
     text = text.strip()

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Container
 from datetime import datetime, tzinfo
 
 from bs4 import Tag
@@ -21,7 +22,7 @@ from scraper.parse.platforms.common import (
     strip_chrome,
     thread,
 )
-from scraper.parse.platforms.cues import marks_owner
+from scraper.parse.platforms.cues import marks_owner, own_tags
 from scraper.parse.platforms.pageindex import PageIndex
 from scraper.parse.platforms.pieces import (
     attr,
@@ -67,7 +68,8 @@ class TypepadParser:
             if _BLOCK_ID.match(attr(tag, "id") or "")
         ]
         blocks.sort(key=index.position)
-        read = (guarded(_read, doc, block, zone) for block in blocks)
+        others = {id(block) for block in blocks}
+        read = (guarded(_read, doc, block, zone, others) for block in blocks)
         comments = thread(comment for comment in read if comment is not None)
         widgets = detect_widgets(doc)
         areas = [tag for name in ("comments", "trackbacks") for tag in index.classes(name)[:1]]
@@ -112,12 +114,15 @@ def _post_hints(index: PageIndex, zone: tzinfo) -> PostHints:
     )
 
 
-def _footer(block: Tag) -> Tag | None:
-    for name in _FOOTERS:
-        found = block.find(class_=name)
-        if isinstance(found, Tag):
-            return found
-    return None
+def _footer(block: Tag, others: Container[int]) -> Tag | None:
+    """The comment's own footer: one walk that does not enter other comments' blocks (a
+    search of every nested reply's subtree per comment was quadratic in the nesting)."""
+    first: dict[str, Tag] = {}
+    for tag in own_tags(block, others):
+        for name in classes_of(tag):
+            if name in _FOOTERS:
+                first.setdefault(name, tag)
+    return next((first[name] for name in _FOOTERS if name in first), None)
 
 
 def _author(block: Tag, footer: Tag | None) -> tuple[str | None, Tag | None]:
@@ -159,9 +164,9 @@ def _parent(footer: Tag | None) -> str | None:
     return None
 
 
-def _read(doc: Document, block: Tag, zone: tzinfo) -> Comment:
+def _read(doc: Document, block: Tag, zone: tzinfo, others: Container[int]) -> Comment:
     kind: CommentKind = "trackback" if "trackback" in classes_of(block) else "comment"
-    footer = _footer(block)
+    footer = _footer(block, others)
     body = block.find(class_=["comment-content", "comment-body", "trackback-content"])
     if kind == "trackback":
         # Like WordPress pingbacks: the citing post's linked title stands in for the author.
