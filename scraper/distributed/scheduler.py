@@ -19,7 +19,7 @@ from scraper.distributed.hosts import group_sites, queue_index, queue_name
 from scraper.distributed.jobs import TASK_NAME, GroupJob, GroupResult, seal, unseal
 from scraper.distributed.journal import replay
 from scraper.distributed.progress import mark_current_run
-from scraper.run.pipeline import due_sites
+from scraper.run.pipeline import begin_run
 from scraper.run.progress import Reporter
 
 log = logging.getLogger("blogarchive.run")
@@ -50,12 +50,7 @@ def run_distributed(
     """
     settings = config.distributed
     app = app if app is not None else make_app(settings)
-    started = datetime.now(UTC)
-    clock = now or started
-    sites = due_sites(config, store, only, force, clock)
-    for site in sites:
-        store.ensure_site(site.name, site.url, site.platform)
-    run_id = store.start_run([site.name for site in sites], started)
+    sites, run_id, started, clock = begin_run(config, store, only, force, now)
     deadline = started + config.run.time_budget
     reports: dict[str, SiteReport] = {}
     waiting: dict[str, tuple[SiteConfig, ...]] = {}

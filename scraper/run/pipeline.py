@@ -71,6 +71,23 @@ def retry_after(store: ArchiveStore, site: SiteConfig) -> timedelta:
     return min(site.every, FIRST_RETRY * (1 << min(streak - 1, 16)))
 
 
+def begin_run(
+    config: Config,
+    store: ArchiveStore,
+    only: Sequence[str],
+    force: bool,
+    now: datetime | None,
+) -> tuple[list[SiteConfig], int, datetime, datetime]:
+    """Start a run in the archive: (the due sites, its id, when it started, the clock due-ness
+    and revisits go by: `now` when a test simulates time, else the start)."""
+    started = datetime.now(UTC)
+    clock = now or started
+    sites = due_sites(config, store, only, force, clock)
+    for site in sites:
+        store.ensure_site(site.name, site.url, site.platform)
+    return sites, store.start_run([site.name for site in sites], started), started, clock
+
+
 async def run_once(
     config: Config,
     store: ArchiveStore,
@@ -87,12 +104,7 @@ async def run_once(
     `now` replaces the clock for due-ness and revisit decisions (tests simulate time passing);
     what is stored keeps the real fetch times.
     """
-    started = datetime.now(UTC)
-    clock = now or started
-    sites = due_sites(config, store, only, force, clock)
-    for site in sites:
-        store.ensure_site(site.name, site.url, site.platform)
-    run_id = store.start_run([site.name for site in sites], started)
+    sites, run_id, started, clock = begin_run(config, store, only, force, now)
     reports: list[SiteReport] = []
     status = "ok"
     try:
