@@ -19,7 +19,7 @@ from bs4 import NavigableString, Tag
 from scraper.core.dates import from_epoch_ms
 from scraper.core.models import Comment, CommentKind, ParsedPage
 from scraper.parse.contain import guarded
-from scraper.parse.htmltext import fragment_html, normalise_text, without
+from scraper.parse.htmltext import fragment_html, normalise_text, sanitise_html, without
 from scraper.parse.platforms.article import PostHints, body_post, find_body
 from scraper.parse.platforms.base import Document
 from scraper.parse.platforms.common import (
@@ -233,7 +233,7 @@ def _read(
         author_url=doc.absolute(attr(link, "href")) if link is not None else None,
         published=published,
         text=text,
-        html=fragment_html(parts),
+        html=sanitise_html(body) if body is not None else fragment_html(parts),
         deleted=deleted or (profile.empty_means_deleted and author is None and not text),
         by_post_author=owner,
         permalink=doc.absolute(attr(permalink, "href")) if permalink is not None else None,
@@ -289,17 +289,26 @@ def _author(
         return None, None, None
     card = _by_class(own, profile.author)
     if card is not None:
-        found = card if card.name == "a" else card.find("a", href=True)
-        link = found if isinstance(found, Tag) else None
-        # The link's words when there is one: the card may add "says:" or a badge around it.
-        name = normalise_text((link or card).get_text(" ", strip=True))
-        return name or None, link, card
+        name = normalise_text(card.get_text(" ", strip=True))
+        return name or None, _name_link(card), card
     if byline is None:
         return None, None, None
     line = normalise_text(byline.get_text(" ", strip=True)).replace("\n", " ")
     shown, _date = split_byline(line.split("|")[0] if "|" in line else line)
     named = (a for a in byline.find_all("a") if shown and a.get_text(strip=True) == shown)
     return shown, next(named, None), None
+
+
+def _name_link(card: Tag) -> Tag | None:
+    """The link of a name element: itself, else its last link with words (LJ code puts an
+    icon link to the profile before the link to the journal), else its first link."""
+    if card.name == "a":
+        return card
+    links = [link for link in card.find_all("a", href=True) if isinstance(link, Tag)]
+    worded = [link for link in links if link.get_text(strip=True)]
+    if worded:
+        return worded[-1]
+    return links[0] if links else None
 
 
 def _published(
