@@ -147,19 +147,17 @@ class ProfileParser:
             if comment is not None:
                 comments.append(comment)
                 state.read_ids[id(block)] = comment.id
-        area = _first(index, profile.comment_area)
+        areas = _areas(index, profile.comment_area)
         body = index.first_class(*profile.post_body) if profile.post_body else None
         hints = profile.post_hints(index, zone) if profile.post_hints else None
-        post = body_post(
-            doc, zone, hints=hints, body=body or find_body(doc), drop=[area] if area else []
-        )
+        post = body_post(doc, zone, hints=hints, body=body or find_body(doc), drop=areas)
         widgets = detect_widgets(doc)
         more = profile.more_comments(doc, index) if profile.more_comments else ()
         return ParsedPage(
             url=doc.url,
             platform=profile.name,
             post=post,
-            comment_count_shown=_count(profile, index, area),
+            comment_count_shown=_count(profile, index, areas[0] if areas else None),
             comments=thread(comments),
             more_comments=tuple(dict.fromkeys((*widgets.more_comments, *more))),
             is_post=body is not None or profile.post_without_body,
@@ -167,13 +165,17 @@ class ProfileParser:
         )
 
 
-def _first(index: PageIndex, names: tuple[str, ...]) -> Tag | None:
-    """The first element whose id, else whose class, is one of `names` (in table order)."""
+def _areas(index: PageIndex, names: tuple[str, ...]) -> list[Tag]:
+    """The comments' containers, cut out of the post body: per name, the element with that id
+    (not an empty `<a id="comments">` anchor), else the first with that class."""
+    found: list[Tag] = []
     for name in names:
         tag = index.by_id.get(name)
-        if tag is not None:
-            return tag
-    return index.first_class(*names) if names else None
+        if tag is None or not tag.get_text(strip=True):
+            tag = index.first_class(name)
+        if tag is not None and all(tag is not known for known in found):
+            found.append(tag)
+    return found
 
 
 def _count(profile: Profile, index: PageIndex, area: Tag | None) -> int | None:
