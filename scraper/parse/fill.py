@@ -112,9 +112,9 @@ def _name(found: str | None, text: str) -> str | None:
         return None
     if _SENTENCE.search(name):
         return None
-    line = next((line for line in text.split("\n")[:5] if name in line), None)
+    line = next((line for line in text.split("\n")[:5] if line.strip().startswith(name)), None)
     if line is not None and not header_only(line, name):
-        return None  # the name is words of the comment itself, not its header
+        return None  # the name opens a line of the comment itself, not its header
     return name
 
 

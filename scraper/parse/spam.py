@@ -24,10 +24,11 @@ _WEIGHTS = {
     "other language": 0.25,
 }
 # Promotion is what makes spam spam: without one of these, off-topic or foreign text is a reader.
+# A trailing plain line of words is not one on its own: readers sign off that way ("Love and
+# light Jessica", "Sent from my mobile"); it adds weight to a link or a keyword name.
 _PROMOTION = {
     "keyword link",
     "keyword author",
-    "trailing keyword line",
     "trailing link",
     "link drop",
     "product trackback",

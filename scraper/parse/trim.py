@@ -24,6 +24,11 @@ _HEADER_WORDS = re.compile(
 )
 _TIME = re.compile(r"\b\d{1,2}[:.h]\d\d(?::\d\d)?\s*(?:[ap]\.?m\.?)?", re.IGNORECASE)
 _LETTER = re.compile(r"[^\W\d_]")
+# A line left over from a header whose name element was read apart: a running number ("12.")
+# or the verb after the name ("says:").
+_BARE_HEADER = re.compile(
+    rf"(?=\S)(?:#?\d{{1,4}}[.):]?)?\s*(?:(?:{SAYS_WORDS})\s*:)?", re.IGNORECASE
+)
 _HEADER_LINES = 3  # a header is a line or three: name, date, "says"
 _LINE_LENGTH = 160
 
@@ -38,7 +43,9 @@ def header_only(line: str, author: str | None) -> bool:
     if date is not None:
         rest = rest[: date.start()] + " " + rest[date.end() :]
     if not named and date is None:
-        return False  # a header names the commenter or the date; "♥♥♥" alone is the comment
+        # A header names the commenter or the date ("♥♥♥" alone is the comment), unless it is
+        # what is left of one.
+        return _BARE_HEADER.fullmatch(line.strip()) is not None
     rest = _HEADER_WORDS.sub(" ", _TIME.sub(" ", rest))
     return _LETTER.search(rest) is None
 

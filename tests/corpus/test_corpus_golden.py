@@ -16,9 +16,7 @@ CORPUS = Path(__file__).resolve().parents[3] / "shared" / "corpus"
 # Pages whose markup today's parsers do not read right yet (the extraction issue): each case
 # fails strictly, so the day a fix makes it pass the mark must go.
 _NOT_YET = {
-    ("wp-golfpost-tv", "authors"): "a staff reply that carries no post-author marker",
     ("livejournal-lozga-realism", "text"): "the truth keeps an iframe's fallback text",
-    ("livejournal-lozga-realism", "post"): "the 2018 scheme's post container is not read",
 }
 _ALL = sorted(
     path.name.removesuffix(".truth.json")

@@ -16,12 +16,11 @@ from dataclasses import dataclass
 from datetime import datetime, tzinfo
 from urllib.parse import urldefrag
 
-from bs4 import NavigableString, Tag
+from bs4 import Tag
 
 from scraper.core.dates import from_epoch_ms
 from scraper.core.models import Comment, CommentKind
 from scraper.parse.htmltext import (
-    fragment_html,
     normalise_text,
     sanitise_html,
     visible_text,
@@ -31,6 +30,7 @@ from scraper.parse.platforms.base import Document
 from scraper.parse.platforms.common import classes_of, stable_comment_id, strip_chrome
 from scraper.parse.platforms.cues import (
     CHROME_NAME,
+    DATE_NAME,
     OWNER_CLASSES,
     SAYS_SUFFIX,
     class_level,
@@ -51,6 +51,7 @@ from scraper.parse.platforms.pieces import (
     split_byline,
 )
 from scraper.parse.platforms.profile import Profile, Thread
+from scraper.parse.platforms.relative import is_relative
 
 # The kind a comment's classes state (WordPress core's comment_class(), Six Apart's templates).
 KIND_CLASSES: dict[str, CommentKind] = {"pingback": "pingback", "trackback": "trackback"}
@@ -88,7 +89,7 @@ def read_block(
     others = _Others(every, id(block))
 
     def reply_list(tag: Tag) -> bool:
-        return profile.reply_list is not None and profile.reply_list in names_of(tag)
+        return profile.reply_list is not None and _dashed(profile.reply_list) in names_of(tag)
 
     own = list(own_tags(block, others, reply_list))
     # A `dt` header (name and date) says its words in the `dd` that follows it.
@@ -108,9 +109,15 @@ def read_block(
         card = None
     published, stamp = _published(profile, own, byline, zone)
     header = [tag for tag in (card, stamp, byline) if tag is not None]
-    parts, loose = _said(profile, own, block, header, others)
-    skip = _left_out(profile, header, loose)
-    text = strip_chrome(_text(parts, skip))
+    said, whole = _said(profile, own, block, header)
+    if whole:
+        header = [_header_line(tag, said) for tag in header]
+    skip = _left_out(profile, header, others, whole)
+    text = visible_text(said, skip=skip)
+    if whole:
+        # Words and action links share the element: "Reply" lines are the links' words. In a
+        # text element of its own, a "Reply" is the commenter's (its links were left out above).
+        text = strip_chrome(text)
     comment_id = (
         (profile.comment_id(block, state) if profile.comment_id else None)
         or id_from_attr(attr(block, "id"))
@@ -136,10 +143,10 @@ def read_block(
         author_url=doc.absolute(author_url),
         published=published,
         text=text,
-        html=_html(parts, skip),
+        html=_html(said, skip),
         deleted=deleted or (profile.empty_means_deleted and not author and not text),
         by_post_author=owner,
-        permalink=_permalink(doc, profile, own, block, comment_id, link),
+        permalink=_permalink(doc, profile, own, comment_id),
     )
 
 
@@ -148,12 +155,18 @@ def _by_class(tags: list[Tag], names: tuple[str, ...]) -> Tag | None:
     if not names:
         return None
     first: dict[str, Tag] = {}
-    wanted = set(names)
+    table = [_dashed(name) for name in names]
+    wanted = set(table)
     for tag in tags:
         for name in names_of(tag):
             if name in wanted:
                 first.setdefault(name, tag)
-    return next((first[name] for name in names if name in first), None)
+    return next((first[name] for name in table if name in first), None)
+
+
+def _dashed(name: str) -> str:
+    """A class name as `names_of` gives it: themes write comment_author and comment-author."""
+    return name.replace("_", "-")
 
 
 def is_meta(tag: Tag) -> bool:
@@ -168,7 +181,10 @@ def _name_in(node: Tag) -> str:
     nested in it (themes put the date and the reply link inside `.comment-author`)."""
 
     def skip(tag: Tag) -> bool:
-        return tag is not node and (tag.name in ("img", "small", "time") or is_meta(tag))
+        if tag is node:
+            return False
+        dated = DATE_NAME.search(" ".join(classes_of(tag))) is not None
+        return tag.name in ("img", "small", "time") or dated or is_meta(tag)
 
     return SAYS_SUFFIX.sub("", " ".join(visible_text(node, skip=skip).split())).strip()
 
@@ -183,7 +199,7 @@ def _author(
     for tag in own:
         for name in names_of(tag):
             first.setdefault(name, tag)
-    candidates = [first[name] for name in profile.author if name in first]
+    candidates = [first[name] for name in map(_dashed, profile.author) if name in first]
     for tag_name in profile.name_tags:
         candidates += [tag for tag in own if tag.name == tag_name]
     for card in candidates:
@@ -218,11 +234,10 @@ def _published(
         seconds = attr(stamp, profile.epoch_attribute)
         if seconds and seconds.isdigit():
             return from_epoch_ms(int(seconds) * 1000), stamp
-    machine = next((tag for tag in own if tag.name == "time"), None)
-    if machine is not None:
-        moment = read_date(machine, zone)
-        if moment is not None:
-            return moment, machine
+    machine = [tag for tag in own if tag.name == "time"]
+    moment, node = time_in(machine, zone) if machine else (None, None)
+    if moment is not None and not is_relative(moment):
+        return moment, node  # a relative "1 week ago" waits for an exact time elsewhere
     stamp = _by_class(own, profile.time)
     if stamp is not None:
         moment = read_date(stamp, zone)
@@ -239,14 +254,13 @@ def _published(
     return time_in(own, zone)
 
 
-def _said(
-    profile: Profile, own: list[Tag], block: Tag, header: list[Tag], others: Container[int]
-) -> tuple[list[Tag | NavigableString], bool]:
-    """Where the words are, and whether they are loose parts rather than one element: the
-    innermost element named by the profile's text classes, else the shared text cue, else the
-    `dd` of a `dt` header, else the block's own children that are not header or chrome."""
-    wanted = set(profile.body)
+def _said(profile: Profile, own: list[Tag], block: Tag, header: list[Tag]) -> tuple[Tag, bool]:
+    """The element holding the words, and whether it holds more than them (then its headers,
+    footers and actions are left out too): the innermost element named by the profile's text
+    classes, else the shared text cue, else the `dd` of a `dt` header, else the block."""
+    wanted = set(map(_dashed, profile.body))
     found = [tag for tag in own if wanted & set(names_of(tag))]
+    chosen: Tag | None = None
     if found:
         # Themes wrap the header and the text in `.comment-content` and repeat it around the
         # text: the one inside wins.
@@ -254,63 +268,63 @@ def _said(
         for tag in found[1:]:
             if any(parent is chosen for parent in tag.parents):
                 chosen = tag
-        return [chosen], False
-    shared = next((tag for tag in own if names_body(tag)), None)
-    if shared is not None:
-        return [shared], False
+    else:
+        chosen = next((tag for tag in own if names_body(tag)), None)
+    if chosen is not None:
+        # A wrapper of the whole comment named like its text (`div.comment-body` of old themes).
+        return chosen, any(chosen in tag.parents for tag in header)
     said = block.find_next_sibling() if block.name == "dt" else None
     if isinstance(said, Tag) and said.name == "dd":
-        return [said], True
-    holding = {id(node) for tag in header for node in (tag, *tag.parents)}
-    loose = [
-        child
-        for child in block.children
-        if type(child) is NavigableString
-        or (
-            isinstance(child, Tag)
-            and id(child) not in holding
-            and id(child) not in others
-            and child.name not in ("script", "style", "form")
-            and not CHROME_NAME.search(" ".join(classes_of(child)))
-        )
-    ]
-    return loose, True
+        return said, True
+    return block, True
 
 
-def _left_out(profile: Profile, header: list[Tag], loose: bool) -> Callable[[Tag], bool]:
-    """What is not part of what was said: the header the name and date were read from, the
-    profile's chrome, reply lists; in loose parts, every header, footer and action too."""
+# What a header line may hold beside the name and the date: "on", "says:", "(#)", " | ".
+_JOINER_CHARS = 24
+
+
+def _header_line(cue: Tag, said: Tag) -> Tag:
+    """The largest element around a name or date element, inside `said`, that holds little else
+    ("on <a>March 3, 2008 at 5:43 pm</a>", "<cite>Ann</cite> says:"): the comment's header line."""
+    line = cue
+    cue_length = len(cue.get_text(" ", strip=True))
+    for parent in cue.parents:
+        if parent is said or not isinstance(parent, Tag):
+            break
+        if len(parent.get_text(" ", strip=True)) - cue_length > _JOINER_CHARS:
+            break
+        line = parent
+    return line
+
+
+def _left_out(
+    profile: Profile, header: list[Tag], others: Container[int], whole: bool
+) -> Callable[[Tag], bool]:
+    """What is not part of what was said: the header the name and date were read from, action
+    and chrome-named elements, replies; in an element holding the whole comment, every header,
+    footer and meta element too."""
     read_from = {id(tag) for tag in header}
     chrome = set(profile.chrome)
 
     def skip(tag: Tag) -> bool:
         return (
             id(tag) in read_from
+            or id(tag) in others
             or bool(chrome & set(classes_of(tag)))
-            or (profile.reply_list is not None and profile.reply_list in names_of(tag))
-            or (loose and is_meta(tag))
+            or (profile.reply_list is not None and _dashed(profile.reply_list) in names_of(tag))
+            or CHROME_NAME.search(" ".join(classes_of(tag))) is not None
+            or (whole and is_meta(tag))
         )
 
     return skip
 
 
-def _text(parts: list[Tag | NavigableString], skip: Callable[[Tag], bool]) -> str:
-    chunks = [
-        visible_text(part, skip=skip) if isinstance(part, Tag) else str(part) for part in parts
-    ]
-    return normalise_text("\n\n".join(chunk for chunk in chunks if chunk.strip()))
+def _html(said: Tag, skip: Callable[[Tag], bool]) -> str:
+    dropped = [tag for tag in said.find_all(True) if isinstance(tag, Tag) and skip(tag)]
+    return sanitise_html(without(said, dropped) if dropped else said)
 
 
-def _html(parts: list[Tag | NavigableString], skip: Callable[[Tag], bool]) -> str:
-    if len(parts) == 1 and isinstance(parts[0], Tag):
-        dropped = [tag for tag in parts[0].find_all(True) if isinstance(tag, Tag) and skip(tag)]
-        return sanitise_html(without(parts[0], dropped) if dropped else parts[0])
-    return fragment_html(parts)
-
-
-def _permalink(
-    doc: Document, profile: Profile, own: list[Tag], block: Tag, comment_id: str, link: Tag | None
-) -> str | None:
+def _permalink(doc: Document, profile: Profile, own: list[Tag], comment_id: str) -> str | None:
     """The platform's permalink element, a link of the comment's own that names its id, else
     the anchor the platform documents on this page."""
     marked = _by_class(own, profile.permalink)
@@ -319,7 +333,7 @@ def _permalink(
         if isinstance(found, Tag) and attr(found, "href"):
             return doc.absolute(attr(found, "href"))
     for tag in own:
-        href = attr(tag, "href") if tag.name == "a" and tag is not link else None
+        href = attr(tag, "href") if tag.name == "a" else None
         if href and _names_comment(href, comment_id):
             return doc.absolute(href)
     if profile.anchor is not None and doc.url:
@@ -355,7 +369,7 @@ def _enclosing(profile: Profile, block: Tag, state: Thread) -> str | None:
     for ancestor in block.parents:
         if id(ancestor) in state.read_ids:
             return state.read_ids[id(ancestor)]
-        if profile.reply_list is not None and profile.reply_list in names_of(ancestor):
+        if profile.reply_list is not None and _dashed(profile.reply_list) in names_of(ancestor):
             previous = ancestor.find_previous_sibling(lambda tag: id(tag) in state.read_ids)
             if isinstance(previous, Tag):
                 return state.read_ids[id(previous)]

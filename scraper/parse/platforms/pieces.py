@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import itertools
 import re
 from collections.abc import Iterable
 from datetime import UTC, date, datetime, tzinfo
@@ -90,8 +91,7 @@ def read_date(node: Tag | None, zone: tzinfo) -> datetime | None:
     text = node.get_text(" ", strip=True)
     if not _ANY_DIGIT.search(text):  # every absolute date holds digits; skip the long regex
         return read_relative(text, zone)
-    match = find_date_text(text)
-    shown = match.group(0) if match else None
+    shown = _date_with_clock(text)
     if shown is not None and not _CLOCK.search(shown):
         clock = _titled_clock(node)
         if clock is not None:
@@ -100,6 +100,20 @@ def read_date(node: Tag | None, zone: tzinfo) -> datetime | None:
                 return moment
     moment = read_date_text(shown, zone) if shown else None
     return moment if moment is not None else read_relative(text, zone)
+
+
+def _date_with_clock(text: str) -> str | None:
+    """The first date in a line, or a later one that has a clock time when the first has none
+    (a pingback's "by <SearchCap: November 29, 2010> on November 29, 2010 at 10:10 pm")."""
+    matches = _DATE_IN_TEXT.finditer(text)
+    first = next(matches, None)
+    if first is None:
+        return None
+    if not _CLOCK.search(first.group(0)):
+        for later in itertools.islice(matches, 3):
+            if _CLOCK.search(later.group(0)):
+                return later.group(0)
+    return first.group(0)
 
 
 def _titled_clock(node: Tag) -> str | None:
