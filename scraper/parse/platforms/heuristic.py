@@ -283,6 +283,10 @@ class _Seen:
 def _visit(seen: _Seen, block: Tag, node: Tag, zone: tzinfo, lists: bool = True) -> bool:
     """Note what `node` is a cue for; False when the walk must not enter it (other comments).
     `lists`: an element named like a comment list holds replies (not entered)."""
+    if node.name == "form":
+        # A comment's author and time are never inside a form: what looks like them there is
+        # the comment form's fields or its live preview ("Preview Comment: me, seconds ago").
+        return False
     hint, author_like, date_like, body_like = _name_flags(_names(node).strip())
     if lists and hint and is_comment_container(node):
         seen.nested.append(node)
