@@ -1,5 +1,6 @@
-"""Comments claimed where a page has none: a comment form's live preview, a Drupal page whose
-blogroll links Blogger blogs (pages of our own writing in the markup such sites print)."""
+"""Comments claimed where a page has none, and lone comments missed: a comment form's live
+preview, `div.comment` items with no list around them, a Drupal page whose blogroll links
+Blogger blogs (pages of our own writing in the markup such sites print)."""
 
 from __future__ import annotations
 
@@ -47,6 +48,54 @@ def test_comments_beside_the_form_keep_their_own_author_and_time(claims_pages: P
     assert fields(html) == [
         ("Anna Berg", "2012-08-09T21:05:00+00:00", "Lovely film, the meatballs especially.")
     ]
+
+
+LONE = (
+    "Jo Baker",
+    "2012-11-09T11:18:00+00:00",
+    "This is so pretty and looks simple enough! I will try it this weekend.",
+)
+
+
+def test_a_lone_comment_with_no_list_around_it_is_read(claims_pages: Path) -> None:
+    page = parse_page(read(claims_pages, "loose-comment"), URL)
+    assert fields(read(claims_pages, "loose-comment")) == [LONE]
+    assert page.comments[0].author_url == "http://jo-baker.example"
+    # The sidebar's look-alike (a widget quoting another post's comment) is not read.
+    assert all(c.author != "Pat Lee" for c in page.comments)
+    assert page.post is not None
+    assert "so pretty" not in page.post.text
+
+
+def test_lone_comments_survive_renamed_markup(claims_pages: Path) -> None:
+    html = read(claims_pages, "loose-comment")
+    hyphens = html.replace("comment_", "comment-")
+    assert fields(hyphens) == [LONE]
+    article = html.replace('<div class="comment">', '<article class="comment">').replace(
+        "<p>This is so pretty and looks simple enough! I will try it this weekend.</p></div>",
+        "<p>This is so pretty and looks simple enough! I will try it this weekend.</p></article>",
+    )
+    assert fields(article) == [LONE]
+
+
+def test_several_loose_comments_are_read_in_order(claims_pages: Path) -> None:
+    html = read(claims_pages, "loose-comment")
+    item = re.search(r'<div class="comment">.*?</p></div>', html)
+    assert item is not None
+    second = item.group(0).replace("Jo Baker", "Sam Ortiz").replace("11:18 am", "2:40 pm")
+    second = second.replace("This is so pretty", "Pinned it")
+    html = html.replace(item.group(0), item.group(0) + second)
+    assert [author for author, _, _ in fields(html)] == ["Jo Baker", "Sam Ortiz"]
+
+
+def test_a_loose_item_without_a_date_or_without_text_is_no_comment(claims_pages: Path) -> None:
+    html = read(claims_pages, "loose-comment")
+    undated = re.sub(r'<div class="comment_date">[^<]*</div>', "", html)
+    assert fields(undated) == []
+    silent = html.replace(
+        "<p>This is so pretty and looks simple enough! I will try it this weekend.</p>", ""
+    )
+    assert fields(silent) == []
 
 
 def test_a_drupal_page_linking_blogger_blogs_is_read_as_drupal(claims_pages: Path) -> None:
