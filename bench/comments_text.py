@@ -30,8 +30,8 @@ DRAGNET = ROOT.parent / "shared" / "dragnet"
 CACHE = Path(tempfile.gettempdir()) / "blogarchive-dragnet"
 
 
-def _gold_module() -> Any:
-    spec = importlib.util.spec_from_file_location("dragnet_gold", DRAGNET / "dragnet_gold.py")
+def _gold_module(dragnet: Path = DRAGNET) -> Any:
+    spec = importlib.util.spec_from_file_location("dragnet_gold", dragnet / "dragnet_gold.py")
     assert spec is not None
     assert spec.loader is not None
     module = importlib.util.module_from_spec(spec)
@@ -39,26 +39,30 @@ def _gold_module() -> Any:
     return module
 
 
-def _unpacked() -> Path:
+def _unpacked(dragnet: Path) -> Path:
     for name in ("dragnet_comments", "dragnet_nocomments"):
         target = CACHE / name
         if not (target / "html").is_dir():
             target.mkdir(parents=True, exist_ok=True)
-            with tarfile.open(DRAGNET / f"{name}.tar.xz") as archive:
+            with tarfile.open(dragnet / f"{name}.tar.xz") as archive:
                 archive.extractall(target, filter="data")
     return CACHE
 
 
-def _pages(limit: int | None) -> list[tuple[str, Path, Path, bool]]:
-    manifest = json.loads((DRAGNET / "manifest.json").read_text(encoding="utf-8"))
-    root = _unpacked()
+# One page to score: id, its HTML, its gold, whether the gold has comments, the Dragnet folder.
+Page = tuple[str, Path, Path, bool, Path]
+
+
+def _pages(limit: int | None, dragnet: Path = DRAGNET) -> list[Page]:
+    manifest = json.loads((dragnet / "manifest.json").read_text(encoding="utf-8"))
+    root = _unpacked(dragnet)
     found = []
     for page in manifest["pages"]:
         folder = root / ("dragnet_comments" if page["has_comments"] else "dragnet_nocomments")
         html = next(folder.glob(f"**/html/{page['id']}.html"), None)
         gold = next(folder.glob(f"**/corrected/{page['id']}.html.corrected.txt"), None)
         if html is not None and gold is not None:
-            found.append((page["id"], html, gold, bool(page["has_comments"])))
+            found.append((page["id"], html, gold, bool(page["has_comments"]), dragnet))
     return found[:limit] if limit else found
 
 
@@ -121,9 +125,9 @@ def _trafilatura(body: bytes) -> tuple[str, str]:
     return getattr(doc, "text", "") or "", getattr(doc, "comments", "") or ""
 
 
-def _score_page(item: tuple[str, Path, Path, bool]) -> dict[str, Any]:
-    gold_module = _gold_module()
-    page_id, html, gold_path, has_comments = item
+def _score_page(item: Page) -> dict[str, Any]:
+    page_id, html, gold_path, has_comments, dragnet = item
+    gold_module = _gold_module(dragnet)
     body = html.read_bytes()
     gold = gold_module.read_gold(gold_path.read_bytes())
     result: dict[str, Any] = {"id": page_id, "has_comments": has_comments}
@@ -156,8 +160,8 @@ def _claims(results: list[dict[str, Any]]) -> list[str]:
     return lines
 
 
-def _table(results: list[dict[str, Any]]) -> list[tuple[str, ...]]:
-    gold_module = _gold_module()
+def _table(results: list[dict[str, Any]], dragnet: Path = DRAGNET) -> list[tuple[str, ...]]:
+    gold_module = _gold_module(dragnet)
     rows = []
     for name in ("ours", "trafilatura"):
         with_comments = [r[name] for r in results if r["has_comments"]]
@@ -190,6 +194,13 @@ def _table(results: list[dict[str, Any]]) -> list[tuple[str, ...]]:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--limit", type=int, default=None, help="only the first N pages")
+    parser.add_argument(
+        "--dragnet",
+        type=Path,
+        default=DRAGNET,
+        help="the Dragnet folder (default ../shared/dragnet beside the checkout; a git worktree"
+        " elsewhere names it)",
+    )
     parser.add_argument("--markdown", action="store_true", help="print a table for RESULTS.md")
     parser.add_argument(
         "--claims",
@@ -198,7 +209,7 @@ def main() -> None:
         " finder, first text)",
     )
     args = parser.parse_args()
-    pages = _pages(args.limit)
+    pages = _pages(args.limit, args.dragnet)
     with ProcessPoolExecutor(max_workers=os.cpu_count() or 2) as pool:
         results = list(pool.map(_score_page, pages, chunksize=8))
     header = (
@@ -210,7 +221,7 @@ def main() -> None:
         "article macro F1",
         "article micro F1",
     )
-    rows = _table(results)
+    rows = _table(results, args.dragnet)
     if args.claims:
         print("\n".join(["id\tplatform\tclaimed\tfinder\tfirst claimed text", *_claims(results)]))
     if args.markdown:
