@@ -235,8 +235,8 @@ def main() -> None:
                 "dragnet",
                 "## Dragnet 2012 training split: comment text and article body\n\n"
                 "`python bench/comments_text.py --markdown` (302 pages with comments, 664 without;"
-                " the benchmark's own token metric; trafilatura in the same run)\n\n"
-                + "\n".join(lines),
+                " the benchmark's own token metric; trafilatura in the same run; `--claims` lists"
+                " the no-comment pages where we claim comments)\n\n" + "\n".join(lines),
             )
     else:
         for row in rows:
