@@ -31,3 +31,10 @@ def corpus_dir() -> Path:
     if not corpus.is_dir():
         pytest.skip("../shared/corpus not present")
     return corpus
+
+
+@pytest.fixture(scope="session")
+def claims_pages() -> Path:
+    """tests/fixtures/claims: pages of our own writing, in markup real sites print, where a
+    finder claimed comments a page does not have or missed the one it has."""
+    return ROOT / "tests" / "fixtures" / "claims"

@@ -60,15 +60,26 @@ def has_legacy_block(doc: Document) -> bool:
     return False
 
 
+# Blogger's own class/id names as whole tokens of an attribute (not `most-recent-comments-block`).
+_BLOGGER_MARKUP = re.compile(
+    r"""\b(?:class|id)\s*=\s*["']?(?:[^"'>]*\s)?(?:comment-thread|comments-block|post-body)"""
+    r"""(?=[\s"'>])""",
+    re.IGNORECASE,
+)
+
+
 def is_blogger(doc: Document) -> bool:
-    """Blogger's generator meta, or its widget markup plus a blogger.com reference."""
+    """Blogger's generator meta, or its widget markup plus a blogger.com reference.
+
+    A blogspot.com link is no sign: blogrolls and commenters' links name Blogger blogs from
+    pages of any platform; Blogger's own navbar, comment form, profiles and feeds are on
+    blogger.com.
+    """
     head = doc.text[:20000].lower()
     if "content='blogger'" in head or 'content="blogger"' in head:
         return True
     text = doc.text
-    return ("blogger.com" in text or "blogspot.com" in text) and (
-        "comment-thread" in text or "comments-block" in text or "post-body" in text
-    )
+    return "blogger.com" in text and _BLOGGER_MARKUP.search(text) is not None
 
 
 def is_removed(content: Tag | None, text: str) -> bool:

@@ -138,8 +138,40 @@ def heuristic_comments(doc: Document, zone: tzinfo) -> tuple[tuple[Comment, ...]
         if len(found) > len(best):
             best, best_group = found, group
     if not best:
+        best, best_group = _loose_items(doc, zone)
+    if not best:
         return (), []
     return thread(best), best_group
+
+
+def _loose_items(doc: Document, zone: tzinfo) -> tuple[list[Comment], list[Tag]]:
+    """Comments printed with no list around them: a theme's comment loop that writes each one
+    as `div.comment` straight into the page (often one lone comment right after the post).
+    Each must show an author, a date and some text of its own; asked only when no comment
+    list was found, and never inside a sidebar, widget or form."""
+    index = page_index(doc)
+    items = [
+        tag
+        for tag in index.classes("comment")
+        if tag.name not in _NOT_BLOCKS
+        and tag.name not in ("a", "span", "p")
+        and not in_aside(tag)
+        and not any(is_comment_container(parent) for parent in tag.parents)
+    ]
+    chosen = {id(tag) for tag in items}
+    outermost = [tag for tag in items if not any(id(p) in chosen for p in tag.parents)]
+    found: list[Comment] = []
+    used: list[Tag] = []
+    for item in outermost:
+        fields = guarded(_fields, doc, item, zone)
+        if fields is None:
+            continue
+        read: list[Comment] = []
+        guarded(_read_block, doc, item, fields, None, zone, read)
+        if read and read[0].text.strip():
+            found.extend(read)
+            used.append(item)
+    return found, used
 
 
 def _sibling_groups(containers: list[Tag]) -> list[list[Tag]]:
@@ -283,6 +315,10 @@ class _Seen:
 def _visit(seen: _Seen, block: Tag, node: Tag, zone: tzinfo, lists: bool = True) -> bool:
     """Note what `node` is a cue for; False when the walk must not enter it (other comments).
     `lists`: an element named like a comment list holds replies (not entered)."""
+    if node.name == "form":
+        # A comment's author and time are never inside a form: what looks like them there is
+        # the comment form's fields or its live preview ("Preview Comment: me, seconds ago").
+        return False
     hint, author_like, date_like, body_like = _name_flags(_names(node).strip())
     if lists and hint and is_comment_container(node):
         seen.nested.append(node)
