@@ -10,12 +10,39 @@ from __future__ import annotations
 import re
 from collections.abc import Callable, Container, Iterator
 from datetime import datetime, tzinfo
+from enum import StrEnum
 
 from bs4 import NavigableString, Tag
 
 from scraper.parse.platforms.common import classes_of
 from scraper.parse.platforms.pieces import read_date
 from scraper.parse.platforms.relative import is_relative
+
+
+class Cue(StrEnum):
+    """The labels of the shared cues, as `sources` (parse --json) and `field_sources` (the
+    archive) name them: which rule read a value that the platform's own markup did not give."""
+
+    # A comment's or post's time.
+    TIME_ELEMENT = "shared:time-element"  # a <time> (or <abbr>) element
+    DATE_CLASS = "shared:date-class"  # an element whose class says date/time/posted…
+    DATE_LINE = "shared:date-line"  # a short line of its own that holds a date
+    # A comment's author (and the link that comes with it).
+    CITE = "shared:cite"  # a <cite> element
+    COMMENTER_LINK = "shared:commenter-link"  # a platform core's link to the commenter
+    AUTHOR_CLASS = "shared:author-class"  # an element whose class says author/user/name…
+    DATE_BYLINE = "shared:date-byline"  # "by X on <date>": the name read from the date line
+    # A post's title, author and date.
+    META_TAG = "shared:meta-tag"  # <meta> og:title, author, article:published_time…
+    JSON_LD = "shared:json-ld"  # the page's JSON-LD Article
+    MICRODATA = "shared:microdata"  # schema.org itemprop author / datePublished
+    TITLE_HEADING = "shared:title-heading"  # a heading the <title> repeats
+    PAGE_TITLE = "shared:page-title"  # the <title> itself
+    BYLINE_CLASS = "shared:byline-class"  # byline markup near the article (itemprop, classes)
+    HEADLINE_DATE = "shared:headline-date"  # a date written just around the headline
+    # The post's text (and a missing title) from the general article extractor.
+    TRAFILATURA = "trafilatura"
+
 
 # Classes a platform puts on a comment written by the post's author. WordPress core
 # (`comment_class()`: bypostauthor), Drupal (comment-by-node-author, by-node-author), Blogger
