@@ -73,6 +73,20 @@ def relabelled(item: Item, labels: Mapping[str, str]) -> Item:
     return settled(replace(item, sources=tuple({**dict(item.sources), **new}.items())))
 
 
+def merged(item: Item, *origins: Item) -> Item:
+    """`item`, made of fields of `origins` (one comment seen on a page and in an API), with each
+    filled field labelled as the first origin holding the same value labelled it."""
+    labels: dict[str, str] = {}
+    for name in _fields(item):
+        value = getattr(item, name)
+        for origin in origins:
+            label = dict(origin.sources).get(name)
+            if label is not None and getattr(origin, name) == value:
+                labels[name] = label
+                break
+    return settled(replace(item, sources=tuple(labels.items())))
+
+
 def label_page(page: ParsedPage, label: str) -> ParsedPage:
     """The page's post and comments with `label` on every filled field not yet labelled."""
     return replace(
