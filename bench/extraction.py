@@ -23,16 +23,17 @@ import json
 import re
 import sys
 from dataclasses import dataclass, field
-from datetime import UTC, timedelta
+from datetime import UTC, timedelta, tzinfo
 from pathlib import Path
 from typing import Any
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "tests" / "support"))
 
 from _common import write_section
-from corpus_time import CORPUS_FETCHED_AT, blog_offset, comment_time_verdict
+from corpus_time import CORPUS_FETCHED_AT, blog_offset, comment_time_verdict, time_verdict
 
 from scraper.core.dates import parse_iso
 from scraper.core.models import Comment, ParsedPage
@@ -118,7 +119,7 @@ def match(truth: list[dict[str, Any]], ours: tuple[Comment, ...]) -> dict[int, C
     return pairs
 
 
-def score_page(truth: dict[str, Any], page: ParsedPage) -> Score:
+def score_page(truth: dict[str, Any], page: ParsedPage, zone: tzinfo | None = None) -> Score:
     score = Score(truth=len(truth["comments"]), ours=len(page.comments))
     pairs = match(truth["comments"], page.comments)
     score.matched = len(pairs)
@@ -163,7 +164,10 @@ def score_page(truth: dict[str, Any], page: ParsedPage) -> Score:
         for comment in page.comments
         if comment.id not in known
     )
-    score.post = post_checks(truth, page)
+    post_offset = offset
+    if zone is not None and page.post.published is not None:
+        post_offset = page.post.published.astimezone(zone).utcoffset() or offset
+    score.post = post_checks(truth, page, post_offset)
     return score
 
 
@@ -179,15 +183,22 @@ def _shown(comment: Comment, name: str) -> object:
     }[name]
 
 
-def post_checks(truth: dict[str, Any], page: ParsedPage) -> dict[str, bool]:
+def post_checks(
+    truth: dict[str, Any], page: ParsedPage, offset: timedelta = timedelta(0)
+) -> dict[str, bool]:
+    """Title and author as shown; the date by the comments' time rule: the instant when the
+    shown date has a clock time, else the shown day, with ours rendered at the blog's offset."""
     post = page.post
     published = truth.get("published") or {}
     iso = published.get("iso")
+    shown = published.get("text") or ""
     date_ok = post.published is None if not iso else False
     if iso and post.published is not None:
-        if "T" in iso:
+        if "T" in iso and (_CLOCK.search(shown) or not shown):
             stated = parse_iso(iso)
             date_ok = stated is not None and abs(stated - post.published) < timedelta(minutes=1)
+        elif "T" in iso:
+            date_ok, _dst = time_verdict(shown, post.published, offset)
         else:
             date_ok = post.published.astimezone(UTC).date().isoformat() == iso
     return {
@@ -201,8 +212,11 @@ def fmt(value: float | None) -> str:
     return "–" if value is None else f"{value:.3f}"
 
 
-def run(corpus: Path, group: str | None = None) -> tuple[list[tuple[str, str, Score]], Score]:
-    """Score every page; with `group` (a truth key such as `theme`), one row per group."""
+def run(
+    corpus: Path, group: str | None = None, zone: tzinfo | None = None
+) -> tuple[list[tuple[str, str, Score]], Score]:
+    """Score every page; with `group` (a truth key such as `theme`), one row per group; with
+    `zone`, pages are parsed in that blog zone, as a run does once it knows it."""
     rows: list[tuple[str, str, Score]] = []
     groups: dict[str, tuple[str, Score]] = {}
     total = Score()
@@ -210,9 +224,12 @@ def run(corpus: Path, group: str | None = None) -> tuple[list[tuple[str, str, Sc
         slug = truth_path.name.removesuffix(".truth.json")
         truth = json.loads(truth_path.read_text(encoding="utf-8"))
         page = parse_page(
-            (corpus / f"{slug}.html").read_bytes(), truth.get("url"), fetched_at=CORPUS_FETCHED_AT
+            (corpus / f"{slug}.html").read_bytes(),
+            truth.get("url"),
+            fetched_at=CORPUS_FETCHED_AT,
+            zone=zone,
         )
-        score = score_page(truth, page)
+        score = score_page(truth, page, zone)
         total.add(score)
         if group is None:
             rows.append((slug, page.platform, score))
@@ -276,11 +293,21 @@ def main() -> int:
     parser.add_argument("--markdown", action="store_true", help="write bench/RESULTS.md section")
     parser.add_argument("--misses", action="store_true", help="list every miss per page")
     parser.add_argument("--group", help="one row per value of this truth key (e.g. theme)")
+    parser.add_argument(
+        "--zone",
+        help="parse in this blog zone (an IANA name), as a run does once it has the site's "
+        "configured `timezone` or has asked WordPress's /wp-json for it",
+    )
     args = parser.parse_args()
+    try:
+        zone = ZoneInfo(args.zone) if args.zone else None
+    except (ZoneInfoNotFoundError, ValueError):
+        print(f"unknown time zone: {args.zone}", file=sys.stderr)
+        return 2
     if not args.corpus.is_dir():
         print(f"corpus not found: {args.corpus}", file=sys.stderr)
         return 1
-    rows, total = run(args.corpus, args.group)
+    rows, total = run(args.corpus, args.group, zone)
     rendered = table(rows, total)
     print(rendered)
     if args.misses:

@@ -7,12 +7,15 @@ line above the headline, a block theme's author block, a byline with a weekday b
 from __future__ import annotations
 
 from datetime import UTC, datetime
+from zoneinfo import ZoneInfo
 
 import pytest
 
 from scraper.core.dates import parse_human
 from scraper.parse import parse_page
 from scraper.parse.platforms.pieces import split_byline
+
+BERLIN = ZoneInfo("Europe/Berlin")
 
 BODY = "".join(
     f"<p>Paragraph {n} about the river and the ferry that crossed it.</p>" for n in range(8)
@@ -116,3 +119,30 @@ def test_a_weekday_is_cut_from_a_byline_only_before_a_date() -> None:
 )
 def test_russian_and_ukrainian_month_names_are_read(shown: str, day: datetime) -> None:
     assert parse_human(shown, UTC) == day
+
+
+# Twenty Ten's `twentyten_posted_on`: the day is the permalink's text, the time its title.
+TWENTYTEN_META = (
+    '<div class="entry-meta"><span class="meta-prep meta-prep-author">Posted on</span> '
+    '<a href="https://harbor.example/2021/05/river-log/" title="{clock}" rel="bookmark">'
+    '<span class="entry-date">May 1, 2021</span></a> <span class="meta-sep">by</span> '
+    '<span class="author vcard"><a class="url fn n" href="/author/ada/">Ada Brook</a></span></div>'
+)
+
+
+@pytest.mark.parametrize(
+    ("clock", "published"),
+    [
+        ("2:35 pm", datetime(2021, 5, 1, 12, 35, tzinfo=UTC)),
+        ("14:35", datetime(2021, 5, 1, 12, 35, tzinfo=UTC)),
+        # A title that is not a clock leaves the day at its start, in the blog's zone.
+        ("Permalink to River log", datetime(2021, 4, 30, 22, 0, tzinfo=UTC)),
+    ],
+)
+def test_a_day_shown_with_its_clock_in_the_links_title_is_read_to_the_minute(
+    clock: str, published: datetime
+) -> None:
+    html = wordpress_page(TWENTYTEN_META.format(clock=clock))
+    page = parse_page(html, "https://harbor.example/2021/05/river-log/", zone=BERLIN)
+    assert page.post.published == published
+    assert page.post.author == "Ada Brook"

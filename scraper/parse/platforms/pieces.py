@@ -52,6 +52,12 @@ _DATE_IN_TEXT = re.compile(
     re.IGNORECASE,
 )
 _ANY_DIGIT = re.compile(r"\d")
+# A clock time in a date's text ("19:04", "8.47", "9h30").
+_CLOCK = re.compile(r"\d{1,2}\s*[:.h]\s*\d{2}")
+# A title attribute holding only a clock time ("2:35 pm", "14:35"): WordPress's Twenty Ten
+# (`twentyten_posted_on`) and the Kubrick-era themes built on it print the day as the permalink's
+# text and the time as its title.
+_TITLE_CLOCK = re.compile(r"^\s*\d{1,2}[:.]\d{2}(?:\s*[ap]\.?\s?m\.?)?\s*$", re.IGNORECASE)
 DELETED_TEXTS = (
     "this comment has been removed",
     "this comment was deleted",
@@ -85,8 +91,26 @@ def read_date(node: Tag | None, zone: tzinfo) -> datetime | None:
     if not _ANY_DIGIT.search(text):  # every absolute date holds digits; skip the long regex
         return read_relative(text, zone)
     match = find_date_text(text)
-    moment = read_date_text(match.group(0), zone) if match else None
+    shown = match.group(0) if match else None
+    if shown is not None and not _CLOCK.search(shown):
+        clock = _titled_clock(node)
+        if clock is not None:
+            moment = read_date_text(f"{shown} {clock}", zone)
+            if moment is not None:
+                return moment
+    moment = read_date_text(shown, zone) if shown else None
     return moment if moment is not None else read_relative(text, zone)
+
+
+def _titled_clock(node: Tag) -> str | None:
+    """The clock time a day-only date's element or the link around it holds in its title."""
+    for candidate in (node, *node.parents):
+        title = candidate.get("title")
+        if isinstance(title, str) and _TITLE_CLOCK.match(title):
+            return title.strip()
+        if candidate.name == "a" or candidate.name in ("p", "div", "li", "body"):
+            return None  # only the element itself and the wrappers up to its link
+    return None
 
 
 def _day_with_shown_time(node: Tag, day: re.Match[str], zone: tzinfo) -> datetime | None:

@@ -21,7 +21,7 @@ from scraper.parse.platforms.common import (
     text_of,
 )
 from scraper.parse.platforms.pageindex import PageIndex
-from scraper.parse.platforms.pieces import in_aside, itemprop_all
+from scraper.parse.platforms.pieces import in_aside, itemprop_all, read_date
 from scraper.parse.platforms.postmeta import build_post, clean_byline
 
 _POST_ID_CLASS = re.compile(r"^postid-(\d+)$")
@@ -200,7 +200,7 @@ def _post_published(index: PageIndex, article: Tag | None, zone: tzinfo) -> date
         if moment is not None:
             return moment
     shown = index.inside(article, _classes(index, "entry-date", "posted-on", "post-date"))
-    return parse_human(text_of(shown[0]), zone) if shown else None
+    return read_date(shown[0], zone) if shown else None
 
 
 def _shown_date(tag: Tag) -> str:
