@@ -69,9 +69,15 @@ _DATE_KEYS = (
     ("tag", "time"),
     ("tag", "abbr"),
 )
-# The cue a date found by one of those keys is labelled with (`sources`).
-_DATE_CUES = {"itemprop": Cue.MICRODATA, "tag": Cue.TIME_ELEMENT}
-_BYLINE_DATES = {"author": Cue.BYLINE_CLASS, "byline": Cue.BYLINE_CLASS}
+
+
+def _date_cue(kind: str, value: str) -> Cue:
+    """The label (`sources`) of a post date one of `_DATE_KEYS` found."""
+    if kind == "itemprop":
+        return Cue.MICRODATA
+    if kind == "tag":
+        return Cue.TIME_ELEMENT
+    return Cue.BYLINE_CLASS if value in ("author", "byline") else Cue.DATE_CLASS
 
 
 @dataclass(slots=True)
@@ -277,7 +283,7 @@ def find_published(
     for kind, value, node in _near_article(doc, _DATE_KEYS, scope, skip):
         moment = read_date(node, zone)
         if moment is not None:
-            return moment, _DATE_CUES.get(kind, _BYLINE_DATES.get(value, Cue.DATE_CLASS))
+            return moment, _date_cue(kind, value)
     moment = _date_by_headline(doc, title, zone, body) if title else None
     return (moment, Cue.HEADLINE_DATE) if moment is not None else (None, None)
 
