@@ -284,15 +284,19 @@ def in_aside(tag: Tag) -> bool:
     return False
 
 
+def names_body(tag: Tag) -> bool:
+    """Whether a class of `tag` ends in body/content/text/message and its other words do not
+    say date or author."""
+    for name in classes_of(tag):
+        named = BODY_CLASS_END.search(name) and not DATE_NAME.search(name)
+        if named and not AUTHOR_NAME.search(BODY_CLASS_END.sub("", name)):
+            return True
+    return False
+
+
 def own_body(block: Tag) -> Tag | None:
-    """The first element inside `block` whose last class word says body/content/text/message
-    and whose other words do not say date or author."""
+    """The first element inside `block` named like what was said (see `names_body`)."""
     for node in block.find_all(True, limit=400):
-        if not isinstance(node, Tag):
-            continue
-        for name in classes_of(node):
-            if BODY_CLASS_END.search(name) and not DATE_NAME.search(name):
-                head = BODY_CLASS_END.sub("", name)
-                if not AUTHOR_NAME.search(head):
-                    return node
+        if isinstance(node, Tag) and names_body(node):
+            return node
     return None

@@ -12,9 +12,10 @@ from bs4 import Tag
 from scraper.parse.htmltext import visible_text
 from scraper.parse.platforms.article import PostHints
 from scraper.parse.platforms.common import comment_count_from_text, meta_content
+from scraper.parse.platforms.engine import ProfileParser
 from scraper.parse.platforms.pageindex import PageIndex
 from scraper.parse.platforms.pieces import attr, find_tag, id_from_attr
-from scraper.parse.platforms.profile import Fingerprint, Profile, ProfileParser, Thread
+from scraper.parse.platforms.profile import Fingerprint, Profile, Thread
 
 _COMMENT_PATH = re.compile(r"/comment/(\d+)")
 
@@ -97,7 +98,7 @@ PROFILE = Profile(
     permalink=("permalink",),
     comment_id=_comment_id,
     parent=_reply_of,
-    reply_wrapper="indented",
+    reply_list="indented",
     post_body=("field-name-body", "field--name-body"),
     comment_area=("comments", "comment-wrapper"),
     count=_count,

@@ -12,9 +12,10 @@ from bs4 import Tag
 from scraper.parse.htmltext import normalise_text
 from scraper.parse.platforms.article import PostHints
 from scraper.parse.platforms.base import Document
+from scraper.parse.platforms.engine import ProfileParser
 from scraper.parse.platforms.pageindex import PageIndex
 from scraper.parse.platforms.pieces import attr, read_date
-from scraper.parse.platforms.profile import Fingerprint, Profile, ProfileParser, Thread
+from scraper.parse.platforms.profile import Fingerprint, Profile, Thread
 
 _BLOCK_ID = re.compile(r"^(?:cmt|t)(\d+)$")
 _THREAD = re.compile(r"[?&]thread=(\d+)")

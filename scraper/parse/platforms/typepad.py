@@ -11,9 +11,10 @@ from bs4 import Tag
 
 from scraper.parse.htmltext import normalise_text
 from scraper.parse.platforms.article import PostHints
+from scraper.parse.platforms.engine import ProfileParser
 from scraper.parse.platforms.pageindex import PageIndex
 from scraper.parse.platforms.pieces import attr, id_from_attr, read_date, read_date_text
-from scraper.parse.platforms.profile import Fingerprint, Profile, ProfileParser, Thread
+from scraper.parse.platforms.profile import Fingerprint, Profile, Thread
 
 _BLOCK_ID = re.compile(r"^(?:comment-[0-9a-f]+|c\d+|trackback-[0-9a-f]+|ping-\d+)$", re.IGNORECASE)
 _FOOTERS = ("comment-footer", "comment-byline", "comment-header", "asset-meta", "trackback-footer")
@@ -80,7 +81,6 @@ PROFILE = Profile(
     author=("fn", "commenter-name", "comment-author"),
     body=("comment-content", "comment-body", "trackback-content"),
     byline=_FOOTERS,
-    trackback=("trackback",),
     parent=_replied_to,
     post_body=("entry-content", "entry-body", "asset-body"),
     comment_area=("comments", "trackbacks"),

@@ -1,0 +1,374 @@
+"""One comment element read into a Comment: the profile's class tables first, shared cues after.
+
+The rules here hold across platforms and themes, so every profile gets them: a `dt` header's
+words are in the `dd` after it; `<time>` stamps come before class cues; a name element's words
+leave out "says", avatars and dates; the text element is the innermost one named so, without
+the header a theme put inside it; a reply list inside a comment or right after it holds its
+replies; pingback and trackback classes (WordPress core's `comment_class()`, Six Apart's) give
+the kind, and the citing post's link stands in for a name.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable, Container
+from dataclasses import dataclass
+from datetime import datetime, tzinfo
+from urllib.parse import urldefrag
+
+from bs4 import NavigableString, Tag
+
+from scraper.core.dates import from_epoch_ms
+from scraper.core.models import Comment, CommentKind
+from scraper.parse.htmltext import (
+    fragment_html,
+    normalise_text,
+    sanitise_html,
+    visible_text,
+    without,
+)
+from scraper.parse.platforms.base import Document
+from scraper.parse.platforms.common import classes_of, stable_comment_id, strip_chrome
+from scraper.parse.platforms.cues import (
+    CHROME_NAME,
+    OWNER_CLASSES,
+    SAYS_SUFFIX,
+    class_level,
+    marks_owner,
+    name_and_url,
+    names_body,
+    names_of,
+    own_tags,
+    time_in,
+)
+from scraper.parse.platforms.pieces import (
+    attr,
+    find_date_text,
+    id_from_attr,
+    looks_deleted,
+    read_date,
+    read_date_text,
+    split_byline,
+)
+from scraper.parse.platforms.profile import Profile, Thread
+
+# The kind a comment's classes state (WordPress core's comment_class(), Six Apart's templates).
+KIND_CLASSES: dict[str, CommentKind] = {"pingback": "pingback", "trackback": "trackback"}
+_HEADINGS = ("h2", "h3", "h4", "h5", "h6")
+# Class words of a comment's header, footer and actions in any theme (media-footer,
+# comment-meta, comment-actions, reply, avatar): not part of what was said.
+_META_WORD = re.compile(
+    r"(?:^|[-_])(?:footer|header|heading|meta|metadata|reply|avatar|actions|says|vcard)(?:[-_]|$)"
+)
+_META_CLASSES = frozenset(
+    {"commentmetadata", "comment-reply-link", "edit-link", "comment-awaiting-moderation"}
+)
+
+
+@dataclass(frozen=True, slots=True)
+class _Others:
+    """Every comment element but the one being read (so its own tags are walked, not others')."""
+
+    every: Container[int]
+    own: int
+
+    def __contains__(self, key: object) -> bool:
+        return key != self.own and key in self.every
+
+
+def read_block(
+    doc: Document,
+    profile: Profile,
+    block: Tag,
+    zone: tzinfo,
+    every: Container[int],
+    state: Thread,
+) -> Comment:
+    """The comment `block` holds; `every` holds the `id()`s of all comment elements."""
+    others = _Others(every, id(block))
+
+    def reply_list(tag: Tag) -> bool:
+        return profile.reply_list is not None and profile.reply_list in names_of(tag)
+
+    own = list(own_tags(block, others, reply_list))
+    # A `dt` header (name and date) says its words in the `dd` that follows it.
+    said = block.find_next_sibling() if block.name == "dt" else None
+    if isinstance(said, Tag) and said.name == "dd":
+        own += [said, *own_tags(said, others, reply_list)]
+    wrappers = [block, *(tag for tag in own[:2] if tag.name in ("article", "div"))]
+    labels = {name for tag in wrappers for name in names_of(tag)}
+    kind: CommentKind = next((KIND_CLASSES[k] for k in KIND_CLASSES if k in labels), "comment")
+    byline = _by_class(own, profile.byline)
+    if kind == "comment":
+        author, link, card = _author(profile, own, byline)
+    else:
+        # A pingback's or trackback's name is the citing post's linked title.
+        link = next((tag for tag in own if tag.name == "a" and attr(tag, "href")), None)
+        author = normalise_text(link.get_text(" ", strip=True)) or None if link else None
+        card = None
+    published, stamp = _published(profile, own, byline, zone)
+    header = [tag for tag in (card, stamp, byline) if tag is not None]
+    parts, loose = _said(profile, own, block, header, others)
+    skip = _left_out(profile, header, loose)
+    text = strip_chrome(_text(parts, skip))
+    comment_id = (
+        (profile.comment_id(block, state) if profile.comment_id else None)
+        or id_from_attr(attr(block, "id"))
+        or stable_comment_id(doc.url, author, published, text)
+    )
+    author_url = attr(link, "href")
+    if author_url and _names_comment(author_url, comment_id):
+        author_url = None  # the name links to the comment itself, not to the commenter
+    if author is not None:
+        author, shown_url = name_and_url(author)
+        author_url = author_url or shown_url
+    deleted = looks_deleted(text) or "deleted" in classes_of(block)
+    if profile.deleted is not None:
+        deleted = deleted or bool(profile.deleted.search(text))
+    owner = bool(OWNER_CLASSES & labels) or marks_owner(block)
+    if profile.owner is not None:
+        owner = owner or any(profile.owner.search(name) for name in classes_of(block))
+    return Comment(
+        id=comment_id,
+        parent_id=_parent(profile, block, comment_id, state),
+        kind=kind,
+        author=author or None,
+        author_url=doc.absolute(author_url),
+        published=published,
+        text=text,
+        html=_html(parts, skip),
+        deleted=deleted or (profile.empty_means_deleted and not author and not text),
+        by_post_author=owner,
+        permalink=_permalink(doc, profile, own, block, comment_id, link),
+    )
+
+
+def _by_class(tags: list[Tag], names: tuple[str, ...]) -> Tag | None:
+    """The first tag (document order) carrying the earliest class of `names` that any carries."""
+    if not names:
+        return None
+    first: dict[str, Tag] = {}
+    wanted = set(names)
+    for tag in tags:
+        for name in names_of(tag):
+            if name in wanted:
+                first.setdefault(name, tag)
+    return next((first[name] for name in names if name in first), None)
+
+
+def is_meta(tag: Tag) -> bool:
+    """A comment's header, footer, date, avatar or action links: not part of what was said."""
+    if tag.name in ("footer", "header", *_HEADINGS):
+        return True
+    return any(name in _META_CLASSES or _META_WORD.search(name) for name in names_of(tag))
+
+
+def _name_in(node: Tag) -> str:
+    """A name element's own words: without "says", avatars, dates, reply links or other meta
+    nested in it (themes put the date and the reply link inside `.comment-author`)."""
+
+    def skip(tag: Tag) -> bool:
+        return tag is not node and (tag.name in ("img", "small", "time") or is_meta(tag))
+
+    return SAYS_SUFFIX.sub("", " ".join(visible_text(node, skip=skip).split())).strip()
+
+
+def _author(
+    profile: Profile, own: list[Tag], byline: Tag | None
+) -> tuple[str | None, Tag | None, Tag | None]:
+    """The commenter's shown name, link and name element: the first of the profile's name
+    classes (in table order), then of its name tags, that has words; else the name in a
+    "Posted by: X | date" byline."""
+    first: dict[str, Tag] = {}
+    for tag in own:
+        for name in names_of(tag):
+            first.setdefault(name, tag)
+    candidates = [first[name] for name in profile.author if name in first]
+    for tag_name in profile.name_tags:
+        candidates += [tag for tag in own if tag.name == tag_name]
+    for card in candidates:
+        name = _name_in(card)
+        if name:
+            return name, _name_link(card), card
+    if byline is None:
+        return None, None, None
+    line = normalise_text(byline.get_text(" ", strip=True)).replace("\n", " ")
+    shown, _date = split_byline(line.split("|")[0] if "|" in line else line)
+    named = (a for a in byline.find_all("a") if shown and a.get_text(strip=True) == shown)
+    return shown, next(named, None), None
+
+
+def _name_link(card: Tag) -> Tag | None:
+    """The link of a name element: itself, else its first link with words (LJ code puts an
+    icon link to the profile before the link to the journal), else its first link."""
+    if card.name == "a":
+        return card
+    links = [link for link in card.find_all("a", href=True) if isinstance(link, Tag)]
+    worded = [link for link in links if link.get_text(strip=True)]
+    return (worded or links)[0] if links else None
+
+
+def _published(
+    profile: Profile, own: list[Tag], byline: Tag | None, zone: tzinfo
+) -> tuple[datetime | None, Tag | None]:
+    """The time and its element: Unix seconds in the platform's attribute, a `<time>` stamp,
+    the platform's date element, its byline, then the shared date cues."""
+    if profile.epoch_attribute is not None:
+        stamp = next((t for t in own if t.has_attr(profile.epoch_attribute)), None)
+        seconds = attr(stamp, profile.epoch_attribute)
+        if seconds and seconds.isdigit():
+            return from_epoch_ms(int(seconds) * 1000), stamp
+    machine = next((tag for tag in own if tag.name == "time"), None)
+    if machine is not None:
+        moment = read_date(machine, zone)
+        if moment is not None:
+            return moment, machine
+    stamp = _by_class(own, profile.time)
+    if stamp is not None:
+        moment = read_date(stamp, zone)
+        if moment is not None:
+            return moment, stamp
+    if byline is not None:
+        line = normalise_text(byline.get_text(" ", strip=True)).replace("\n", " ")
+        inner = byline.find(["abbr", "time"])
+        moment = read_date(inner, zone) if isinstance(inner, Tag) else None
+        if moment is None and (shown := find_date_text(line)) is not None:
+            moment = read_date_text(shown.group(0), zone)
+        if moment is not None:
+            return moment, byline
+    return time_in(own, zone)
+
+
+def _said(
+    profile: Profile, own: list[Tag], block: Tag, header: list[Tag], others: Container[int]
+) -> tuple[list[Tag | NavigableString], bool]:
+    """Where the words are, and whether they are loose parts rather than one element: the
+    innermost element named by the profile's text classes, else the shared text cue, else the
+    `dd` of a `dt` header, else the block's own children that are not header or chrome."""
+    wanted = set(profile.body)
+    found = [tag for tag in own if wanted & set(names_of(tag))]
+    if found:
+        # Themes wrap the header and the text in `.comment-content` and repeat it around the
+        # text: the one inside wins.
+        chosen = found[0]
+        for tag in found[1:]:
+            if any(parent is chosen for parent in tag.parents):
+                chosen = tag
+        return [chosen], False
+    shared = next((tag for tag in own if names_body(tag)), None)
+    if shared is not None:
+        return [shared], False
+    said = block.find_next_sibling() if block.name == "dt" else None
+    if isinstance(said, Tag) and said.name == "dd":
+        return [said], True
+    holding = {id(node) for tag in header for node in (tag, *tag.parents)}
+    loose = [
+        child
+        for child in block.children
+        if type(child) is NavigableString
+        or (
+            isinstance(child, Tag)
+            and id(child) not in holding
+            and id(child) not in others
+            and child.name not in ("script", "style", "form")
+            and not CHROME_NAME.search(" ".join(classes_of(child)))
+        )
+    ]
+    return loose, True
+
+
+def _left_out(profile: Profile, header: list[Tag], loose: bool) -> Callable[[Tag], bool]:
+    """What is not part of what was said: the header the name and date were read from, the
+    profile's chrome, reply lists; in loose parts, every header, footer and action too."""
+    read_from = {id(tag) for tag in header}
+    chrome = set(profile.chrome)
+
+    def skip(tag: Tag) -> bool:
+        return (
+            id(tag) in read_from
+            or bool(chrome & set(classes_of(tag)))
+            or (profile.reply_list is not None and profile.reply_list in names_of(tag))
+            or (loose and is_meta(tag))
+        )
+
+    return skip
+
+
+def _text(parts: list[Tag | NavigableString], skip: Callable[[Tag], bool]) -> str:
+    chunks = [
+        visible_text(part, skip=skip) if isinstance(part, Tag) else str(part) for part in parts
+    ]
+    return normalise_text("\n\n".join(chunk for chunk in chunks if chunk.strip()))
+
+
+def _html(parts: list[Tag | NavigableString], skip: Callable[[Tag], bool]) -> str:
+    if len(parts) == 1 and isinstance(parts[0], Tag):
+        dropped = [tag for tag in parts[0].find_all(True) if isinstance(tag, Tag) and skip(tag)]
+        return sanitise_html(without(parts[0], dropped) if dropped else parts[0])
+    return fragment_html(parts)
+
+
+def _permalink(
+    doc: Document, profile: Profile, own: list[Tag], block: Tag, comment_id: str, link: Tag | None
+) -> str | None:
+    """The platform's permalink element, a link of the comment's own that names its id, else
+    the anchor the platform documents on this page."""
+    marked = _by_class(own, profile.permalink)
+    if marked is not None:
+        found = marked if marked.name == "a" else marked.find("a", href=True)
+        if isinstance(found, Tag) and attr(found, "href"):
+            return doc.absolute(attr(found, "href"))
+    for tag in own:
+        href = attr(tag, "href") if tag.name == "a" and tag is not link else None
+        if href and _names_comment(href, comment_id):
+            return doc.absolute(href)
+    if profile.anchor is not None and doc.url:
+        return doc.absolute(f"{urldefrag(doc.url)[0]}#{profile.anchor.format(id=comment_id)}")
+    return None
+
+
+def _names_comment(href: str, comment_id: str) -> bool:
+    """`…#comment-7`, `…#c7`, `/comment/7`, `?thread=7`: a link naming comment 7."""
+    if "#" in href and id_from_attr(href.rsplit("#", 1)[1]) == comment_id:
+        return True
+    return re.search(rf"(?:/comment/|[?&]thread=){re.escape(comment_id)}\b", href) is not None
+
+
+def _parent(profile: Profile, block: Tag, comment_id: str, state: Thread) -> str | None:
+    """The platform's own rule; then the comment the block sits in, or whose reply list holds
+    it; then a level class or indent."""
+    stated = profile.parent(block, state) if profile.parent else None
+    if stated is None:
+        stated = _enclosing(profile, block, state)
+    depth = _depth(profile, block)
+    if stated is None and depth:
+        stated = state.open_by_depth[depth - 1] if len(state.open_by_depth) >= depth else None
+    if depth is not None:
+        del state.open_by_depth[depth:]
+        state.open_by_depth.append(comment_id)
+    return stated
+
+
+def _enclosing(profile: Profile, block: Tag, state: Thread) -> str | None:
+    """The comment element around `block`, or the one right before the reply list around it
+    (themes that close a comment before its replies; Drupal's `div.indented`)."""
+    for ancestor in block.parents:
+        if id(ancestor) in state.read_ids:
+            return state.read_ids[id(ancestor)]
+        if profile.reply_list is not None and profile.reply_list in names_of(ancestor):
+            previous = ancestor.find_previous_sibling(lambda tag: id(tag) in state.read_ids)
+            if isinstance(previous, Tag):
+                return state.read_ids[id(previous)]
+    return None
+
+
+def _depth(profile: Profile, block: Tag) -> int | None:
+    """0-based depth from a level class, else from the indent the profile names."""
+    level = class_level(block)
+    if level is not None or profile.indent is None:
+        return level
+    for node in (block, *block.find_all(style=True, limit=2)):
+        match = profile.indent.search(attr(node, "style") or "")
+        if match:
+            return int(match.group(1)) // profile.indent_step
+    return None
