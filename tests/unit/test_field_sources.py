@@ -170,3 +170,29 @@ def test_a_field_an_api_fills_carries_the_apis_label() -> None:
         "published": "wordpress-rest",
         "text": "wordpress",
     }
+
+
+def test_the_shared_time_rules_name_themselves() -> None:
+    # For a platform profile's own fallback to the shared date cues (`cues.time_in`).
+    from bs4 import BeautifulSoup
+
+    from scraper.parse.platforms.cues import timed_in
+
+    shapes = {
+        '<div><span class="date">4 May 2019</span><time datetime="2019-05-03T10:00:00Z">x</time>'
+        "</div>": (datetime(2019, 5, 3, 10, tzinfo=UTC), "shared:time-element"),
+        '<div><span class="comment-date">4 May 2019</span></div>': (
+            datetime(2019, 5, 4, tzinfo=UTC),
+            "shared:date-class",
+        ),
+        "<div><b>Ann</b><span>on 4 May 2019</span></div>": (
+            datetime(2019, 5, 4, tzinfo=UTC),
+            "shared:date-line",
+        ),
+        "<div><b>Ann</b><span>no date here</span></div>": (None, None),
+    }
+    for html, expected in shapes.items():
+        block = BeautifulSoup(html, "lxml").div
+        assert block is not None
+        moment, _node, cue = timed_in(block.find_all(True), UTC)
+        assert (moment, cue) == expected, html

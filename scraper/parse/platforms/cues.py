@@ -188,17 +188,27 @@ def own_time(block: Tag, zone: tzinfo, limit: int = 400) -> datetime | None:
 def time_in(tags: list[Tag], zone: tzinfo) -> tuple[datetime | None, Tag | None]:
     """A comment's time and the element it was read from: a `time`/`abbr` element first, then
     elements named like a date, then a short line holding a date, each in document order."""
+    moment, node, _cue = timed_in(tags, zone)
+    return moment, node
+
+
+TimeFound = tuple[datetime | None, Tag | None, Cue | None]
+
+
+def timed_in(tags: list[Tag], zone: tzinfo) -> TimeFound:
+    """`time_in`, with the cue whose rule read the time (for a value's `sources`)."""
     named: list[Tag] = []
     # A relative time ("1 week ago") is kept only when no exact one turns up: pages often show
     # both, the exact one as the permalink's text or a later element.
-    relative: tuple[datetime | None, Tag | None] = (None, None)
+    relative: TimeFound = (None, None, None)
     for node in tags:
         if node.name in ("time", "abbr"):
             moment = read_date(node, zone)
             if moment is not None:
                 if not is_relative(moment) and not _says_edited(node):
-                    return moment, node
-                relative = relative if relative[0] is not None else (moment, node)
+                    return moment, node, Cue.TIME_ELEMENT
+                if relative[0] is None:
+                    relative = (moment, node, Cue.TIME_ELEMENT)
         elif DATE_NAME.search(" ".join(classes_of(node))):
             named.append(node)
     for node in named:
@@ -206,15 +216,16 @@ def time_in(tags: list[Tag], zone: tzinfo) -> tuple[datetime | None, Tag | None]
             moment = read_date(node, zone)
             if moment is not None:
                 if not is_relative(moment):
-                    return moment, node
-                relative = relative if relative[0] is not None else (moment, node)
+                    return moment, node, Cue.DATE_CLASS
+                if relative[0] is None:
+                    relative = (moment, node, Cue.DATE_CLASS)
     for node in tags:
         # No date cue at all: a short line of its own that holds a date ("on July 23, 2012").
         line = single_string(node)
         if line is not None and len(line) < 80 and node.name not in ("p", "blockquote", "li"):
             moment = read_date(node, zone)
             if moment is not None and not is_relative(moment) and not _says_edited(node):
-                return moment, node
+                return moment, node, Cue.DATE_LINE
     return relative
 
 
