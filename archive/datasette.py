@@ -79,6 +79,10 @@ SELECT thread, author, author_url, marks, published_at, earlier_text, archive_li
   FROM lines
  ORDER BY rank, path"""
 
+_SOURCES = (
+    'Which parser or shared cue read each field, as JSON ({"author": "wordpress",'
+    ' "published": "shared:time-element"}); empty on rows stored before schema 10'
+)
 _POSTS = {
     "id": "The post's archive id (deterministic: re-runs update it instead of duplicating)",
     "seq": "Row number; the full-text index and the links from comments point at it",
@@ -92,6 +96,7 @@ _POSTS = {
     "comments_archived": "Comments archived and still on the page",
     "thread_complete": "1 when every comment the page shows was archived",
     "completeness_note": "Why the thread is incomplete (robots, JavaScript-only widget, ...)",
+    "field_sources": _SOURCES,
     "first_seen_at": "First archived (ISO 8601 UTC)",
     "last_seen_at": "Last seen on the blog (ISO 8601 UTC)",
 }
@@ -114,6 +119,7 @@ _COMMENTS = {
     "removed_at": "When it vanished from a page fetched whole; its text stays",
     "spam": "1 when the page-level spam check flagged it",
     "published_approximate": "1 when the time was read from 'x days ago': right to its unit only",
+    "field_sources": _SOURCES,
     "first_seen_at": "First archived (ISO 8601 UTC)",
     "last_seen_at": "Last seen on the blog (ISO 8601 UTC)",
 }

@@ -16,12 +16,12 @@ from scraper.core.errors import ArchiveError, NotFoundError
 POST_COLUMNS = (
     "id, site, url, source_url, platform, platform_id, title, author, published_at, updated_at,"
     " labels, text, html, comment_count_shown, comments_archived, thread_complete,"
-    " completeness_note, first_seen_at, last_seen_at"
+    " completeness_note, first_seen_at, last_seen_at, field_sources"
 )
 COMMENT_COLUMNS = (
     "id, post_id, platform_id, parent_id, depth, position, kind, author, author_url,"
     " by_post_author, published_at, text, html, deleted, permalink, first_seen_at, last_seen_at,"
-    " removed_at, spam, spam_score, spam_reasons"
+    " removed_at, spam, spam_score, spam_reasons, field_sources"
 )
 _BOOLEANS = ("thread_complete", "by_post_author", "deleted", "spam")
 
@@ -33,6 +33,8 @@ def row_dict(cursor: sqlite3.Cursor, row: tuple[Any, ...]) -> dict[str, Any]:
             record[name] = bool(record[name])
     if isinstance(record.get("labels"), str):
         record["labels"] = json.loads(record["labels"])
+    if isinstance(record.get("field_sources"), str):  # NULL for rows stored before 0010
+        record["field_sources"] = json.loads(record["field_sources"])
     return record
 
 

@@ -14,7 +14,7 @@ if TYPE_CHECKING:
     from sqlite_utils.migrations import Migrations
 
 # Bumped with every migration; mirrored into PRAGMA user_version for plain `sqlite3` users.
-SCHEMA_VERSION = 9
+SCHEMA_VERSION = 10
 MIGRATIONS_NAME = "blogarchive"
 
 # `seq` is an explicit INTEGER PRIMARY KEY on posts and comments because external-content FTS5
@@ -327,6 +327,13 @@ def _fetch_exchange(db: Database) -> None:
     db.execute("CREATE INDEX IF NOT EXISTS fetches_page ON fetches(page_hash)")
 
 
+def _field_sources(db: Database) -> None:
+    # Which parser or shared cue read each value (issue 12), a JSON object of field name to
+    # label; NULL on rows stored before it: they were read, but nobody wrote down by what.
+    for table in ("posts", "comments"):
+        db.execute(f"ALTER TABLE {table} ADD COLUMN field_sources TEXT")
+
+
 def _split(script: str) -> list[str]:
     """Split a DDL script on statement boundaries, keeping trigger bodies whole."""
     statements: list[str] = []
@@ -354,6 +361,7 @@ _STEPS: tuple[tuple[str, Callable[[Database], None]], ...] = (
     ("0007_comment_spam", _comment_spam),
     ("0008_linked_keys", linked_keys),
     ("0009_fetch_exchange", _fetch_exchange),
+    ("0010_field_sources", _field_sources),
 )
 assert len(_STEPS) == SCHEMA_VERSION
 

@@ -19,7 +19,7 @@ from archive.ids import (
     post_id,
     to_iso,
 )
-from scraper.core.models import Comment, FetchedPage, ParsedPage
+from scraper.core.models import Comment, FetchedPage, ParsedPage, Post
 
 COMPRESSION = "zlib"
 
@@ -99,11 +99,11 @@ def store_page(
     conn.execute(
         "UPDATE posts SET comments_archived = :archived, comment_growth = :growth,"
         " thread_complete = :complete, completeness_note = :note, comment_count_shown = :shown,"
-        " extraction_score = :score, extraction_notes = :notes"
+        " extraction_score = :score, extraction_notes = :notes, field_sources = :sources"
         " WHERE id = :id AND (comments_archived IS NOT :archived OR comment_growth IS NOT :growth"
         " OR thread_complete IS NOT :complete OR completeness_note IS NOT :note"
         " OR comment_count_shown IS NOT :shown OR extraction_score IS NOT :score"
-        " OR extraction_notes IS NOT :notes)",
+        " OR extraction_notes IS NOT :notes OR field_sources IS NOT :sources)",
         {
             "archived": archived,
             "growth": new,
@@ -112,10 +112,17 @@ def store_page(
             "shown": parsed.comment_count_shown,
             "score": parsed.quality,
             "notes": json.dumps(list(parsed.notes), ensure_ascii=False),
+            "sources": sources_json(parsed.post),
             "id": pid,
         },
     )
     return StoreResult(pid, post_new, post_changed, new, changed, removed)
+
+
+def sources_json(item: Comment | Post) -> str:
+    """The `field_sources` column: which parser or cue read each field, as a JSON object. Not
+    part of the content hash: the same words read by another cue are no new version."""
+    return json.dumps(item.source_map(), ensure_ascii=False)
 
 
 def _upsert_post(
@@ -174,8 +181,8 @@ def _upsert_post(
 _INSERT_COMMENT = (
     "INSERT INTO comments (id, post_id, site, platform_id, parent_id, parent_platform_id, depth,"
     " position, kind, author, author_url, by_post_author, published_at, text, html, deleted,"
-    " permalink, content_hash, first_seen_at, last_seen_at, published_approximate)"
-    " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"
+    " permalink, content_hash, first_seen_at, last_seen_at, published_approximate,"
+    " field_sources) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"
 )
 _INSERT_VERSION = (
     "INSERT INTO comment_versions (comment_id, observed_at, content_hash, kind, author, author_url,"
@@ -227,7 +234,8 @@ def _upsert_comments(
         row[0]: row
         for row in conn.execute(
             "SELECT platform_id, seq, content_hash, removed_at, parent_id, depth, position,"
-            " by_post_author, permalink, published_at, published_approximate FROM comments"
+            " by_post_author, permalink, published_at, published_approximate, field_sources"
+            " FROM comments"
             " WHERE post_id = ?",
             (pid,),
         )
@@ -237,6 +245,7 @@ def _upsert_comments(
     versions: list[tuple[object, ...]] = []
     content_updates: list[tuple[object, ...]] = []
     structure_updates: list[tuple[object, ...]] = []
+    source_updates: list[tuple[object, ...]] = []
     touches: list[tuple[object, ...]] = []
     for position, comment in enumerate(comments):
         cid = comment_id(pid, comment.id)
@@ -251,12 +260,13 @@ def _upsert_comments(
         # is not an edit. The hash leaves it out, and the first reading, the most precise one
         # (the page said "50 minutes ago" then), is the one kept.
         digest = content_hash(_without_time(fields) if approximate else fields)
+        sources = sources_json(comment)
         row = existing.get(comment.id)
         if row is None:
             inserts.append(
                 (cid, pid, site, comment.id, parent, comment.parent_id, comment.depth, position,
                  *fields[:3], int(comment.by_post_author), *fields[3:], comment.permalink,
-                 digest, observed, observed, approximate)
+                 digest, observed, observed, approximate, sources)
             )  # fmt: skip
             versions.append((cid, observed, digest, *fields, approximate))
             continue
@@ -274,6 +284,8 @@ def _upsert_comments(
         )
         if tuple(row[4:9]) != structure:
             structure_updates.append((*structure, row[1]))
+        if row[11] != sources:  # kept current, never versioned (see `sources_json`)
+            source_updates.append((sources, row[1]))
         touches.append((observed, row[1]))
     # Empty lists are skipped: most pages change few of these, and each call has a cost.
     for sql, rows in (
@@ -281,6 +293,7 @@ def _upsert_comments(
         (_INSERT_VERSION, versions),
         (_UPDATE_CONTENT, content_updates),
         (_UPDATE_STRUCTURE, structure_updates),
+        ("UPDATE comments SET field_sources = ? WHERE seq = ?", source_updates),
         # Clears removed_at for comments that came back; the rest only get last_seen_at.
         ("UPDATE comments SET last_seen_at = ?, removed_at = NULL WHERE seq = ?", touches),
     ):

@@ -32,6 +32,13 @@ class Post:
     html: str = ""
     # The platform's own id of the post (Blogger postId, WordPress post number), when shown.
     platform_id: str | None = None
+    # (field, cue label) for each filled field of title, author, published and text: which
+    # parser or shared cue read it (see scraper/parse/sources.py).
+    sources: tuple[tuple[str, str], ...] = ()
+
+    def source_map(self) -> dict[str, str]:
+        """`sources` as a dict: field name to the label of the cue that read it."""
+        return dict(self.sources)
 
     def to_dict(self) -> dict[str, Any]:
         return {
@@ -42,6 +49,7 @@ class Post:
             "labels": list(self.labels),
             "text": self.text,
             "html": self.html,
+            "sources": self.source_map(),
         }
 
 
@@ -68,6 +76,13 @@ class Comment:
     spam: bool = False
     spam_score: float = 0.0
     spam_reasons: tuple[str, ...] = ()
+    # (field, cue label) for each filled field (author, author_url, published, text, parent_id,
+    # by_post_author, deleted, and kind when not "comment"): which parser or shared cue read it.
+    sources: tuple[tuple[str, str], ...] = ()
+
+    def source_map(self) -> dict[str, str]:
+        """`sources` as a dict: field name to the label of the cue that read it."""
+        return dict(self.sources)
 
     def to_dict(self) -> dict[str, Any]:
         return {
@@ -87,6 +102,7 @@ class Comment:
             "spam": self.spam,
             "spam_score": self.spam_score,
             "spam_reasons": list(self.spam_reasons),
+            "sources": self.source_map(),
         }
 
 

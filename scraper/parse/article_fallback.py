@@ -1,5 +1,6 @@
 """The article when the platform's own container gave none: trafilatura, the field's best
-general extractor, reads the post's text (and a missing title); each value it supplies is noted.
+general extractor, reads the post's text (and a missing title); each value it supplies is noted
+and labelled `trafilatura`.
 """
 
 from __future__ import annotations
@@ -10,6 +11,8 @@ from html import escape
 from typing import Any
 
 from scraper.core.models import ParsedPage, Post
+from scraper.parse.platforms.cues import Cue
+from scraper.parse.sources import relabelled
 
 log = logging.getLogger("blogarchive.parse")
 
@@ -67,4 +70,5 @@ def fill_article(page: ParsedPage, html: str) -> ParsedPage:
     named = ", ".join(sorted(changes.keys() - {"html"}))
     notes.append(f"post {named} from the general extractor")
     new_post: Post = replace(post, **changes)  # type: ignore[arg-type]
+    new_post = relabelled(new_post, dict.fromkeys(changes.keys() - {"html"}, Cue.TRAFILATURA))
     return replace(page, post=new_post, notes=tuple(notes))

@@ -3,8 +3,8 @@
 A platform parser knows its platform's documented markup; a theme that prints the commenter's
 name in a `span.name` or a "by X on <date>" line is beyond it. For each comment still without an
 author or a time, the comment's own element (found by the id the platform gave it) is read with
-the cues every platform shares (`platforms.cues`, via the heuristic's walk), and the page's
-notes say which fields came that way.
+the cues every platform shares (`platforms.cues`, via the heuristic's walk); each value filled
+is labelled with the cue that read it, and the page's notes count them.
 """
 
 from __future__ import annotations
@@ -12,15 +12,16 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator
 from dataclasses import dataclass, replace
-from datetime import datetime
 
 from bs4 import Tag
 
 from scraper.core.models import Comment, ParsedPage
 from scraper.parse.platforms.base import Document
 from scraper.parse.platforms.common import blog_timezone, page_index
-from scraper.parse.platforms.heuristic import cue_fields
+from scraper.parse.platforms.cues import Cue
+from scraper.parse.platforms.heuristic import CueFields, cue_fields
 from scraper.parse.platforms.pieces import has_by_word, id_from_attr, split_byline
+from scraper.parse.sources import relabelled
 from scraper.parse.trim import header_only
 
 
@@ -82,8 +83,7 @@ def fill_missing(page: ParsedPage, doc: Document) -> ParsedPage:
             comments.append(comment)
             continue
         others = _OtherComments(every_element, own.get(comment.id, set()))
-        author, author_url, published = cue_fields(doc, element, zone, others)
-        completed, changed = _filled(comment, author, author_url, published)
+        completed, changed = _filled(comment, cue_fields(doc, element, zone, others))
         for name in changed:
             filled[name] += 1
         comments.append(completed)
@@ -118,19 +118,22 @@ def _name(found: str | None, text: str) -> str | None:
     return name
 
 
-def _filled(
-    comment: Comment, found: str | None, author_url: str | None, published: datetime | None
-) -> tuple[Comment, list[str]]:
+def _filled(comment: Comment, found: CueFields) -> tuple[Comment, list[str]]:
     changed: list[str] = []
+    cues: dict[str, Cue | None] = {}
     author = comment.author
     url = comment.author_url
-    if not author and (name := _name(found, comment.text)) is not None:
-        author, url = name, url or author_url
+    if not author and (name := _name(found.author, comment.text)) is not None:
+        author, cues["author"] = name, found.author_cue
+        if not url and found.author_url:
+            url, cues["author_url"] = found.author_url, found.url_cue
         changed.append("author")
     moment = comment.published
-    if moment is None and published is not None:
-        moment = published
+    if moment is None and found.published is not None:
+        moment, cues["published"] = found.published, found.time_cue
         changed.append("time")
     if not changed:
         return comment, changed
-    return replace(comment, author=author, author_url=url, published=moment), changed
+    completed = replace(comment, author=author, author_url=url, published=moment)
+    labels = {name: cue for name, cue in cues.items() if cue is not None}
+    return relabelled(completed, labels), changed

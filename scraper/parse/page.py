@@ -28,6 +28,7 @@ from scraper.parse.platforms.extra import GENERIC_PARSER
 from scraper.parse.platforms.relative import reading_against
 from scraper.parse.platforms.widgets import detect_widgets
 from scraper.parse.quality import assess
+from scraper.parse.sources import label_page, labelled, settle_page
 from scraper.parse.spam import score as score_spam
 from scraper.parse.trim import trim_headers
 
@@ -242,7 +243,9 @@ def parse_page(
     page = _say_assumed_zone(page, reading.approximate)
     # The one place every page's fields are sanitised: whatever parser read it, and whoever
     # asked (the run, a comment page, reparse, `parse`), nothing raw leaves this function.
-    return score_spam(clean_page(assess(page)))
+    # Labels last: sanitising can empty a field (a `javascript:` author link), and then its
+    # label goes too.
+    return settle_page(score_spam(clean_page(assess(page))))
 
 
 def _mark_approximate(page: ParsedPage, approximate: set[datetime]) -> ParsedPage:
@@ -311,7 +314,7 @@ def _with_generic_comments(page: ParsedPage, doc: Document) -> ParsedPage:
     generic = _consistent(generic)
     return replace(
         page,
-        comments=generic.comments,
+        comments=tuple(labelled(comment, GENERIC_PARSER.name) for comment in generic.comments),
         comment_count_shown=page.comment_count_shown or generic.comment_count_shown,
         notes=(
             *page.notes,
@@ -376,7 +379,8 @@ def _run(parser: PlatformParser, doc: Document, notes: list[str]) -> ParsedPage 
     except Exception as error:  # a parser bug must not lose the page; next one tries
         notes.append(f"{parser.name} parser failed: {type(error).__name__}: {str(error)[:300]}")
         return None
-    page = _consistent(page)
+    # Whatever the parser read carries its platform's name; later stages label what they add.
+    page = label_page(_consistent(page), page.platform)
     extra = (*notes, *left_out)
     return replace(page, notes=(*page.notes, *extra)) if extra else page
 

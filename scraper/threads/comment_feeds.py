@@ -24,9 +24,13 @@ from scraper.discover.sources import (
     parse_datetime,
     to_int,
 )
+from scraper.parse.sources import labelled
 
 _RELATED_PARENT = re.compile(r"/comments/default/(\d+)/?$")
 _KINDS: dict[str, CommentKind] = {"pingback": "pingback", "trackback": "trackback"}
+# The labels an API's values carry in `sources` (a page's carry its parser's or cue's).
+BLOGGER_FEED = "blogger-feed"
+WORDPRESS_REST = "wordpress-rest"
 
 
 @dataclass(frozen=True, slots=True)
@@ -57,11 +61,12 @@ def html_to_text(fragment: str) -> str:
     return "\n".join(line for line in lines if line)
 
 
-def _sanitised(comment: Comment) -> Comment:
+def _sanitised(comment: Comment, source: str) -> Comment:
     """The comment with its HTML sanitised, its text read from that HTML (a script's source
-    is not text) and every other field cleaned (see `scraper.core.sanitise`)."""
+    is not text) and every other field cleaned (see `scraper.core.sanitise`); each filled
+    field labelled with the API it came from."""
     safe = clean_comment(comment)
-    return replace(safe, text=html_to_text(safe.html))
+    return labelled(replace(safe, text=html_to_text(safe.html)), source)
 
 
 def _properties(item: Mapping[str, Any]) -> dict[str, str]:
@@ -107,7 +112,8 @@ def parse_blogger_comments(body: bytes) -> CommentBatch:
                     html=content,
                     deleted=deleted,
                     permalink=gd_link(item.get("link"), "alternate"),
-                )
+                ),
+                BLOGGER_FEED,
             )
         )
     next_link = gd_link(feed.get("link"), "next")
@@ -143,7 +149,8 @@ def parse_wp_rest_comments(body: bytes, headers: Mapping[str, str]) -> CommentBa
                     published=parse_datetime(item.get("date_gmt")),
                     html=str(rendered),
                     permalink=str(item.get("link") or "") or None,
-                )
+                ),
+                WORDPRESS_REST,
             )
         )
     lowered = {key.lower(): value for key, value in headers.items()}

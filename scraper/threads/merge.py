@@ -8,6 +8,7 @@ from datetime import datetime
 from itertools import pairwise
 
 from scraper.core.models import Comment
+from scraper.parse import sources
 
 
 def _combine(base: Comment, extra: Comment, extra_is_api: bool) -> Comment:
@@ -18,7 +19,7 @@ def _combine(base: Comment, extra: Comment, extra_is_api: bool) -> Comment:
     if extra_is_api:
         published = extra.published or base.published
         parent = extra.parent_id if extra.parent_id is not None else base.parent_id
-    return replace(
+    combined = replace(
         base,
         parent_id=parent,
         published=published or extra.published,
@@ -31,6 +32,7 @@ def _combine(base: Comment, extra: Comment, extra_is_api: bool) -> Comment:
         by_post_author=base.by_post_author or extra.by_post_author,
         permalink=base.permalink or extra.permalink,
     )
+    return sources.merged(combined, base, extra)  # each value keeps the label of where it came from
 
 
 def _descending(page: Sequence[Comment]) -> bool:
@@ -84,7 +86,8 @@ def merge_comments(groups: Sequence[tuple[Sequence[Comment], bool]]) -> tuple[Co
     ]
     while stack:
         key, depth, parent = stack.pop()
-        result.append(replace(merged[key], parent_id=parent, depth=depth))
+        # `settled`: a parent left out of the thread takes its label with it.
+        result.append(sources.settled(replace(merged[key], parent_id=parent, depth=depth)))
         for child in reversed(order(children.get(key, []), False)):
             stack.append((child, depth + 1, key))
     return tuple(result)

@@ -22,6 +22,7 @@ KEYS = {  # table: {new column: (text id column, table it names)}
 }
 EXCHANGE = ("http_version", "reason_phrase", "request_method", "request_headers",
             "response_headers", "page_hash")  # fmt: skip
+PROVENANCE = {"fetches": EXCHANGE, "posts": ("field_sources",), "comments": ("field_sources",)}
 
 
 def _demo(tmp_path: Path) -> Path:
@@ -112,10 +113,12 @@ def test_a_version_7_archive_keeps_every_row_and_gains_the_keys(
         for old, new in zip(rows, after[table], strict=True):
             assert {k: new[k] for k in old} == old, table  # every column, every value
             added = set(new) - set(old)
-            # Migration 0009's provenance columns: a fetch archived before it has no record of
-            # its headers, and says so by leaving them empty.
-            provenance = added & set(EXCHANGE) if table == "fetches" else set()
-            assert provenance == (set(EXCHANGE) if table == "fetches" else set()), table
+            # Migrations 0009's and 0010's provenance columns: a fetch archived before 0009 has
+            # no record of its headers, a post or comment before 0010 none of which cue read
+            # its fields, and each says so by leaving them empty.
+            expected = set(PROVENANCE.get(table, ()))
+            provenance = added & expected
+            assert provenance == expected, table
             assert all(new[column] is None for column in provenance), table
             assert added - provenance == set(KEYS.get(table, {})), table
     ids = {table: {r["id"]: r["seq"] for r in after[table]} for table in ("posts", "comments")}

@@ -47,7 +47,8 @@ def test_saved_file_gives_exactly_one_c3_object(tmp_path: Path) -> None:
     assert code == 0
     data = json.loads(out)  # one object, nothing else on stdout
     assert set(data) >= C3_KEYS
-    assert set(data["post"]) == POST_KEYS
+    assert set(data["post"]) == POST_KEYS | {"sources"}  # C3's, and which cue read each
+    assert data["post"]["sources"]["text"] == "trafilatura"  # no platform container held it
     assert data["url"] == "https://example.org/notebooks"
     assert data["comments"] == []
     for comment in data["comments"]:

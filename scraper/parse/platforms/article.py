@@ -14,6 +14,7 @@ from scraper.core.models import Post
 from scraper.parse.htmltext import normalise_text, sanitise_html, visible_text, without
 from scraper.parse.platforms.base import Document
 from scraper.parse.platforms.common import page_index
+from scraper.parse.platforms.cues import Cue
 from scraper.parse.platforms.pieces import (
     attr,
     find_date_text,
@@ -68,6 +69,15 @@ _DATE_KEYS = (
     ("tag", "time"),
     ("tag", "abbr"),
 )
+
+
+def _date_cue(kind: str, value: str) -> Cue:
+    """The label (`sources`) of a post date one of `_DATE_KEYS` found."""
+    if kind == "itemprop":
+        return Cue.MICRODATA
+    if kind == "tag":
+        return Cue.TIME_ELEMENT
+    return Cue.BYLINE_CLASS if value in ("author", "byline") else Cue.DATE_CLASS
 
 
 @dataclass(slots=True)
@@ -137,9 +147,11 @@ _HEADLINE_KEYS = (
 )
 
 
-def find_title(doc: Document, meta: dict[str, str], scope: Tag | None = None) -> str | None:
+def find_title(
+    doc: Document, meta: dict[str, str], scope: Tag | None = None
+) -> tuple[str | None, Cue | None]:
     """A heading whose text the `<title>` repeats (not a logo linking home), else og:title,
-    else `<title>` itself."""
+    else `<title>` itself; with the cue that found it."""
     page_title = doc.soup.title.get_text(" ", strip=True) if doc.soup.title else ""
     index = page_index(doc)
     found = [tag for name in ("h1", "h2", "h3") for tag in index.names(name)]
@@ -154,11 +166,11 @@ def find_title(doc: Document, meta: dict[str, str], scope: Tag | None = None) ->
             continue
         if text.casefold() == site_name or _links_home(doc, heading):
             continue  # the blog's name or logo, which every page's title repeats
-        return text
+        return text, Cue.TITLE_HEADING
     for key in ("og:title", "twitter:title", "dc.title"):
         if key in meta and normalise_text(meta[key]).casefold() != site_name:
-            return meta[key]
-    return page_title or None
+            return meta[key], Cue.META_TAG
+    return (page_title, Cue.PAGE_TITLE) if page_title else (None, None)
 
 
 def _links_home(doc: Document, heading: Tag) -> bool:
@@ -177,22 +189,23 @@ def _links_home(doc: Document, heading: Tag) -> bool:
 
 def find_author(
     doc: Document, meta: dict[str, str], scope: Tag | None, skip: Sequence[Tag] = ()
-) -> str | None:
+) -> tuple[str | None, Cue | None]:
     """The post's byline: meta author, then byline markup near the article (not in `skip`),
-    then any short name-shaped element whose class says author/byline."""
+    then any short name-shaped element whose class says author/byline; with its cue."""
     for key in ("author", "article:author", "dc.creator", "twitter:creator"):
         value = meta.get(key)
         if value and "://" not in value and not value.startswith("@"):
-            return value
-    for value, node in _near_article(doc, _BYLINE_KEYS, scope, skip):
+            return value, Cue.META_TAG
+    for kind, value, node in _near_article(doc, _BYLINE_KEYS, scope, skip):
         name = node.find(attrs={"itemprop": "name"}) or node.find(class_="fn") or node
         text = normalise_text(name.get_text(" ", strip=True)).replace("\n", " ")
         if not text or (value in _NEEDS_BY and not has_by_word(text)):
             continue
         author, _date = split_byline(text)
         if author and len(author) <= 80:
-            return author
-    return _author_by_class_word(doc, scope, skip)
+            return author, Cue.MICRODATA if kind == "itemprop" else Cue.BYLINE_CLASS
+    author = _author_by_class_word(doc, scope, skip)
+    return (author, Cue.AUTHOR_CLASS) if author else (None, None)
 
 
 # A class word that marks a byline in any theme's spelling (`post-author`, `author-title`,
@@ -259,19 +272,20 @@ def find_published(
     skip: Sequence[Tag] = (),
     title: str | None = None,
     body: Tag | None = None,
-) -> datetime | None:
+) -> tuple[datetime | None, Cue | None]:
     """The post's date: meta stamps, then date markup near the article, then a byline date,
-    then the first date written just around the post's headline (outside `body`)."""
+    then the first date written just around the post's headline (outside `body`); with its cue."""
     for key in ("article:published_time", "og:published_time", "datepublished", "dc.date"):
         if key in meta:
             moment = read_date_text(meta[key], zone)
             if moment is not None:
-                return moment
-    for _value, node in _near_article(doc, _DATE_KEYS, scope, skip):
+                return moment, Cue.META_TAG
+    for kind, value, node in _near_article(doc, _DATE_KEYS, scope, skip):
         moment = read_date(node, zone)
         if moment is not None:
-            return moment
-    return _date_by_headline(doc, title, zone, body) if title else None
+            return moment, _date_cue(kind, value)
+    moment = _date_by_headline(doc, title, zone, body) if title else None
+    return (moment, Cue.HEADLINE_DATE) if moment is not None else (None, None)
 
 
 # How far around the headline a post's date line may sit: a few short strings (the meta line
@@ -322,9 +336,9 @@ def _date_by_headline(doc: Document, title: str, zone: tzinfo, body: Tag | None)
 
 def _near_article(
     doc: Document, keys: Sequence[tuple[str, str]], scope: Tag | None, skip: Sequence[Tag] = ()
-) -> Iterator[tuple[str, Tag]]:
-    """(key value, first match) for each key inside `scope`, then page-wide outside asides;
-    never inside `skip` (the comment area, whose bylines and dates are the commenters')."""
+) -> Iterator[tuple[str, str, Tag]]:
+    """(key kind, key value, first match) for each key inside `scope`, then page-wide outside
+    asides; never inside `skip` (the comment area, whose bylines and dates are the commenters')."""
     index = page_index(doc)
     for root in (scope, None) if scope is not None else (None,):
         for kind, value in keys:
@@ -333,7 +347,7 @@ def _near_article(
                 continue
             if _in_comments(node):  # a commenter's byline and date, not the post's
                 continue
-            yield value, node
+            yield kind, value, node
 
 
 def _within(node: Tag, skip: Sequence[Tag]) -> bool:
@@ -359,16 +373,33 @@ def body_post(
         or _tag_links(scope, drop)
     )
     kept = without(body, drop) if body is not None else None
-    title = hints.title or find_title(doc, meta, scope)
+    # What the platform's hints say carries the platform's name (given in parse_page); what the
+    # shared cues found here carries the cue's.
+    cues: dict[str, Cue | None] = {}
+    title = hints.title
+    if not title:
+        title, cues["title"] = find_title(doc, meta, scope)
+    author = hints.author
+    if not author:
+        author, cues["author"] = find_author(doc, meta, scope, drop)
+    published = hints.published
+    if not published:
+        published, cues["published"] = find_published(doc, meta, scope, zone, drop, title, body)
     return Post(
         title=title,
-        author=hints.author or find_author(doc, meta, scope, drop),
-        published=hints.published or find_published(doc, meta, scope, zone, drop, title, body),
+        author=author,
+        published=published,
         updated=hints.updated or read_date_text(meta.get("article:modified_time"), zone),
         labels=tuple(dict.fromkeys(label for label in labels if label)),
         text=visible_text(kept) if kept is not None else "",
         html=sanitise_html(kept) if kept is not None else "",
+        sources=cue_labels(cues),
     )
+
+
+def cue_labels(cues: dict[str, Cue | None]) -> tuple[tuple[str, str], ...]:
+    """(field, label) pairs for the fields a shared cue found, in the order given."""
+    return tuple((name, str(cue)) for name, cue in cues.items() if cue is not None)
 
 
 def article_scope(body: Tag | None) -> Tag | None:

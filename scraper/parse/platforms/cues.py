@@ -10,12 +10,39 @@ from __future__ import annotations
 import re
 from collections.abc import Callable, Container, Iterator
 from datetime import datetime, tzinfo
+from enum import StrEnum
 
 from bs4 import NavigableString, Tag
 
 from scraper.parse.platforms.common import classes_of
 from scraper.parse.platforms.pieces import read_date
 from scraper.parse.platforms.relative import is_relative
+
+
+class Cue(StrEnum):
+    """The labels of the shared cues, as `sources` (parse --json) and `field_sources` (the
+    archive) name them: which rule read a value that the platform's own markup did not give."""
+
+    # A comment's or post's time.
+    TIME_ELEMENT = "shared:time-element"  # a <time> (or <abbr>) element
+    DATE_CLASS = "shared:date-class"  # an element whose class says date/time/posted…
+    DATE_LINE = "shared:date-line"  # a short line of its own that holds a date
+    # A comment's author (and the link that comes with it).
+    CITE = "shared:cite"  # a <cite> element
+    COMMENTER_LINK = "shared:commenter-link"  # a platform core's link to the commenter
+    AUTHOR_CLASS = "shared:author-class"  # an element whose class says author/user/name…
+    DATE_BYLINE = "shared:date-byline"  # "by X on <date>": the name read from the date line
+    # A post's title, author and date.
+    META_TAG = "shared:meta-tag"  # <meta> og:title, author, article:published_time…
+    JSON_LD = "shared:json-ld"  # the page's JSON-LD Article
+    MICRODATA = "shared:microdata"  # schema.org itemprop author / datePublished
+    TITLE_HEADING = "shared:title-heading"  # a heading the <title> repeats
+    PAGE_TITLE = "shared:page-title"  # the <title> itself
+    BYLINE_CLASS = "shared:byline-class"  # byline markup near the article (itemprop, classes)
+    HEADLINE_DATE = "shared:headline-date"  # a date written just around the headline
+    # The post's text (and a missing title) from the general article extractor.
+    TRAFILATURA = "trafilatura"
+
 
 # Classes a platform puts on a comment written by the post's author. WordPress core
 # (`comment_class()`: bypostauthor), Drupal (comment-by-node-author, by-node-author), Blogger
@@ -161,17 +188,27 @@ def own_time(block: Tag, zone: tzinfo, limit: int = 400) -> datetime | None:
 def time_in(tags: list[Tag], zone: tzinfo) -> tuple[datetime | None, Tag | None]:
     """A comment's time and the element it was read from: a `time`/`abbr` element first, then
     elements named like a date, then a short line holding a date, each in document order."""
+    moment, node, _cue = timed_in(tags, zone)
+    return moment, node
+
+
+TimeFound = tuple[datetime | None, Tag | None, Cue | None]
+
+
+def timed_in(tags: list[Tag], zone: tzinfo) -> TimeFound:
+    """`time_in`, with the cue whose rule read the time (for a value's `sources`)."""
     named: list[Tag] = []
     # A relative time ("1 week ago") is kept only when no exact one turns up: pages often show
     # both, the exact one as the permalink's text or a later element.
-    relative: tuple[datetime | None, Tag | None] = (None, None)
+    relative: TimeFound = (None, None, None)
     for node in tags:
         if node.name in ("time", "abbr"):
             moment = read_date(node, zone)
             if moment is not None:
                 if not is_relative(moment) and not _says_edited(node):
-                    return moment, node
-                relative = relative if relative[0] is not None else (moment, node)
+                    return moment, node, Cue.TIME_ELEMENT
+                if relative[0] is None:
+                    relative = (moment, node, Cue.TIME_ELEMENT)
         elif DATE_NAME.search(" ".join(classes_of(node))):
             named.append(node)
     for node in named:
@@ -179,15 +216,16 @@ def time_in(tags: list[Tag], zone: tzinfo) -> tuple[datetime | None, Tag | None]
             moment = read_date(node, zone)
             if moment is not None:
                 if not is_relative(moment):
-                    return moment, node
-                relative = relative if relative[0] is not None else (moment, node)
+                    return moment, node, Cue.DATE_CLASS
+                if relative[0] is None:
+                    relative = (moment, node, Cue.DATE_CLASS)
     for node in tags:
         # No date cue at all: a short line of its own that holds a date ("on July 23, 2012").
         line = single_string(node)
         if line is not None and len(line) < 80 and node.name not in ("p", "blockquote", "li"):
             moment = read_date(node, zone)
             if moment is not None and not is_relative(moment) and not _says_edited(node):
-                return moment, node
+                return moment, node, Cue.DATE_LINE
     return relative
 
 

@@ -28,6 +28,7 @@ from scraper.parse.platforms.cues import (
     DATE_NAME,
     OWNER_CLASSES,
     SAYS_SUFFIX,
+    Cue,
     in_aside,
     is_commenter_link,
     marks_owner,
@@ -305,6 +306,7 @@ class _Seen:
     published: datetime | None = None
     textual: tuple[Tag, datetime] | None = None
     author_node: Tag | None = None
+    author_cue: Cue = Cue.AUTHOR_CLASS  # which rule chose `author_node`
     emphasis: Tag | None = None
     permalink: Tag | None = None
     bodies: list[Tag] = field(default_factory=list)
@@ -332,6 +334,9 @@ def _visit(seen: _Seen, block: Tag, node: Tag, zone: tzinfo, lists: bool = True)
     ):
         # The innermost one: a wrapper whose class says "user" can hold the whole comment.
         seen.author_node = node
+        seen.author_cue = (
+            Cue.CITE if node.name == "cite" else Cue.COMMENTER_LINK if cited else Cue.AUTHOR_CLASS
+        )
     if seen.date_node is None:
         bold = node.name in ("strong", "b") and len(node.get_text()) <= _NAME_LENGTH
         if seen.emphasis is None and bold:
@@ -395,10 +400,20 @@ def _fields(doc: Document, block: Tag, zone: tzinfo) -> _Fields | None:
     )
 
 
-def cue_fields(
-    doc: Document, block: Tag, zone: tzinfo, others: Container[int] = ()
-) -> tuple[str | None, str | None, datetime | None]:
-    """(author, author URL, time) the shared cues read in one comment's element, each None
+@dataclass(frozen=True, slots=True)
+class CueFields:
+    """What the shared cues read in one comment's element, each value with the cue that read it."""
+
+    author: str | None = None
+    author_url: str | None = None
+    published: datetime | None = None
+    author_cue: Cue | None = None
+    url_cue: Cue | None = None
+    time_cue: Cue | None = None
+
+
+def cue_fields(doc: Document, block: Tag, zone: tzinfo, others: Container[int] = ()) -> CueFields:
+    """Author, author URL and time the shared cues read in one comment's element, each None
     when no cue says it: the filler after a platform parser asks this for what it left empty.
     The walk does not enter `others` (the `id()`s of the other comments' elements): with them
     known, a wrapper named "comment-container" is this comment's, not a list of replies."""
@@ -411,14 +426,21 @@ def cue_fields(
         if id(node) not in others and _visit(seen, block, node, zone, lists=False):
             stack.extend(child for child in reversed(node.contents) if isinstance(child, Tag))
     date_node, published = seen.date_node, seen.published
-    if date_node is None and seen.textual is not None:
+    time_cue: Cue | None = None
+    if date_node is not None:
+        time_cue = Cue.TIME_ELEMENT if date_node.name == "time" else Cue.DATE_CLASS
+    elif seen.textual is not None:
         date_node, published = seen.textual
+        time_cue = Cue.DATE_LINE
     author, author_url = _author_of(doc, seen.author_node, date_node)
+    author_cue: Cue | None = seen.author_cue if author is not None else None
     if date_node is not None and author is None:
         author, _ = split_byline(date_node.get_text(" ", strip=True))
+        author_cue = Cue.DATE_BYLINE if author is not None else None
     if author is not None and len(author) > _NAME_LENGTH:
-        author = None
-    return author, author_url, published
+        author, author_cue = None, None
+    url_cue = seen.author_cue if author_url is not None else None
+    return CueFields(author, author_url, published, author_cue, url_cue, time_cue)
 
 
 _TITLE_CLASS = re.compile(r"(?:^|[-_])(?:title|subject)$", re.IGNORECASE)

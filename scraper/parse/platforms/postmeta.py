@@ -12,6 +12,7 @@ from scraper.core.models import Post
 from scraper.parse.htmltext import sanitise_html, visible_text, without
 from scraper.parse.platforms.article import (
     article_scope,
+    cue_labels,
     find_author,
     find_published,
     find_title,
@@ -23,6 +24,7 @@ from scraper.parse.platforms.common import (
     json_ld_author,
     meta_content,
 )
+from scraper.parse.platforms.cues import Cue
 from scraper.parse.platforms.pageindex import PageIndex
 
 # Class fragments of share bars, related-post boxes and similar chrome inside an article body.
@@ -75,26 +77,36 @@ def build_post(
     article = None
     if not (title and author and published):
         article = json_ld_article(index)
+    # What the platform parser passed in carries its name (given in parse_page); what the
+    # fallbacks here found carries theirs.
+    cues: dict[str, Cue | None] = {}
     if not title:
-        title = meta_content(index, "og:title", "twitter:title")
+        title, cues["title"] = meta_content(index, "og:title", "twitter:title"), Cue.META_TAG
         if not title and article and isinstance(article.get("headline"), str):
-            title = article["headline"].strip() or None
+            title, cues["title"] = article["headline"].strip() or None, Cue.JSON_LD
         if not title:
-            title = find_title(doc, head_meta(doc), article_scope(body))
+            title, cues["title"] = find_title(doc, head_meta(doc), article_scope(body))
     if not author:
-        author = json_ld_author(article, index) or meta_content(index, "author", "article:author")
+        author, cues["author"] = json_ld_author(article, index), Cue.JSON_LD
+        if not author:
+            author, cues["author"] = meta_content(index, "author", "article:author"), Cue.META_TAG
         if author and author.startswith(("http://", "https://")):
             author = None
         if not author:
-            author = find_author(doc, head_meta(doc), article_scope(body))
+            author, cues["author"] = find_author(doc, head_meta(doc), article_scope(body))
     if published is None:
-        stamp = meta_content(index, "article:published_time", "datePublished")
+        stamp, cues["published"] = (
+            meta_content(index, "article:published_time", "datePublished"),
+            Cue.META_TAG,
+        )
         if not stamp and article and isinstance(article.get("datePublished"), str):
-            stamp = article["datePublished"]
+            stamp, cues["published"] = article["datePublished"], Cue.JSON_LD
         published = parse_iso(stamp) if stamp else None
         if published is None:
             scope = article_scope(body)
-            published = find_published(doc, head_meta(doc), scope, zone, (), title, body)
+            published, cues["published"] = find_published(
+                doc, head_meta(doc), scope, zone, (), title, body
+            )
     if updated is None:
         stamp = meta_content(index, "article:modified_time", "dateModified")
         if not stamp and article and isinstance(article.get("dateModified"), str):
@@ -114,4 +126,5 @@ def build_post(
         text=text,
         html=html,
         platform_id=platform_id,
+        sources=cue_labels(cues),
     )
