@@ -13,7 +13,7 @@ from __future__ import annotations
 import re
 from collections.abc import Callable, Container
 from dataclasses import dataclass
-from datetime import datetime, tzinfo
+from datetime import tzinfo
 from urllib.parse import urldefrag
 
 from bs4 import Tag
@@ -33,13 +33,14 @@ from scraper.parse.platforms.cues import (
     DATE_NAME,
     OWNER_CLASSES,
     SAYS_SUFFIX,
+    TimeFound,
     class_level,
     marks_owner,
     name_and_url,
     names_body,
     names_of,
     own_tags,
-    time_in,
+    timed_in,
 )
 from scraper.parse.platforms.pieces import (
     attr,
@@ -107,7 +108,7 @@ def read_block(
         link = next((tag for tag in own if tag.name == "a" and attr(tag, "href")), None)
         author = normalise_text(link.get_text(" ", strip=True)) or None if link else None
         card = None
-    published, stamp = _published(profile, own, byline, zone)
+    published, stamp, time_cue = _published(profile, own, byline, zone)
     header = [tag for tag in (card, stamp, byline) if tag is not None]
     said, whole = _said(profile, own, block, header)
     if whole:
@@ -147,6 +148,8 @@ def read_block(
         deleted=deleted or (profile.empty_means_deleted and not author and not text),
         by_post_author=owner,
         permalink=_permalink(doc, profile, own, comment_id),
+        # The platform's name labels the rest (`parse.sources`); a shared cue names itself.
+        sources=(("published", str(time_cue)),) if time_cue and published else (),
     )
 
 
@@ -224,25 +227,24 @@ def _name_link(card: Tag) -> Tag | None:
     return (worded or links)[0] if links else None
 
 
-def _published(
-    profile: Profile, own: list[Tag], byline: Tag | None, zone: tzinfo
-) -> tuple[datetime | None, Tag | None]:
-    """The time and its element: Unix seconds in the platform's attribute, a `<time>` stamp,
-    the platform's date element, its byline, then the shared date cues."""
+def _published(profile: Profile, own: list[Tag], byline: Tag | None, zone: tzinfo) -> TimeFound:
+    """The time, its element and the shared cue that read it (None for the platform's own):
+    Unix seconds in the platform's attribute, a `<time>` stamp, the platform's date element,
+    its byline, then the shared date cues."""
     if profile.epoch_attribute is not None:
         stamp = next((t for t in own if t.has_attr(profile.epoch_attribute)), None)
         seconds = attr(stamp, profile.epoch_attribute)
         if seconds and seconds.isdigit():
-            return from_epoch_ms(int(seconds) * 1000), stamp
+            return from_epoch_ms(int(seconds) * 1000), stamp, None
     machine = [tag for tag in own if tag.name == "time"]
-    moment, node = time_in(machine, zone) if machine else (None, None)
+    moment, node, cue = timed_in(machine, zone) if machine else (None, None, None)
     if moment is not None and not is_relative(moment):
-        return moment, node  # a relative "1 week ago" waits for an exact time elsewhere
+        return moment, node, cue  # a relative "1 week ago" waits for an exact time elsewhere
     stamp = _by_class(own, profile.time)
     if stamp is not None:
         moment = read_date(stamp, zone)
         if moment is not None:
-            return moment, stamp
+            return moment, stamp, None
     if byline is not None:
         line = normalise_text(byline.get_text(" ", strip=True)).replace("\n", " ")
         inner = byline.find(["abbr", "time"])
@@ -250,8 +252,8 @@ def _published(
         if moment is None and (shown := find_date_text(line)) is not None:
             moment = read_date_text(shown.group(0), zone)
         if moment is not None:
-            return moment, byline
-    return time_in(own, zone)
+            return moment, byline, None
+    return timed_in(own, zone)
 
 
 def _said(profile: Profile, own: list[Tag], block: Tag, header: list[Tag]) -> tuple[Tag, bool]:
