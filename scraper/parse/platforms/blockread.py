@@ -371,6 +371,11 @@ def _enclosing(profile: Profile, block: Tag, state: Thread) -> str | None:
     for ancestor in block.parents:
         if id(ancestor) in state.read_ids:
             return state.read_ids[id(ancestor)]
+        if ancestor.name == "dd":
+            # A `dd` is the rest of the `dt` comment before it: replies in it answer that one.
+            header = ancestor.find_previous_sibling()
+            if isinstance(header, Tag) and id(header) in state.read_ids:
+                return state.read_ids[id(header)]
         if profile.reply_list is not None and _dashed(profile.reply_list) in names_of(ancestor):
             previous = ancestor.find_previous_sibling(lambda tag: id(tag) in state.read_ids)
             if isinstance(previous, Tag):
