@@ -103,7 +103,9 @@ def test_a_whole_comment_element_loses_its_header_line_and_action_links() -> Non
     # The date line went with its joiner words; "says:" is left for the header trim of
     # parse_page (the Kubrick test below); the reply link's words are gone.
     assert comment.text.endswith("Lovely river.")
-    assert "#" not in comment.text and "May" not in comment.text and "Reply" not in comment.text
+    assert "#" not in comment.text
+    assert "May" not in comment.text
+    assert "Reply" not in comment.text
     assert comment.permalink == f"{URL}#c-7"
 
 
