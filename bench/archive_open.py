@@ -77,7 +77,9 @@ def main() -> None:
     with tempfile.TemporaryDirectory(dir=Path(__file__).resolve().parent) as tmp:
         db = Path(tmp) / "archive.db"
         for first in range(0, posts, 2000):  # in slices: the pages of 1M comments need not fit
-            pages = [make_page(rng, n, args.per_post) for n in range(first, min(posts, first + 2000))]
+            pages = [
+                make_page(rng, n, args.per_post) for n in range(first, min(posts, first + 2000))
+            ]
             insert_archive(db, "bench", pages, 200)
         size_mb = db.stat().st_size / 1e6
         rows = []
@@ -89,15 +91,17 @@ def main() -> None:
                          f"{max(0.0, writer - check):,.0f}", f"{reader:,.0f}"))  # fmt: skip
     header = ["cache", "writer open (ms)", "quick_check(3) alone (ms)",
               "writer open without it (ms)", "reader open (ms)"]  # fmt: skip
-    body = "\n".join([
-        "## Opening the archive: the writer's quick_check (issue 13)",
-        "",
-        f"`python bench/archive_open.py {args.comments}` ({args.comments:,} comments in"
-        f" {posts:,} posts, {size_mb:,.0f} MB file; median of {args.repeat}; cold = this file's"
-        " pages dropped from the page cache with posix_fadvise before each open)",
-        "",
-        table(header, rows),
-    ])
+    body = "\n".join(
+        [
+            "## Opening the archive: the writer's quick_check (issue 13)",
+            "",
+            f"`python bench/archive_open.py {args.comments}` ({args.comments:,} comments in"
+            f" {posts:,} posts, {size_mb:,.0f} MB file; median of {args.repeat}; cold = this file's"
+            " pages dropped from the page cache with posix_fadvise before each open)",
+            "",
+            table(header, rows),
+        ]
+    )
     print(body)
     if args.write:
         write_section("archive-open", body)

@@ -27,9 +27,7 @@ def small_disk(tmp_path: Path) -> Iterator[Path]:
     folder = tmp_path / "disk"
     folder.mkdir()
     mounted = (
-        _mount("-t", "tmpfs", "-o", "size=2m", "tmpfs", str(folder))
-        if os.geteuid() == 0
-        else None
+        _mount("-t", "tmpfs", "-o", "size=2m", "tmpfs", str(folder)) if os.geteuid() == 0 else None
     )
     if mounted is None or mounted.returncode != 0:
         reason = "mounting a small tmpfs needs root" + (

@@ -109,7 +109,11 @@ def test_a_slice_holds_only_its_sites_and_the_journal_replays_into_the_real_arch
             journal.record_fetch(run_id, SITE, FetchOutcome(URL, "ok", page=page, fetched_at=T0))
             journal.frontier_done(SITE, URL, "ok")
         calls = list(journal.calls)
-    assert [name for name, _args, _kwargs in calls] == ["store_page", "record_fetch", "frontier_done"]
+    assert [name for name, _args, _kwargs in calls] == [
+        "store_page",
+        "record_fetch",
+        "frontier_done",
+    ]
 
     with real.batch():
         stored = replay(real, calls, [SITE])
