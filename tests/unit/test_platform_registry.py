@@ -67,3 +67,20 @@ def test_the_documented_platform_list_is_the_registry() -> None:
             r"`?([a-z]+(?:-[a-z]+)?)`?", line.split("#")[-1] if "#" in line else line
         )
         assert set(platform_names()) <= set(documented), (document.name, line)
+
+
+def test_another_wordpress_blogs_image_in_a_comment_is_no_wordpress_fingerprint() -> None:
+    comment_image = '<img src="https://other.example/wp-content/uploads/2012/01/cat.jpg">'
+    html = f"""<html><head><meta name="Generator" content="Drupal 7 (http://drupal.org)">
+</head><body><div class="node"><h1>Ferries</h1><div class="field-name-body">
+<p>{"The ferry runs twice a day in winter. " * 6}</p></div></div>
+<div id="comments"><a id="comment-7"></a><div class="comment">
+<span class="username">Ann</span><div class="content"><p>Look: {comment_image}</p></div>
+</div></div></body></html>"""
+    page = parse_page(html, "https://ferries.example/node/3")
+    assert page.platform == "drupal"
+    assert [c.author for c in page.comments] == ["Ann"]
+    own_theme = html.replace("</head>", '<link rel="stylesheet" href="/wp-content/themes/x/a.css">')
+    assert parse_page(own_theme.replace("Drupal 7", "Other"), "https://f.example/3").platform == (
+        "wordpress"
+    )

@@ -102,10 +102,14 @@ def _single(index: PageIndex) -> bool:
 
 PROFILE = Profile(
     name="wordpress",
+    # The site's own theme, plugins and scripts, its REST API link, core's comment markup: an
+    # image of another WordPress blog (`/wp-content/uploads/` in a comment) is no fingerprint.
     fingerprint=Fingerprint(
         platform=(
-            "/wp-content/",
+            "/wp-content/themes/",
+            "/wp-content/plugins/",
             "/wp-includes/",
+            "https://api.w.org/",
             "comment-reply-link",
             "wp-block-comment-template",
             'content="WordPress',
