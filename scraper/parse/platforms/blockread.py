@@ -62,6 +62,11 @@ _HEADINGS = ("h2", "h3", "h4", "h5", "h6")
 _META_WORD = re.compile(
     r"(?:^|[-_])(?:footer|header|heading|meta|metadata|reply|avatar|actions|says|vcard)(?:[-_]|$)"
 )
+# Classes that mark a comment (or its text) as removed: Blogger's `deleted-comment`, themes'.
+DELETED_CLASSES = frozenset({"deleted", "deleted-comment", "comment-deleted"})
+_REMOVAL_REACH = 20
+# A removal notice is a line, not a comment that quotes one.
+_NOTICE_LENGTH = 160
 _META_CLASSES = frozenset(
     {"commentmetadata", "comment-reply-link", "edit-link", "comment-awaiting-moderation"}
 )
@@ -130,10 +135,18 @@ def read_block(
     if author is not None:
         author, shown_url = name_and_url(author)
         author_url = author_url or shown_url
-    deleted = looks_deleted(text) or "deleted" in classes_of(block)
-    if profile.deleted is not None:
+    removal = [block, said, *said.find_all(True, limit=_REMOVAL_REACH)]
+    deleted = looks_deleted(text) or any(DELETED_CLASSES & set(names_of(t)) for t in removal)
+    if profile.deleted is not None and len(text) < _NOTICE_LENGTH:
         deleted = deleted or bool(profile.deleted.search(text))
-    owner = bool(OWNER_CLASSES & labels) or marks_owner(block)
+    # The post-author class on the comment, its wrapper, or a badge in its header (Blogger's
+    # `span.blog-author` icon beside the name), never inside what was said.
+    badge = any(
+        OWNER_CLASSES & set(names_of(tag)) and not any(p is said for p in tag.parents)
+        for tag in own
+        if tag is not said
+    )
+    owner = bool(OWNER_CLASSES & labels) or badge or marks_owner(block)
     if profile.owner is not None:
         owner = owner or any(profile.owner.search(name) for name in classes_of(block))
     return Comment(
@@ -231,6 +244,11 @@ def _published(profile: Profile, own: list[Tag], byline: Tag | None, zone: tzinf
     """The time, its element and the shared cue that read it (None for the platform's own):
     Unix seconds in the platform's attribute, a `<time>` stamp, the platform's date element,
     its byline, then the shared date cues."""
+    if profile.time_rule is not None:
+        for tag in own:
+            moment = profile.time_rule(tag, zone)
+            if moment is not None:
+                return moment, tag, None
     if profile.epoch_attribute is not None:
         stamp = next((t for t in own if t.has_attr(profile.epoch_attribute)), None)
         seconds = attr(stamp, profile.epoch_attribute)

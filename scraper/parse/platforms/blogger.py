@@ -1,17 +1,19 @@
-"""Blogger threaded comments: 2012-era layouts, Contempo/Soho/Emporio, Dynamic Views snapshots."""
+"""Blogger's threaded comments as a profile: `li.comment > div.comment-block` in 2012-era
+layouts, Contempo/Soho/Emporio and Dynamic Views snapshots; the time is the permalink's
+`showComment=<epoch ms>`, replies nest in the item's `div.comment-replies`."""
 
 from __future__ import annotations
 
-from datetime import tzinfo
+from collections.abc import Iterator
+from datetime import datetime, tzinfo
 
 from bs4 import Tag
 
-from scraper.core.models import Comment, ParsedPage
-from scraper.parse.contain import guarded
-from scraper.parse.htmltext import sanitise_html, visible_text
+from scraper.core.models import Post
 from scraper.parse.platforms.base import Document
 from scraper.parse.platforms.bloggerpage import (
     COMMENT_ID,
+    REMOVED,
     anchor_id,
     blogger_post,
     blogger_zone,
@@ -20,116 +22,55 @@ from scraper.parse.platforms.bloggerpage import (
     has_legacy_block,
     is_blogger,
     is_hidden,
-    is_removed,
     more_comments_url,
 )
-from scraper.parse.platforms.common import (
-    attr,
-    classes_of,
-    comment_count_from_text,
-    first_matches,
-    page_index,
-    strip_chrome,
-    text_of,
-    thread,
-)
+from scraper.parse.platforms.common import attr, classes_of, comment_count_from_text, text_of
+from scraper.parse.platforms.engine import ProfileParser
 from scraper.parse.platforms.pageindex import PageIndex
+from scraper.parse.platforms.profile import Fingerprint, Profile, Thread
 
 
-def _id_of(item: Tag) -> str | None:
-    """The comment id of an `li.comment` (on the li, or on its `div.comment-block` in snapshots)."""
-    match = COMMENT_ID.match(attr(item, "id") or "")
-    if match:
-        return match.group(1)
-    # Any element name: themes write the same classes on `div`, `article` or `dd`.
-    for child in item.find_all(True, recursive=False):
-        if "comment-block" in classes_of(child):
-            match = COMMENT_ID.match(attr(child, "id") or "")
-            if match:
-                return match.group(1)
-            link = child.find("a", href=lambda h: bool(h and "#c" in h))
-            return anchor_id(attr(link, "href")) if isinstance(link, Tag) else None
-    return None
-
-
-def _comment_item(block: Tag) -> Tag:
-    """The li.comment holding a comment-block (the block itself if the theme has no li).
-
-    The class says which element is the item, whatever its name (`li`, or `dd` in a `dl`).
-    """
+def _item(block: Tag) -> Tag:
+    """The `li.comment` holding a comment-block (the block itself if the theme has no li); the
+    class says which element is the item, whatever its name (`li`, or `dd` in a `dl`)."""
     parent = block.parent
     if isinstance(parent, Tag) and (parent.name == "li" or "comment" in classes_of(parent)):
         return parent
     return block
 
 
-def _parent_id(item: Tag) -> str | None:
-    for ancestor in item.parents:
-        if not isinstance(ancestor, Tag):
-            break
-        if "comment" in classes_of(ancestor) and ancestor.name not in ("body", "html"):
-            return _id_of(ancestor)
-        if "comments" in classes_of(ancestor) or ancestor.name == "body":
-            break
-    return None
+def _blocks(index: PageIndex) -> Iterator[Tag]:
+    return (_item(block) for block in index.classes("comment-block"))
 
 
-_BLOCK_CLASSES = frozenset(
-    {"comment-header", "datetime", "comment-content", "deleted-comment", "blog-author", "user"}
-)
-_BLOCK_NAMES = frozenset({"cite", "a"})
-
-
-def _first_link(node: Tag | None) -> Tag | None:
-    if node is None:
-        return None
-    for child in node.descendants:
-        if isinstance(child, Tag) and child.name == "a":
-            return child
-    return None
-
-
-def _parse_block(block: Tag, zone: tzinfo) -> Comment | None:
-    item = _comment_item(block)
-    ident = _id_of(item) if item is not block else None
-    if ident is None:
+def _comment_id(item: Tag, _thread: Thread) -> str | None:
+    """On the item (`li#c123`), on its comment-block (snapshots), or in its permalink."""
+    match = COMMENT_ID.match(attr(item, "id") or "")
+    if match:
+        return match.group(1)
+    blocks = [item] if "comment-block" in classes_of(item) else []
+    blocks += [c for c in item.find_all(True, recursive=False) if "comment-block" in classes_of(c)]
+    for block in blocks:
         match = COMMENT_ID.match(attr(block, "id") or "")
-        ident = match.group(1) if match else None
-    # One walk over the block (replies live outside it, in the li's comment-replies).
-    found = first_matches(block, _BLOCK_CLASSES, _BLOCK_NAMES)
-    cite = found.get("<cite")
-    author_link = _first_link(cite)
-    stamp = found.get("datetime")
-    stamp_link = _first_link(stamp)
-    permalink = attr(stamp_link, "href")
-    if ident is None:
-        ident = anchor_id(permalink)
-    if ident is None:
+        if match:
+            return match.group(1)
+        link = block.find("a", href=lambda h: bool(h and "#c" in h))
+        if isinstance(link, Tag):
+            return anchor_id(attr(link, "href"))
+    return None
+
+
+def _epoch_permalink(tag: Tag, zone: tzinfo) -> datetime | None:
+    """The permalink in `span.datetime`: its `showComment=<epoch ms>` is the exact instant."""
+    if tag.name != "a" or not isinstance(tag.parent, Tag):
         return None
-    # blog-author marks the cite or the icon beside it, in the header, never the body text.
-    marker = found.get("blog-author")
-    content = found.get("comment-content")
-    by_author = marker is not None and (
-        content is None or not any(p is content for p in marker.parents)
-    )
-    by_author = by_author or "blog-author" in classes_of(item)
-    text = strip_chrome(visible_text(content)) if content is not None else ""
-    removed = "deleted-comment" in found and content is not None
-    return Comment(
-        id=ident,
-        parent_id=_parent_id(item),
-        author=text_of(cite),
-        author_url=attr(author_link, "href"),
-        published=comment_time(permalink, text_of(stamp_link) or text_of(stamp), zone),
-        text=text,
-        html=sanitise_html(content),
-        deleted=removed or is_removed(None, text),
-        by_post_author=by_author,
-        permalink=permalink,
-    )
+    if "datetime" not in classes_of(tag.parent):
+        return None
+    return comment_time(attr(tag, "href"), text_of(tag), zone)
 
 
-def _count_shown(index: PageIndex) -> int | None:
+def _count(index: PageIndex, _area: Tag | None) -> int | None:
+    """The "12 comments" heading of `#comments`, else the post's comment-count bubble."""
     container = index.by_id.get("comments")
     if container is not None:
         for heading in container.find_all(["h2", "h3", "h4"], limit=2):
@@ -141,41 +82,39 @@ def _count_shown(index: PageIndex) -> int | None:
     return None
 
 
-class BloggerParser:
-    """Blogger's threaded comment widget (`div.comment-thread > ol > li.comment`)."""
-
-    name = "blogger"
-
-    def detect(self, doc: Document) -> bool:
-        return is_blogger(doc) and not has_legacy_block(doc)
-
-    def parse(self, doc: Document) -> ParsedPage:
-        index = page_index(doc)
-        zone = blogger_zone(index)
-        feed, post_id = feed_url(doc, index)
-        raw: list[Comment] = []
-        for block in index.classes("comment-block"):
-            comment = guarded(_parse_block, block, zone)
-            if comment is not None:
-                raw.append(comment)
-        comments = thread(raw)
-        count = _count_shown(index)
-        more: list[str] = []
-        loadmore = [tag for tag in index.classes("loadmore") if not is_hidden(tag)]
-        if (count is not None and count > len(comments)) or loadmore:
-            url = more_comments_url(feed, len(comments))
-            if url:
-                more.append(url)
-        post = blogger_post(doc, index, post_id, zone)
-        return ParsedPage(
-            url=doc.url,
-            platform=self.name,
-            post=post,
-            comment_count_shown=count,
-            comments=comments,
-            more_comments=tuple(more),
-            is_post=bool(post_id) or bool(comments),
-        )
+def _more(doc: Document, index: PageIndex, shown: int) -> tuple[str, ...]:
+    """The comments feed from where the page stopped, when it says it holds more than it shows
+    (a count above what was read, or a visible "Load more")."""
+    count = _count(index, None)
+    loadmore = [tag for tag in index.classes("loadmore") if not is_hidden(tag)]
+    if (count is None or count <= shown) and not loadmore:
+        return ()
+    url = more_comments_url(feed_url(doc, index)[0], shown)
+    return (url,) if url else ()
 
 
-PARSER = BloggerParser()
+def _post(doc: Document, index: PageIndex, zone: tzinfo) -> Post:
+    return blogger_post(doc, index, feed_url(doc, index)[1], zone)
+
+
+PROFILE = Profile(
+    name="blogger",
+    fingerprint=Fingerprint(rule=lambda doc: is_blogger(doc) and not has_legacy_block(doc)),
+    blocks=_blocks,
+    author=("user",),
+    name_tags=("cite",),
+    time_rule=_epoch_permalink,
+    time=("datetime",),
+    zone=blogger_zone,
+    body=("comment-content",),
+    deleted=REMOVED,  # "This comment has been removed by the author." in Blogger's languages
+    permalink=("datetime",),
+    comment_id=_comment_id,
+    post=_post,
+    count=_count,
+    more_comments=_more,
+    is_post=lambda doc, index: feed_url(doc, index)[1] is not None,
+    post_without_body=False,
+)
+
+PARSER = ProfileParser(PROFILE)

@@ -27,7 +27,7 @@ COMMENT_ID = re.compile(r"^c(\d+)$")
 
 # "This comment has been removed by the author." / "…by a blog administrator." as Blogger
 # localises it; matched only on short comment bodies.
-_REMOVED = re.compile(
+REMOVED = re.compile(
     r"has been removed by (?:the author|a blog administrator)|this post has been removed|"
     r"wurde vo(?:m autor|n einem blog-administrator) entfernt|"
     r"a été supprimé par (?:l'auteur|l’auteur|un administrateur)|"
@@ -88,7 +88,7 @@ def is_removed(content: Tag | None, text: str) -> bool:
         for span in content.find_all("span"):
             if "deleted-comment" in classes_of(span):
                 return True
-    return len(text) < 160 and _REMOVED.search(text) is not None
+    return len(text) < 160 and REMOVED.search(text) is not None
 
 
 def comment_time(permalink: str | None, shown: str | None, zone: tzinfo) -> datetime | None:

@@ -28,13 +28,13 @@ class ProfileParser:
 
     def detect(self, doc: Document) -> bool:
         """True when the page carries the profile's fingerprint."""
-        return self.profile.fingerprint.matches(doc.text)
+        return self.profile.fingerprint.matches(doc)
 
     def parse(self, doc: Document) -> ParsedPage:
         """The post and the comments the profile's cues find, threaded."""
         profile = self.profile
         index = page_index(doc)
-        zone = blog_timezone(index)
+        zone = profile.zone(index) if profile.zone else blog_timezone(index)
         blocks = _unique(sorted(profile.blocks(index), key=index.position))
         every = {id(block) for block in blocks}
         state = Thread(open_by_depth=[], read_ids={})
@@ -51,7 +51,8 @@ class ProfileParser:
         else:
             hints = profile.post_hints(index, zone) if profile.post_hints else None
             post = body_post(doc, zone, hints=hints, body=body or find_body(doc), drop=areas)
-        more = profile.more_comments(doc, index) if profile.more_comments else ()
+        found = len(comments)
+        more = profile.more_comments(doc, index, found) if profile.more_comments else ()
         is_post = profile.post_without_body or body is not None or bool(comments)
         return ParsedPage(
             url=doc.url,
@@ -60,7 +61,7 @@ class ProfileParser:
             comment_count_shown=_count(profile, index, areas[0] if areas else None),
             comments=thread(comments),
             more_comments=tuple(dict.fromkeys(more)),
-            is_post=is_post or (profile.is_post is not None and profile.is_post(index)),
+            is_post=is_post or (profile.is_post is not None and profile.is_post(doc, index)),
         )
 
 

@@ -56,7 +56,7 @@ def _post_hints(index: PageIndex, zone: tzinfo) -> PostHints:
     )
 
 
-def _more_pages(doc: Document, index: PageIndex) -> tuple[str, ...]:
+def _more_pages(doc: Document, index: PageIndex, _shown: int) -> tuple[str, ...]:
     """Other comment pages (`?page=N`) and collapsed threads (`?thread=N` expanders)."""
     urls: list[str] = []
     for link in index.names("a"):

@@ -12,7 +12,7 @@ from __future__ import annotations
 import re
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
-from datetime import tzinfo
+from datetime import datetime, tzinfo
 
 from bs4 import Tag
 
@@ -24,16 +24,20 @@ from scraper.parse.platforms.pageindex import PageIndex
 
 @dataclass(frozen=True, slots=True)
 class Fingerprint:
-    """Marks in the page source: one of `platform` and, when given, one of `comments`."""
+    """Marks in the page source: one of `platform` and, when given, one of `comments`; or, for
+    a platform whose marks need the parsed page, a rule over the document."""
 
-    platform: tuple[str, ...]
+    platform: tuple[str, ...] = ()
     comments: tuple[str, ...] = ()
+    rule: Callable[[Document], bool] | None = None
 
-    def matches(self, text: str) -> bool:
+    def matches(self, doc: Document) -> bool:
         """True when the page carries the platform's marks and its comment markup."""
-        if not any(mark in text for mark in self.platform):
+        if self.rule is not None:
+            return self.rule(doc)
+        if not any(mark in doc.text for mark in self.platform):
             return False
-        return not self.comments or any(mark in text for mark in self.comments)
+        return not self.comments or any(mark in doc.text for mark in self.comments)
 
 
 @dataclass(frozen=True, slots=True)
@@ -62,6 +66,10 @@ class Profile:
     name_tags: tuple[str, ...] = ()  # elements that hold the name when no class says so
     time: tuple[str, ...] = ()  # classes of the element holding the comment's date
     epoch_attribute: str | None = None  # an attribute holding the time in Unix seconds
+    # The platform's own reading of the time, tried first (Blogger's `showComment` epoch).
+    time_rule: Callable[[Tag, tzinfo], datetime | None] | None = None
+    # The blog's zone where the platform states it its own way (else the shared reading).
+    zone: Callable[[PageIndex], tzinfo] | None = None
     body: tuple[str, ...] = ()  # classes of the element holding what was said
     chrome: tuple[str, ...] = ()  # classes inside the body that are not words (toggles, links)
     byline: tuple[str, ...] = ()  # classes of a "Posted by: X | date" line
@@ -90,7 +98,8 @@ class Profile:
     # The platform's own reading of the post, instead of the shared one with `post_hints`.
     post: Callable[[Document, PageIndex, tzinfo], Post] | None = None
     count: Callable[[PageIndex, Tag | None], int | None] | None = None
-    more_comments: Callable[[Document, PageIndex], tuple[str, ...]] | None = None
+    # Where the comments the page does not show are, given how many it showed.
+    more_comments: Callable[[Document, PageIndex, int], tuple[str, ...]] | None = None
     # Whether the page is a post's page: by default, when the post body or comments were found.
-    is_post: Callable[[PageIndex], bool] | None = None
+    is_post: Callable[[Document, PageIndex], bool] | None = None
     post_without_body: bool = True

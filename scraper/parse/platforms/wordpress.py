@@ -94,7 +94,7 @@ def _post(doc: Document, index: PageIndex, zone: tzinfo) -> Post:
     return wordpress_post(doc, index, wordpress_post_id(doc, index), zone)
 
 
-def _single(index: PageIndex) -> bool:
+def _single(_doc: Document, index: PageIndex) -> bool:
     """`body_class()` says `single` on a post's own page."""
     bodies = index.names("body")
     return bool(bodies) and bool({"single", "single-post"} & set(classes_of(bodies[0])))
@@ -154,7 +154,7 @@ PROFILE = Profile(
     reply_list="children",
     post=_post,
     count=lambda index, _area: count_shown(index),
-    more_comments=comment_pages,
+    more_comments=lambda doc, index, _shown: comment_pages(doc, index),
     is_post=_single,
     post_without_body=False,
 )
