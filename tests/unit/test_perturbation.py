@@ -48,7 +48,9 @@ _NOT_YET: dict[tuple[str, str], str] = {}
 
 
 def _marks(path: Path, name: str) -> tuple[pytest.MarkDecorator, ...]:
-    if name == "underscored" and path.name.startswith("blogger"):
+    # The threaded widget is found by `div.comment-block`; the classic template's dt/dd tables
+    # are matched with `_` read as `-`, as every profile's are.
+    if name == "underscored" and path.name.startswith("blogger") and "legacy" not in path.name:
         return (pytest.mark.xfail(strict=True, reason="Blogger's own class names, renamed"),)
     if (path.stem, name) in _NOT_YET:
         return (pytest.mark.xfail(strict=True, reason=_NOT_YET[path.stem, name]),)

@@ -99,15 +99,16 @@ def read_block(
 
     own = list(own_tags(block, others, reply_list))
     # A `dt` header (name and date) says its words in the `dd` that follows it.
-    said = block.find_next_sibling() if block.name == "dt" else None
-    if isinstance(said, Tag) and said.name == "dd":
+    # A `dt` header (name, date) says the rest in the `dd`s that follow it (Blogger's classic
+    # template: the text's `dd`, then the footer's).
+    for said in _descriptions(block):
         own += [said, *own_tags(said, others, reply_list)]
     wrappers = [block, *(tag for tag in own[:2] if tag.name in ("article", "div"))]
     labels = {name for tag in wrappers for name in names_of(tag)}
     kind: CommentKind = next((KIND_CLASSES[k] for k in KIND_CLASSES if k in labels), "comment")
     byline = _by_class(own, profile.byline)
     if kind == "comment":
-        author, link, card = _author(profile, own, byline)
+        author, link, card = _author(profile, block, own, byline)
     else:
         # A pingback's or trackback's name is the citing post's linked title.
         link = next((tag for tag in own if tag.name == "a" and attr(tag, "href")), None)
@@ -206,7 +207,7 @@ def _name_in(node: Tag) -> str:
 
 
 def _author(
-    profile: Profile, own: list[Tag], byline: Tag | None
+    profile: Profile, block: Tag, own: list[Tag], byline: Tag | None
 ) -> tuple[str | None, Tag | None, Tag | None]:
     """The commenter's shown name, link and name element: the first of the profile's name
     classes (in table order), then of its name tags, that has words; else the name in a
@@ -216,6 +217,8 @@ def _author(
         for name in names_of(tag):
             first.setdefault(name, tag)
     candidates = [first[name] for name in map(_dashed, profile.author) if name in first]
+    if block.name == "dt" and set(map(_dashed, profile.author)) & set(names_of(block)):
+        candidates.insert(0, block)  # the header element is the name (`dt.comment-author`)
     for tag_name in profile.name_tags:
         candidates += [tag for tag in own if tag.name == tag_name]
     for card in candidates:
@@ -293,10 +296,20 @@ def _said(profile: Profile, own: list[Tag], block: Tag, header: list[Tag]) -> tu
     if chosen is not None:
         # A wrapper of the whole comment named like its text (`div.comment-body` of old themes).
         return chosen, any(chosen in tag.parents for tag in header)
-    said = block.find_next_sibling() if block.name == "dt" else None
-    if isinstance(said, Tag) and said.name == "dd":
-        return said, True
-    return block, True
+    descriptions = _descriptions(block)
+    return (descriptions[0] if descriptions else block), True
+
+
+def _descriptions(block: Tag) -> list[Tag]:
+    """The `dd`s right after a `dt` block, up to the next `dt`."""
+    found: list[Tag] = []
+    if block.name != "dt":
+        return found
+    for sibling in block.find_next_siblings(limit=4):
+        if not isinstance(sibling, Tag) or sibling.name != "dd":
+            break
+        found.append(sibling)
+    return found
 
 
 # What a header line may hold beside the name and the date: "on", "says:", "(#)", " | ".

@@ -18,13 +18,13 @@ from scraper.parse.platforms.bloggerpage import (
     blogger_post,
     blogger_zone,
     comment_time,
+    count_shown,
     feed_url,
     has_legacy_block,
     is_blogger,
-    is_hidden,
-    more_comments_url,
+    more_after,
 )
-from scraper.parse.platforms.common import attr, classes_of, comment_count_from_text, text_of
+from scraper.parse.platforms.common import attr, classes_of, text_of
 from scraper.parse.platforms.engine import ProfileParser
 from scraper.parse.platforms.pageindex import PageIndex
 from scraper.parse.platforms.profile import Fingerprint, Profile, Thread
@@ -69,30 +69,6 @@ def _epoch_permalink(tag: Tag, zone: tzinfo) -> datetime | None:
     return comment_time(attr(tag, "href"), text_of(tag), zone)
 
 
-def _count(index: PageIndex, _area: Tag | None) -> int | None:
-    """The "12 comments" heading of `#comments`, else the post's comment-count bubble."""
-    container = index.by_id.get("comments")
-    if container is not None:
-        for heading in container.find_all(["h2", "h3", "h4"], limit=2):
-            count = comment_count_from_text(text_of(heading))
-            if count is not None:
-                return count
-    for bubble in index.classes("comments-count")[:1]:
-        return comment_count_from_text(attr(bubble, "title") or text_of(bubble))
-    return None
-
-
-def _more(doc: Document, index: PageIndex, shown: int) -> tuple[str, ...]:
-    """The comments feed from where the page stopped, when it says it holds more than it shows
-    (a count above what was read, or a visible "Load more")."""
-    count = _count(index, None)
-    loadmore = [tag for tag in index.classes("loadmore") if not is_hidden(tag)]
-    if (count is None or count <= shown) and not loadmore:
-        return ()
-    url = more_comments_url(feed_url(doc, index)[0], shown)
-    return (url,) if url else ()
-
-
 def _post(doc: Document, index: PageIndex, zone: tzinfo) -> Post:
     return blogger_post(doc, index, feed_url(doc, index)[1], zone)
 
@@ -111,8 +87,8 @@ PROFILE = Profile(
     permalink=("datetime",),
     comment_id=_comment_id,
     post=_post,
-    count=_count,
-    more_comments=_more,
+    count=lambda index, _area: count_shown(index),
+    more_comments=more_after,
     is_post=lambda doc, index: feed_url(doc, index)[1] is not None,
     post_without_body=False,
 )

@@ -14,6 +14,7 @@ from scraper.parse.platforms.common import (
     attr,
     blog_timezone,
     classes_of,
+    comment_count_from_text,
     meta_content,
     text_of,
 )
@@ -176,3 +177,27 @@ def is_hidden(tag: Tag) -> bool:
     """Hidden by Blogger's `hidden` class or an inline display:none."""
     style = (attr(tag, "style") or "").replace(" ", "").lower()
     return "hidden" in classes_of(tag) or "display:none" in style
+
+
+def count_shown(index: PageIndex) -> int | None:
+    """The "12 comments" heading of `#comments`, else the post's comment-count bubble."""
+    container = index.by_id.get("comments")
+    if container is not None:
+        for heading in container.find_all(["h2", "h3", "h4"], limit=2):
+            count = comment_count_from_text(text_of(heading))
+            if count is not None:
+                return count
+    for bubble in index.classes("comments-count")[:1]:
+        return comment_count_from_text(attr(bubble, "title") or text_of(bubble))
+    return None
+
+
+def more_after(doc: Document, index: PageIndex, shown: int) -> tuple[str, ...]:
+    """The comments feed from where the page stopped, when it says it holds more than it shows
+    (a count above what was read, or a visible "Load more")."""
+    count = count_shown(index)
+    loadmore = [tag for tag in index.classes("loadmore") if not is_hidden(tag)]
+    if (count is None or count <= shown) and not loadmore:
+        return ()
+    url = more_comments_url(feed_url(doc, index)[0], shown)
+    return (url,) if url else ()

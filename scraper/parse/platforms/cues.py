@@ -66,11 +66,13 @@ OWNER_CLASSES = frozenset(
     }
 )
 
-# The verb a theme prints after the commenter's name ("Anna says:", "Anna schrieb:"), in the
-# languages of WordPress's and Blogger's translations; stripped from names.
+# The verb a theme prints after the commenter's name ("Anna says:", "Anna schrieb:", Blogger's
+# "Anonymous said..."), in the languages of WordPress's and Blogger's translations; stripped
+# from names.
 SAYS_WORDS = (
     r"says|said|sagt|sagte|schrieb|schreibt|wrote|writes|dit|a dit|a écrit|écrit|dice|dijo|diz|"
-    r"disse|zegt|schreef|zei|ha detto|napisał|napisała|skrev|sanoi|написал|написала"
+    r"disse|zegt|schreef|zei|ha detto|napisał|napisała|skrev|sanoi|написал|написала|"
+    r"mengatakan|berkata|dedi|說|说|のコメント|قال|nói"
 )
 SAYS_SUFFIX = re.compile(rf"\s*(?:{SAYS_WORDS})\s*(?:\.\.\.|…|:)?\s*$", re.IGNORECASE)
 

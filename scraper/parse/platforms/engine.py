@@ -56,7 +56,7 @@ class ProfileParser:
         is_post = profile.post_without_body or body is not None or bool(comments)
         return ParsedPage(
             url=doc.url,
-            platform=profile.name,
+            platform=profile.reports_as or profile.name,
             post=post,
             comment_count_shown=_count(profile, index, areas[0] if areas else None),
             comments=thread(comments),

@@ -58,7 +58,7 @@ BlockRule = Callable[[Tag, Thread], str | None]
 class Profile:
     """One platform's markup, as data. Class tables are tried in order; the shared cues follow."""
 
-    name: str
+    name: str  # the registry's name (a config's `platform`)
     fingerprint: Fingerprint
     # The comment elements, in any order (the engine sorts them into document order).
     blocks: Callable[[PageIndex], Iterable[Tag]]
@@ -103,3 +103,5 @@ class Profile:
     # Whether the page is a post's page: by default, when the post body or comments were found.
     is_post: Callable[[Document, PageIndex], bool] | None = None
     post_without_body: bool = True
+    # The platform name pages report when it is not `name` (a template generation of one).
+    reports_as: str | None = None
