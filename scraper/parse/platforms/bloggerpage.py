@@ -83,15 +83,6 @@ def is_blogger(doc: Document) -> bool:
     return "blogger.com" in text and _BLOGGER_MARKUP.search(text) is not None
 
 
-def is_removed(content: Tag | None, text: str) -> bool:
-    """True when a comment body is Blogger's removal notice (not the literal in the inline JS)."""
-    if content is not None:
-        for span in content.find_all("span"):
-            if "deleted-comment" in classes_of(span):
-                return True
-    return len(text) < 160 and REMOVED.search(text) is not None
-
-
 def comment_time(permalink: str | None, shown: str | None, zone: tzinfo) -> datetime | None:
     """The exact instant from `showComment=<epoch ms>`, else the shown time in the blog's zone."""
     if permalink:

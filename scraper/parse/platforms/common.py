@@ -40,26 +40,6 @@ def page_index(doc: Document | BeautifulSoup) -> PageIndex:
     return doc.index if isinstance(doc, Document) else build_index(doc)
 
 
-def first_matches(
-    root: Tag, classes: frozenset[str] = frozenset(), names: frozenset[str] = frozenset()
-) -> dict[str, Tag]:
-    """The first descendant of `root` carrying each of `classes` (key: the class) or named each
-    of `names` (key: "<" + name), found in one walk without bs4's filter machinery."""
-    found: dict[str, Tag] = {}
-    for node in root.descendants:
-        if not isinstance(node, Tag):
-            continue
-        if node.name in names and "<" + node.name not in found:
-            found["<" + node.name] = node
-        attrs = node.attrs
-        value = attrs.get("class") if attrs else None
-        if value:
-            for name in value if isinstance(value, list) else str(value).split():
-                if name in classes and name not in found:
-                    found[name] = node
-    return found
-
-
 def classes_of(tag: Tag) -> list[str]:
     """The class list of `tag` (always a list of strings)."""
     value = tag.attrs.get("class") if tag.attrs else None

@@ -181,12 +181,6 @@ def class_level(block: Tag, wrappers: int = 2) -> int | None:
     return None
 
 
-def own_time(block: Tag, zone: tzinfo, limit: int = 400) -> datetime | None:
-    """The comment's time among a block's elements (see `time_in`)."""
-    tags = [tag for tag in block.find_all(True, limit=limit) if isinstance(tag, Tag)]
-    return time_in(tags, zone)[0]
-
-
 def time_in(tags: list[Tag], zone: tzinfo) -> tuple[datetime | None, Tag | None]:
     """A comment's time and the element it was read from: a `time`/`abbr` element first, then
     elements named like a date, then a short line holding a date, each in document order."""
