@@ -328,10 +328,17 @@ def main() -> int:
             "with the truth's first 50 characters.\n"
         )
         section = "extraction" if args.group is None else f"extraction-{args.corpus.name}"
+        if args.zone:
+            section += "-zone"
+            goals += (
+                f"Parsed in the blog zone {args.zone}, as a run does once it has the site's "
+                "`timezone` or has asked WordPress's /wp-json for it.\n"
+            )
         command = " ".join(["python bench/extraction.py", *sys.argv[1:]])
         write_section(
             section,
-            f"## Extraction: {args.corpus.name}\n\n`{command}`\n\n" + goals + "\n" + rendered,
+            f"## Extraction: {args.corpus.name}{' (zone known)' if args.zone else ''}\n\n"
+            f"`{command}`\n\n" + goals + "\n" + rendered,
         )
     return 0
 
