@@ -2,10 +2,14 @@
 
 from __future__ import annotations
 
+import sqlite3
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
+from sqlite_utils import Database
+
 from archive.db import Archive
+from archive.schema import migrations
 from archive.store import StoreResult
 from scraper.core.models import Comment, FetchedPage, ParsedPage, Post
 
@@ -88,3 +92,25 @@ def store(
         observed_at=when,
         thread_complete=complete,
     )
+
+
+def as_older_version(source: Path, target: Path, *, version: int, first_new: str) -> None:
+    """`source`'s rows in an archive made by the migrations before `first_new` alone, as
+    blogarchive `version` left it (to test the migrations after it on real rows)."""
+    conn = sqlite3.connect(target)
+    migrations().apply(Database(conn), stop_before=first_new)
+    conn.execute(f"PRAGMA user_version = {int(version)}")
+    conn.execute("ATTACH DATABASE ? AS src", (str(source),))
+    tables = [
+        name
+        for (name,) in conn.execute(
+            "SELECT name FROM main.sqlite_master WHERE type = 'table' AND sql NOT LIKE"
+            " 'CREATE VIRTUAL%' AND name NOT LIKE '%fts%' AND name != '_sqlite_migrations'"
+        )
+    ]
+    for table in tables:
+        columns = ", ".join(row[1] for row in conn.execute(f"PRAGMA main.table_info({table})"))
+        conn.execute(f"INSERT INTO main.{table} ({columns}) SELECT {columns} FROM src.{table}")
+    conn.commit()
+    conn.execute("DETACH DATABASE src")
+    conn.close()

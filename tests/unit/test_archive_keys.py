@@ -7,11 +7,11 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from archive_builders import at, comment, open_archive, parsed, store
+from archive_builders import as_older_version, at, comment, open_archive, parsed, store
 from sqlite_utils import Database
 
 from archive.db import Archive
-from archive.schema import SCHEMA_VERSION, migrations
+from archive.schema import SCHEMA_VERSION
 from scraper.cli import main
 
 FIRST_NEW = "0008_linked_keys"
@@ -36,27 +36,6 @@ def _demo(tmp_path: Path) -> Path:
         store(archive, parsed((comment("1", "Roses"), comment("2", "Yes", parent="1"))), at(0))
         store(archive, parsed((comment("1", "Roses, edited"),)), at(1))
     return path
-
-
-def _as_version_7(source: Path, target: Path) -> None:
-    """`source`'s rows in an archive made by migrations 0001-0007 alone, as blogarchive 7 left it."""
-    conn = sqlite3.connect(target)
-    migrations().apply(Database(conn), stop_before=FIRST_NEW)
-    conn.execute("PRAGMA user_version = 7")
-    conn.execute("ATTACH DATABASE ? AS src", (str(source),))
-    tables = [
-        name
-        for (name,) in conn.execute(
-            "SELECT name FROM main.sqlite_master WHERE type = 'table' AND sql NOT LIKE"
-            " 'CREATE VIRTUAL%' AND name NOT LIKE '%fts%' AND name != '_sqlite_migrations'"
-        )
-    ]
-    for table in tables:
-        columns = ", ".join(row[1] for row in conn.execute(f"PRAGMA main.table_info({table})"))
-        conn.execute(f"INSERT INTO main.{table} ({columns}) SELECT {columns} FROM src.{table}")
-    conn.commit()
-    conn.execute("DETACH DATABASE src")
-    conn.close()
 
 
 def _snapshot(path: Path) -> dict[str, list[dict[str, Any]]]:
@@ -88,7 +67,7 @@ def _search(path: Path, table: str, words: str) -> list[int]:
 def version_7(tmp_path_factory: pytest.TempPathFactory) -> Path:
     work = tmp_path_factory.mktemp("v7")
     path = work / "v7.db"
-    _as_version_7(_demo(work), path)
+    as_older_version(_demo(work), path, version=7, first_new=FIRST_NEW)
     return path
 
 

@@ -11,11 +11,11 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from archive_builders import as_older_version
 from click.testing import CliRunner
-from sqlite_utils import Database
 
 from archive.db import Archive
-from archive.schema import SCHEMA_VERSION, migrations
+from archive.schema import SCHEMA_VERSION
 from scraper.cli import cli
 from scraper.core.models import FetchedPage, ParsedPage
 from scraper.parse import parse_page
@@ -120,27 +120,6 @@ def test_other_sources_for_the_same_values_update_the_labels_and_make_no_version
     assert _counts(db) == (before[0] + 1, before[1])
 
 
-def _as_version_9(source: Path, target: Path) -> None:
-    """`source`'s rows in an archive made by migrations 0001-0009 alone, as blogarchive 9 left it."""
-    conn = sqlite3.connect(target)
-    migrations().apply(Database(conn), stop_before=FIRST_NEW)
-    conn.execute("PRAGMA user_version = 9")
-    conn.execute("ATTACH DATABASE ? AS src", (str(source),))
-    tables = [
-        name
-        for (name,) in conn.execute(
-            "SELECT name FROM main.sqlite_master WHERE type = 'table' AND sql NOT LIKE"
-            " 'CREATE VIRTUAL%' AND name NOT LIKE '%fts%' AND name != '_sqlite_migrations'"
-        )
-    ]
-    for table in tables:
-        columns = ", ".join(row[1] for row in conn.execute(f"PRAGMA main.table_info({table})"))
-        conn.execute(f"INSERT INTO main.{table} ({columns}) SELECT {columns} FROM src.{table}")
-    conn.commit()
-    conn.execute("DETACH DATABASE src")
-    conn.close()
-
-
 def test_a_version_9_archive_gains_empty_sources_then_fills_them_without_versions(
     tmp_path: Path,
 ) -> None:
@@ -148,7 +127,7 @@ def test_a_version_9_archive_gains_empty_sources_then_fills_them_without_version
     current = tmp_path / "current.db"
     _store(current, body, page)
     old = tmp_path / "v9.db"
-    _as_version_9(current, old)
+    as_older_version(current, old, version=9, first_new=FIRST_NEW)
     with sqlite3.connect(old) as conn:
         columns = {row[1] for row in conn.execute("PRAGMA table_info(comments)")}
         rows_before = conn.execute("SELECT id, text, content_hash FROM comments").fetchall()

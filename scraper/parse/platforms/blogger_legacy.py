@@ -5,28 +5,22 @@ threads."""
 from __future__ import annotations
 
 from collections.abc import Iterator
+from dataclasses import replace
 from datetime import datetime, tzinfo
 
 from bs4 import Tag
 
-from scraper.core.models import Post
-from scraper.parse.platforms.base import Document
+from scraper.parse.platforms import blogger
 from scraper.parse.platforms.bloggerpage import (
     COMMENT_ID,
-    REMOVED,
-    blogger_post,
-    blogger_zone,
     comment_time,
-    count_shown,
-    feed_url,
     has_legacy_block,
     is_blogger,
-    more_after,
 )
 from scraper.parse.platforms.common import attr, classes_of, text_of
 from scraper.parse.platforms.engine import ProfileParser
 from scraper.parse.platforms.pageindex import PageIndex
-from scraper.parse.platforms.profile import Fingerprint, Profile, Thread
+from scraper.parse.platforms.profile import Fingerprint, Thread
 
 
 def _blocks(index: PageIndex) -> Iterator[Tag]:
@@ -56,27 +50,21 @@ def _footer_epoch(tag: Tag, zone: tzinfo) -> datetime | None:
     return comment_time(href, text_of(tag), zone)
 
 
-def _post(doc: Document, index: PageIndex, zone: tzinfo) -> Post:
-    return blogger_post(doc, index, feed_url(doc, index)[1], zone)
-
-
-PROFILE = Profile(
+# The same blog as the threaded widget's (zone, post, count, feed, removal notice); only the
+# comments' markup differs.
+PROFILE = replace(
+    blogger.PROFILE,
     name="blogger-legacy",
     reports_as="blogger",  # C3: one platform name; the template's age is ours
     fingerprint=Fingerprint(rule=lambda doc: has_legacy_block(doc) and is_blogger(doc)),
     blocks=_blocks,
     author=("comment-author",),
+    name_tags=(),
     time_rule=_footer_epoch,
-    zone=blogger_zone,
+    time=(),
     body=("comment-body",),
     permalink=("comment-footer",),
-    deleted=REMOVED,
     comment_id=_comment_id,
-    post=_post,
-    count=lambda index, _area: count_shown(index),
-    more_comments=more_after,
-    is_post=lambda doc, index: feed_url(doc, index)[1] is not None,
-    post_without_body=False,
 )
 
 PARSER = ProfileParser(PROFILE)
