@@ -9,6 +9,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 from click.testing import CliRunner
+from theme_pages import DL_BYLINES
 
 from scraper.cli import cli
 from scraper.core.models import Comment, Post
@@ -88,15 +89,7 @@ def test_a_relative_time_the_filler_reads_is_approximate_and_labelled() -> None:
 
 
 def test_a_commenter_link_a_date_line_and_a_by_line_are_named_apart() -> None:
-    comments = """<dl class="commentlist">
-<dt id="comment-41" class="comment depth-1">1. <a href="http://martin.example/"
- rel="external nofollow" class="url">Martin</a> -
-<a href="https://kitchen.example/2012/07/birthday-cake/#comment-41">9 December, 2011</a></dt>
-<dd class="comment depth-1"><div class="comment" id="div-comment-41"><p>Looks great.</p></div></dd>
-<dt id="comment-42" class="comment depth-1"><p class="comment-meta">by Kris Roadruck on
-February 8, 2012 at 1:26 pm. <a href="#comment-42">#</a></p></dt>
-<dd class="comment depth-1"><div class="comment" id="div-comment-42"><p>Thanks! Fixed it up.</p>
-</div></dd></dl>"""
+    comments = DL_BYLINES
     page = parse_page(f"{HEAD}{comments}</div></body></html>", URL)
     by_id = {c.id: c.source_map() for c in page.comments}
     assert by_id["41"] == {

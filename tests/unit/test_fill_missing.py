@@ -8,6 +8,8 @@ from __future__ import annotations
 
 from datetime import UTC, datetime
 
+from theme_pages import DL_BYLINES
+
 from scraper.parse import parse_page
 
 URL = "https://kitchen.example/2012/07/birthday-cake/"
@@ -37,15 +39,7 @@ def test_a_themes_own_name_and_date_classes_fill_what_the_platform_parser_left()
 
 
 def test_a_by_line_and_the_core_commenter_link_give_the_name() -> None:
-    comments = """<dl class="commentlist">
-<dt id="comment-41" class="comment depth-1">1. <a href="http://martin.example/"
- rel="external nofollow" class="url">Martin</a> -
-<a href="https://kitchen.example/2012/07/birthday-cake/#comment-41">9 December, 2011</a></dt>
-<dd class="comment depth-1"><div class="comment" id="div-comment-41"><p>Looks great.</p></div></dd>
-<dt id="comment-42" class="comment depth-1"><p class="comment-meta">by Kris Roadruck on
-February 8, 2012 at 1:26 pm. <a href="#comment-42">#</a></p></dt>
-<dd class="comment depth-1"><div class="comment" id="div-comment-42"><p>Thanks! Fixed it up.</p>
-</div></dd></dl>"""
+    comments = DL_BYLINES
     page = parse_page(f"{HEAD}{comments}</div></body></html>", URL)
     by_id = {c.id: c for c in page.comments}
     assert by_id["41"].author == "Martin"
