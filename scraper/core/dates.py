@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import re
-from datetime import UTC, datetime, timedelta, timezone, tzinfo
+from datetime import UTC, date, datetime, timedelta, timezone, tzinfo
 
 _MONTHS: dict[str, int] = {}
 for _number, _names in enumerate(
@@ -78,6 +78,40 @@ def parse_iso(text: str | None, default_tz: tzinfo = UTC) -> datetime | None:
     return _as_utc(moment)
 
 
+# Weekday names (English, with its abbreviations; German, French, Spanish, Italian, Dutch in
+# full), Monday first: a shown weekday tells day and month apart in "Sat, 09/08/2012".
+_WEEKDAYS = {
+    name: number
+    for number, names in enumerate(
+        [
+            "monday mon montag lundi lunes lunedì maandag",
+            "tuesday tue tues dienstag mardi martes martedì dinsdag",
+            "wednesday wed mittwoch mercredi miércoles mercoledì woensdag",
+            "thursday thu thurs donnerstag jeudi jueves giovedì donderdag",
+            "friday fri freitag vendredi viernes venerdì vrijdag",
+            "saturday sat samstag samedi sábado sabato zaterdag",
+            "sunday sun sonntag dimanche domingo domenica zondag",
+        ]
+    )
+    for name in names.split()
+}
+
+
+def _by_weekday(text: str, year: int, day: int, month: int) -> tuple[int, int]:
+    """(day, month) of an ambiguous numeric date: swapped when only the month-first reading
+    falls on the weekday the text names; as read when no weekday is named or both fit."""
+    named = {_WEEKDAYS[word] for word in _WORD.findall(text) if word in _WEEKDAYS}
+    if len(named) != 1:
+        return day, month
+    (weekday,) = named
+    try:
+        as_read = date(year, month, day).weekday() == weekday
+        swapped = date(year, day, month).weekday() == weekday
+    except ValueError:
+        return day, month
+    return (month, day) if swapped and not as_read else (day, month)
+
+
 def parse_human(text: str | None, default_tz: tzinfo = UTC) -> datetime | None:
     """A shown date like "October 23, 2007 at 4:01 PM" or "6. Juni 2015 um 10:23", as UTC.
 
@@ -99,6 +133,8 @@ def parse_human(text: str | None, default_tz: tzinfo = UTC) -> datetime | None:
                 year += 2000 if year < 70 else 1900
             if month > 12 >= day:  # US order, month first
                 day, month = month, day
+            elif day != month and max(day, month) <= 12:
+                day, month = _by_weekday(lowered, year, day, month)
             lowered = lowered[: numeric.start()] + " " + lowered[numeric.end() :]
     hour = minute = second = 0
     time_match = _TIME.search(lowered)

@@ -205,3 +205,20 @@ def test_an_owner_modifier_on_the_comments_header_marks_the_post_author() -> Non
     assert marks_owner(block("comment-header--post-author"))
     assert not marks_owner(block("comment__head"))
     assert not marks_owner(block("comment-author"))  # the commenter, not the post's author
+
+
+@pytest.mark.parametrize(
+    ("shown", "day"),
+    [
+        # Drupal 7's default "D, m/d/Y - H:i": 8 September 2012 was a Saturday.
+        ("Sat, 09/08/2012 - 10:32", datetime(2012, 9, 8, 10, 32, tzinfo=UTC)),
+        # The same digits on a Thursday are 9 August, day first as read.
+        ("Thu, 09/08/2012 - 10:32", datetime(2012, 8, 9, 10, 32, tzinfo=UTC)),
+        ("Samstag, 09.08.2012", datetime(2012, 9, 8, tzinfo=UTC)),
+        # No weekday, or one neither reading falls on: day first, as before.
+        ("09/08/2012", datetime(2012, 8, 9, tzinfo=UTC)),
+        ("Sun 11/09/12", datetime(2012, 9, 11, tzinfo=UTC)),
+    ],
+)
+def test_a_shown_weekday_tells_day_and_month_apart(shown: str, day: datetime) -> None:
+    assert parse_human(shown, UTC) == day
