@@ -77,3 +77,28 @@ def test_a_subject_the_body_starts_with_is_not_repeated() -> None:
     thread += comment(2, "Bo", "Same here", "Worked for me too.")
     parsed = parse_page(page(f'<div class="comments-list">{thread}</div>'), URL)
     assert parsed.comments[0].text == "Great post, I tried it and it worked."
+
+
+def test_a_reply_whose_zebra_class_differs_is_still_a_reply() -> None:
+    # SPIP-style forums: `li.forum-fil.comment.even` holds a plain `ul` whose
+    # `li.forum-fil.comment.odd.first` answers it; odd/even/first vary from one comment to the next.
+    def item(zebra: str, author: str, text: str, replies: str = "") -> str:
+        return (
+            f'<li class="forum-fil comment {zebra}"><div class="comment-message">'
+            f'<div class="comment-content"><p>{text}</p></div><div class="comment-meta">'
+            f'<span class="comment-author vcard"><strong class="fn n">{author}</strong></span>'
+            f'<abbr class="date" title="2019-12-07T12:45:37Z">7 Dec 2019</abbr></div></div>'
+            f"{replies}</li>"
+        )
+
+    reply = item("odd first", "Rageul", "Quelle belle France gouvernée ainsi !")
+    thread = item("even", "Un citoyen", "Belle France.", f"<ul>{reply}</ul>")
+    other = item("odd", "Carlos", "Rien de neuf donc.")
+    forum = f'<div class="comments"><ul class="forum comments-list">{thread}{other}</ul></div>'
+    parsed = parse_page(page(forum), URL)
+    assert [(c.author, c.depth) for c in parsed.comments] == [
+        ("Un citoyen", 0),
+        ("Rageul", 1),
+        ("Carlos", 0),
+    ]
+    assert parsed.comments[1].parent_id == parsed.comments[0].id

@@ -297,6 +297,18 @@ def _author_of(
     return author or None, author_url or shown_url
 
 
+# Classes a template varies from one comment to the next (zebra rows, first and last, depth):
+# a reply is "of the comment's own shape" without them.
+_ALTERNATING = re.compile(
+    r"^(?:odd|even|alt|first|last|parent|thread-(?:odd|even|alt)|(?:depth|level)-\d+)$", re.I
+)
+
+
+def _shape(tag: Tag) -> tuple[str, ...]:
+    """A block's classes in order, without the ones that alternate between comments."""
+    return tuple(sorted(name for name in classes_of(tag) if not _ALTERNATING.match(name)))
+
+
 @dataclass(slots=True)
 class _Seen:
     """What one walk over a comment block noticed, element by element."""
@@ -325,7 +337,7 @@ def _visit(seen: _Seen, block: Tag, node: Tag, zone: tzinfo, lists: bool = True)
     if lists and hint and is_comment_container(node):
         seen.nested.append(node)
         return False
-    if seen.shape and node.name == block.name and tuple(sorted(classes_of(node))) == seen.shape:
+    if seen.shape and node.name == block.name and _shape(node) == seen.shape:
         seen.replies.append(node)  # a reply nested right inside the comment it answers
         return False
     cited = node.name == "cite" or is_commenter_link(node)
@@ -367,7 +379,7 @@ def _fields(doc: Document, block: Tag, zone: tzinfo) -> _Fields | None:
     One walk over the block's elements that does not enter nested comment lists (their
     blocks are read on their own).
     """
-    seen = _Seen(shape=tuple(sorted(classes_of(block))))  # a classless block has no shape
+    seen = _Seen(shape=_shape(block))  # a classless block has no shape
     stack = [child for child in reversed(block.contents) if isinstance(child, Tag)]
     walked = 0
     while stack and walked < 1500:
@@ -417,7 +429,7 @@ def cue_fields(doc: Document, block: Tag, zone: tzinfo, others: Container[int] =
     when no cue says it: the filler after a platform parser asks this for what it left empty.
     The walk does not enter `others` (the `id()`s of the other comments' elements): with them
     known, a wrapper named "comment-container" is this comment's, not a list of replies."""
-    seen = _Seen(shape=tuple(sorted(classes_of(block))))
+    seen = _Seen(shape=_shape(block))
     stack = [child for child in reversed(block.contents) if isinstance(child, Tag)]
     walked = 0
     while stack and walked < 1500:
