@@ -216,3 +216,19 @@ def test_wordpress_kubrick_markup_through_parse_page() -> None:
     assert comment.text == "I love the old bridge."
     assert comment.published == datetime(2021, 5, 3, 6, 57, tzinfo=UTC)
     assert comment.permalink == f"{URL}#comment-12"
+
+
+def test_a_permalink_beside_the_name_is_not_part_of_it() -> None:
+    page = _read(
+        '<div class="item" id="c-12"><div class="who"><a href="/author/trev/">Trevor Brauw</a>'
+        ' | <a href="https://notes.example/2021/05/river/#comment-12">Posted at 12:45pm</a>'
+        '</div><p class="text">Best release of the year.</p></div>',
+        author=("who",),
+        body=("text",),
+    )
+    (comment,) = page.comments
+    assert (comment.author, comment.author_url) == (
+        "Trevor Brauw",
+        "https://notes.example/author/trev/",
+    )
+    assert comment.permalink == "https://notes.example/2021/05/river/#comment-12"

@@ -65,6 +65,10 @@ _META_WORD = re.compile(
 # Classes that mark a comment (or its text) as removed: Blogger's `deleted-comment`, themes'.
 DELETED_CLASSES = frozenset({"deleted", "deleted-comment", "comment-deleted"})
 _REMOVAL_REACH = 20
+# `#comment-7`, `#c7`, `#cmt7`: a link to one comment on the page.
+_COMMENT_FRAGMENT = re.compile(r"#(?:comment|cmt|c)[-_]?\d+$", re.IGNORECASE)
+# Separators a header prints between the name and what follows it.
+_NAME_EDGES = " |·•-–—:"
 # A removal notice is a line, not a comment that quotes one.
 _NOTICE_LENGTH = 160
 _META_CLASSES = frozenset(
@@ -201,9 +205,12 @@ def _name_in(node: Tag) -> str:
         if tag is node:
             return False
         dated = DATE_NAME.search(" ".join(classes_of(tag))) is not None
-        return tag.name in ("img", "small", "time") or dated or is_meta(tag)
+        # A link to a comment's anchor beside the name is its permalink ("| Posted at 12:45pm").
+        permalink = tag.name == "a" and _COMMENT_FRAGMENT.search(attr(tag, "href") or "")
+        return tag.name in ("img", "small", "time") or dated or bool(permalink) or is_meta(tag)
 
-    return SAYS_SUFFIX.sub("", " ".join(visible_text(node, skip=skip).split())).strip()
+    name = SAYS_SUFFIX.sub("", " ".join(visible_text(node, skip=skip).split())).strip()
+    return name.strip(_NAME_EDGES)
 
 
 def _author(
