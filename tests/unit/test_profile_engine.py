@@ -232,3 +232,16 @@ def test_a_permalink_beside_the_name_is_not_part_of_it() -> None:
         "https://notes.example/author/trev/",
     )
     assert comment.permalink == "https://notes.example/2021/05/river/#comment-12"
+
+
+def test_a_header_written_as_the_comments_own_words_gives_name_and_time() -> None:
+    # Old themes: "Heather on October 23rd, 2012 1:37 pm" straight inside the comment's li.
+    page = _read(
+        '<ol><li class="item" id="c-31"> Heather on October 23rd, 2012 1:37 pm '
+        '<div class="text"><p>White noise, full blast.</p></div></li></ol>',
+        body=("text",),
+    )
+    (comment,) = page.comments
+    assert (comment.author, comment.text) == ("Heather", "White noise, full blast.")
+    assert comment.published == datetime(2012, 10, 23, 13, 37, tzinfo=UTC)
+    assert comment.source_map()["published"] == "shared:date-line"

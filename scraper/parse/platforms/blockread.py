@@ -13,10 +13,10 @@ from __future__ import annotations
 import re
 from collections.abc import Callable, Container
 from dataclasses import dataclass
-from datetime import tzinfo
+from datetime import datetime, tzinfo
 from urllib.parse import urldefrag
 
-from bs4 import Tag
+from bs4 import NavigableString, Tag
 
 from scraper.core.dates import from_epoch_ms
 from scraper.core.models import Comment, CommentKind
@@ -33,6 +33,7 @@ from scraper.parse.platforms.cues import (
     DATE_NAME,
     OWNER_CLASSES,
     SAYS_SUFFIX,
+    Cue,
     TimeFound,
     class_level,
     marks_owner,
@@ -69,6 +70,10 @@ _REMOVAL_REACH = 20
 _COMMENT_FRAGMENT = re.compile(r"#(?:comment|cmt|c)[-_]?\d+$", re.IGNORECASE)
 # Separators a header prints between the name and what follows it.
 _NAME_EDGES = " |·•-–—:"
+# A header line, a name in it.
+_HEADER_LENGTH = 160
+_NAME_LENGTH = 60
+_NAME_WORDS = 6
 # A removal notice is a line, not a comment that quotes one.
 _NOTICE_LENGTH = 160
 _META_CLASSES = frozenset(
@@ -119,6 +124,14 @@ def read_block(
         author = normalise_text(link.get_text(" ", strip=True)) or None if link else None
         card = None
     published, stamp, time_cue = _published(profile, own, byline, zone)
+    if published is None or author is None:
+        # Old themes print the header as the comment element's own words, in no element of
+        # its own: "Heather on October 23rd, 2012 1:37 pm".
+        named, dated = _own_header(block, zone)
+        if published is None and dated is not None:
+            published, time_cue = dated, Cue.DATE_LINE
+        if author is None and kind == "comment":
+            author = named
     header = [tag for tag in (card, stamp, byline) if tag is not None]
     said, whole = _said(profile, own, block, header)
     if whole:
@@ -195,6 +208,24 @@ def is_meta(tag: Tag) -> bool:
     if tag.name in ("footer", "header", *_HEADINGS):
         return True
     return any(name in _META_CLASSES or _META_WORD.search(name) for name in names_of(tag))
+
+
+def _own_header(block: Tag, zone: tzinfo) -> tuple[str | None, datetime | None]:
+    """(name, time) from the words directly inside the comment element, when they are a short
+    line holding a date; the name is what stands before the date ("Ann on <date>")."""
+    line = " ".join(
+        " ".join(str(child).split()) for child in block.children if type(child) is NavigableString
+    ).strip()
+    if not 6 <= len(line) < _HEADER_LENGTH:
+        return None, None
+    shown = find_date_text(line)
+    moment = read_date_text(shown.group(0), zone) if shown else None
+    if moment is None:
+        return None, None
+    name, _date = split_byline(line)
+    if name is not None and (len(name) > _NAME_LENGTH or len(name.split()) > _NAME_WORDS):
+        name = None
+    return name, moment
 
 
 def _name_in(node: Tag) -> str:
