@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pytest
 from blogger_standin import BloggerSite
-from scheduled_runs import query
+from scheduled_runs import query, run_in_process
 from servers import (
     FAST,
     LOCAL,
@@ -25,14 +25,11 @@ from servers import (
 )
 from wp_standin import Response, WordPressSite, WPComment, serve
 
-from archive.db import Archive
 from scraper.core.config import Config, FetchConfig, RunConfig, SiteConfig
-from scraper.core.models import FetchOutcome, RunReport
+from scraper.core.models import FetchOutcome
 from scraper.fetch.fetcher import Fetcher
 from scraper.fetch.netsafety import Resolver, system_resolver
 from scraper.fetch.scope import SiteScope
-from scraper.run.pipeline import run_once
-from scraper.run.progress import QuietReporter
 
 NO_ROBOTS = replace(FAST, respect_robots=False)
 
@@ -142,13 +139,6 @@ def _one_long_thread(pages: int) -> WordPressSite:
     return site
 
 
-def _run(config: Config, db: Path) -> RunReport:
-    with Archive.open(db) as archive, archive.lock():
-        return asyncio.run(
-            run_once(config, archive, reporter=QuietReporter(), parse_workers=1, force=True)
-        )
-
-
 def test_thread_completion_stops_at_the_run_budget_and_the_next_run_finishes_it(
     tmp_path: Path,
 ) -> None:
@@ -164,7 +154,7 @@ def test_thread_completion_stops_at_the_run_budget_and_the_next_run_finishes_it(
         )
         db = tmp_path / "archive.db"
         started = time.monotonic()
-        first = _run(config, db)
+        first = run_in_process(config, db, force=True)
         elapsed = time.monotonic() - started
         assert elapsed < 1 + 1 + 1.0  # budget + one URL deadline + slack for parsing
         assert first.sites[0].pages_fetched == 2
@@ -178,7 +168,7 @@ def test_thread_completion_stops_at_the_run_budget_and_the_next_run_finishes_it(
 
         delay[0] = 0.0  # the blog answers quickly now
         relaxed = replace(config, run=RunConfig(time_budget=timedelta(minutes=5)))
-        second = _run(relaxed, db)
+        second = run_in_process(relaxed, db, force=True)
         assert second.pages_failed == 0
         rows = query(db, "SELECT thread_complete, completeness_note FROM posts")
         assert set(rows) == {(1, None)}
@@ -262,7 +252,7 @@ def test_a_comments_feed_on_another_host_is_not_fetched_in_a_run(tmp_path: Path)
             fetch=replace(FAST, delay=0.0),
             sites=(SiteConfig(name="b", url=blog.url("/"), platform="blogger", max_pages=5),),
         )
-        report = _run(config, tmp_path / "archive.db")
+        report = run_in_process(config, tmp_path / "archive.db", force=True)
         assert report.sites[0].pages_fetched == 1
         assert foreign.hits == {}
         assert query(tmp_path / "archive.db", "SELECT count(*) FROM comments") == [(0,)]
@@ -323,7 +313,7 @@ def test_comment_pages_and_the_comments_api_on_another_host_are_not_fetched(
             fetch=replace(FAST, delay=0.0),
             sites=(SiteConfig(name="b", url=blog.url("/"), max_pages=5),),
         )
-        report = _run(config, tmp_path / "archive.db")
+        report = run_in_process(config, tmp_path / "archive.db", force=True)
         assert report.sites[0].pages_fetched == 2
         assert elsewhere.hits == []
         assert blog.hits_for(f"{eight}comment-page-1/")  # the control: own host, followed

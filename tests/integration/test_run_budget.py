@@ -3,7 +3,6 @@ budget plus one URL's deadline; the pages it did not reach wait for the next run
 
 from __future__ import annotations
 
-import asyncio
 import json
 import time
 from dataclasses import replace
@@ -11,14 +10,10 @@ from datetime import timedelta
 from pathlib import Path
 
 import pytest
-from scheduled_runs import query
+from scheduled_runs import query, run_in_process
 from servers import FAST, Behaviour, Handler, Hit, MisbehavingServer, drip_forever, page
 
-from archive.db import Archive
 from scraper.core.config import Config, RunConfig, SiteConfig
-from scraper.core.models import RunReport
-from scraper.run.pipeline import run_once
-from scraper.run.progress import QuietReporter
 
 pytestmark = pytest.mark.integration
 
@@ -48,13 +43,6 @@ def _slow(body: bytes, seconds: float) -> Behaviour:
     return behaviour
 
 
-def _run(config: Config, db: Path) -> RunReport:
-    with Archive.open(db) as archive, archive.lock():
-        return asyncio.run(
-            run_once(config, archive, reporter=QuietReporter(), parse_workers=1, force=True)
-        )
-
-
 def test_a_run_over_slow_pages_ends_within_its_budget_plus_one_url_deadline(
     tmp_path: Path,
 ) -> None:
@@ -73,7 +61,7 @@ def test_a_run_over_slow_pages_ends_within_its_budget_plus_one_url_deadline(
             sites=(SiteConfig(name="slow", url=blog.url("/"), max_pages=100),),
         )
         started = time.monotonic()
-        report = _run(config, db)
+        report = run_in_process(config, db, force=True)
         elapsed = time.monotonic() - started
 
     assert BUDGET <= elapsed < BUDGET + URL_DEADLINE + 1.0  # slack: archive, parse, shutdown

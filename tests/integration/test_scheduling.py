@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import asyncio
 import json
 from collections.abc import Iterator
 from dataclasses import replace
@@ -14,34 +13,20 @@ import pytest
 from scheduled_runs import (
     post_paths,
     query,
+    run_in_process,
     run_to_end,
     write_config,
 )
 
-from archive.db import Archive
-from scraper.core.config import Config, RevisitConfig, load_config
-from scraper.core.models import RunReport
+from scraper.core.config import RevisitConfig, load_config
 from scraper.demo import DemoServer
 from scraper.demo.content import DemoBlog
-from scraper.run.pipeline import run_once
-from scraper.run.progress import QuietReporter
 
 
 @pytest.fixture
 def server() -> Iterator[DemoServer]:
     with DemoServer(extra_posts=8) as running:
         yield running
-
-
-def _run(
-    config: Config, db: Path, *, now: datetime | None = None, force: bool = False
-) -> RunReport:
-    with Archive.open(db) as archive, archive.lock():
-        return asyncio.run(
-            run_once(
-                config, archive, reporter=QuietReporter(), parse_workers=1, now=now, force=force
-            )
-        )
 
 
 def _requested(server: DemoServer, start: int) -> set[str]:
@@ -70,16 +55,18 @@ def _set_blog(server: DemoServer, name: str, blog: DemoBlog) -> None:
 def test_due_ness_follows_every_and_the_runs_table(server: DemoServer, tmp_path: Path) -> None:
     config = load_config(write_config(server, tmp_path, every="6h"))
     db = tmp_path / "archive.db"
-    first = _run(config, db)
+    first = run_in_process(config, db)
     assert sorted(site.site for site in first.sites) == ["switchbacks", "tinkerers"]
 
     before = server.request_count()
-    assert _run(config, db).sites == ()  # not due: nothing is fetched at all
+    assert run_in_process(config, db).sites == ()  # not due: nothing is fetched at all
     assert server.request_count() == before
     assert _covered(db) == []
 
     later = datetime.now(UTC) + timedelta(hours=6, minutes=1)
-    assert len(_run(config, db, now=later).sites) == 2  # due again once `every` has passed
+    assert (
+        len(run_in_process(config, db, now=later).sites) == 2
+    )  # due again once `every` has passed
 
     code, _out, err = run_to_end(tmp_path / "config.toml", db, "--site", "tinkerers")
     assert code == 0, err
@@ -93,7 +80,7 @@ def test_revisit_policy_young_growing_and_removed(server: DemoServer, tmp_path: 
     write_config(server, tmp_path)
     db = tmp_path / "archive.db"
     base = load_config(tmp_path / "config.toml")
-    _run(base, db)
+    run_in_process(base, db)
     started = datetime.now(UTC)
     published = {
         _path(url): datetime.fromisoformat(stamp)
@@ -116,7 +103,7 @@ def test_revisit_policy_young_growing_and_removed(server: DemoServer, tmp_path: 
 
     # Right after the first run: only the young posts are looked at again.
     start = server.request_count()
-    _run(config, db, force=True)
+    run_in_process(config, db, force=True)
     assert _requested(server, start) == young
 
     # A reader comments on the oldest WordPress post; 5 h later every post is due again.
@@ -126,7 +113,7 @@ def test_revisit_policy_young_growing_and_removed(server: DemoServer, tmp_path: 
     assert target not in young
     server.add_comment("tinkerers", old_index, "Ola Nordmann", "Still useful years later.")
     start = server.request_count()
-    report = _run(config, db, now=started + timedelta(hours=5), force=True)
+    report = run_in_process(config, db, now=started + timedelta(hours=5), force=True)
     assert _requested(server, start) == set(published)
     assert sum(site.comments_new for site in report.sites) == 1
     assert sum(site.pages_fetched for site in report.sites) == 1  # the rest were 304s
@@ -145,12 +132,12 @@ def test_revisit_policy_young_growing_and_removed(server: DemoServer, tmp_path: 
     young_later = {
         path for path, moment in published.items() if later - moment < timedelta(days=recent_days)
     }
-    _run(config, db, now=later, force=True)
+    run_in_process(config, db, now=later, force=True)
     assert _requested(server, start) == young_later | {target}
 
     # The comment is deleted on the blog: the fully fetched page no longer shows it.
     _set_blog(server, "tinkerers", blog)
-    report = _run(config, db, now=datetime.now(UTC) + timedelta(hours=12), force=True)
+    report = run_in_process(config, db, now=datetime.now(UTC) + timedelta(hours=12), force=True)
     assert sum(site.comments_removed for site in report.sites) == 1
     removed = query(db, "SELECT author, removed_at FROM comments WHERE removed_at IS NOT NULL")
     assert [author for author, _when in removed] == ["Ola Nordmann"]
@@ -166,7 +153,7 @@ def test_max_pages_and_time_budget_continue_next_run(tmp_path: Path) -> None:
         expected = sum(len(slow.blog(site.name).posts) for site in slow.sites)
         runs = 0
         while runs < 12:
-            report = _run(config, db)  # never forced: unfinished work keeps the sites due
+            report = run_in_process(config, db)  # never forced: unfinished work keeps the sites due
             runs += 1
             assert all(site.pages_fetched <= 15 for site in report.sites)
             if not report.sites:
@@ -195,23 +182,23 @@ def test_revisits_cut_short_by_max_pages_keep_the_site_due(
     write_config(server, tmp_path, every="6h")
     config = load_config(tmp_path / "config.toml")
     db = tmp_path / "archive.db"
-    _run(config, db)
+    run_in_process(config, db)
     known = query(db, "SELECT count(*) FROM posts")[0][0]
     assert query(db, "SELECT count(*) FROM frontier") == [(0,)]
 
     later = datetime.now(UTC) + timedelta(hours=1)  # not due by `every`
     limited = replace(config, sites=tuple(replace(s, max_pages=5) for s in config.sites))
     start = server.request_count()
-    first = _run(limited, db, now=later, force=True)
+    first = run_in_process(limited, db, now=later, force=True)
     assert sum(site.pages_not_modified for site in first.sites) == 10
     left = query(db, "SELECT count(*) FROM frontier WHERE status = 'pending'")[0][0]
     assert left == known - 10
-    second = _run(config, db, now=later)  # due because of the queued revisits
+    second = run_in_process(config, db, now=later)  # due because of the queued revisits
     assert sum(site.pages_not_modified for site in second.sites) == known - 10
     assert query(db, "SELECT count(*) FROM frontier") == [(0,)]
     revisited = post_paths(server.request_log()[start:])
     assert len(revisited) == len(set(revisited)) == known  # each post once across both runs
-    assert _run(config, db, now=later).sites == ()  # now nothing is due
+    assert run_in_process(config, db, now=later).sites == ()  # now nothing is due
 
 
 def test_repeated_failures_stop_a_site_and_exit_1(tmp_path: Path) -> None:

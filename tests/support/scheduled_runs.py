@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import contextlib
 import os
 import re
@@ -9,14 +10,32 @@ import sqlite3
 import subprocess
 import sys
 from collections.abc import Iterable
+from datetime import datetime
 from pathlib import Path
 from typing import Any
 
+from archive.db import Archive
+from scraper.core.config import Config
+from scraper.core.models import RunReport
 from scraper.demo import DemoServer
+from scraper.run.pipeline import run_once
+from scraper.run.progress import QuietReporter
 
 REPO = Path(__file__).resolve().parents[2]
 # Blogger posts end in .html; WordPress posts are /YYYY/MM/DD/slug/.
 POST_PATH = re.compile(r"^/\d{4}/\d{2}/(?:[^/?]+\.html|\d{2}/[^/?]+/)$")
+
+
+def run_in_process(
+    config: Config, db: Path, *, now: datetime | None = None, force: bool = False
+) -> RunReport:
+    """One `run_once` over `db` in this process (quiet, one parse worker), under the run lock."""
+    with Archive.open(db) as archive, archive.lock():
+        return asyncio.run(
+            run_once(
+                config, archive, reporter=QuietReporter(), parse_workers=1, now=now, force=force
+            )
+        )
 
 
 def write_config(
