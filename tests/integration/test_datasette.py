@@ -6,7 +6,6 @@ is skipped with the reason, unless BLOGARCHIVE_REALSITE=require (CI), where it f
 
 from __future__ import annotations
 
-import os
 import re
 import sqlite3
 from collections.abc import Iterator
@@ -19,10 +18,10 @@ import pytest
 from bs4 import BeautifulSoup, Tag
 from click.testing import CliRunner
 from datasette_served import Chromium, datasette
+from real_software import missing
 
 from scraper.cli import cli
 
-REQUIRED = os.environ.get("BLOGARCHIVE_REALSITE") == "require"
 EM = "\u2003"
 
 
@@ -126,9 +125,7 @@ def chromium(tmp_path: Path) -> Chromium:
     found = Chromium.find(tmp_path / "profile")
     if found is None:
         reason = "Debian's chromium is not installed (apt-get install chromium)"
-        if REQUIRED:
-            pytest.fail(f"BLOGARCHIVE_REALSITE=require but {reason}")
-        pytest.skip(reason)
+        missing(reason)
     return found
 
 
