@@ -9,16 +9,15 @@ is labelled with the cue that read it, and the page's notes count them.
 
 from __future__ import annotations
 
-import re
 from collections.abc import Iterator
-from dataclasses import dataclass, replace
+from dataclasses import replace
 
 from bs4 import Tag
 
 from scraper.core.models import Comment, ParsedPage
 from scraper.parse.platforms.base import Document
 from scraper.parse.platforms.common import blog_timezone, page_index
-from scraper.parse.platforms.cues import Cue
+from scraper.parse.platforms.cues import Cue, OtherComments, name_shaped
 from scraper.parse.platforms.heuristic import CueFields, cue_fields
 from scraper.parse.platforms.pieces import has_by_word, id_from_attr, split_byline
 from scraper.parse.sources import relabelled
@@ -48,17 +47,6 @@ def _elements_by_id(doc: Document, ids: set[str]) -> Iterator[tuple[str, Tag]]:
                 yield number, block
 
 
-@dataclass(frozen=True, slots=True)
-class _OtherComments:
-    """The `id()`s of every comment element but one comment's own (in O(1) per question)."""
-
-    every: set[int]
-    own: set[int]
-
-    def __contains__(self, key: object) -> bool:
-        return key in self.every and key not in self.own
-
-
 def fill_missing(page: ParsedPage, doc: Document) -> ParsedPage:
     """`page` with the authors and times its parser left empty read by the shared cues."""
     wanting = {comment.id for comment in page.comments if _wanting(comment)}
@@ -82,7 +70,7 @@ def fill_missing(page: ParsedPage, doc: Document) -> ParsedPage:
         if element is None:
             comments.append(comment)
             continue
-        others = _OtherComments(every_element, own.get(comment.id, set()))
+        others = OtherComments(every_element, own.get(comment.id, set()))
         completed, changed = _filled(comment, cue_fields(doc, element, zone, others))
         for name in changed:
             filled[name] += 1
@@ -97,20 +85,12 @@ def fill_missing(page: ParsedPage, doc: Document) -> ParsedPage:
     return replace(page, comments=tuple(comments), notes=(*page.notes, *notes))
 
 
-# A name, not a sentence: a cue that caught a line of the comment itself reads as one.
-_SENTENCE = re.compile(r"[.!?]\s+\S")
-_NAME_WORDS = 8
-_NAME_LENGTH = 60
-
-
 def _name(found: str | None, text: str) -> str | None:
     """The commenter's name a cue read ("Posted by X" → X), or None when it reads as prose."""
     if not found:
         return None
     name = split_byline(found)[0] if has_by_word(found) else found
-    if not name or len(name) > _NAME_LENGTH or len(name.split()) > _NAME_WORDS:
-        return None
-    if _SENTENCE.search(name):
+    if not name or not name_shaped(name):
         return None
     line = next((line for line in text.split("\n")[:5] if line.strip().startswith(name)), None)
     if line is not None and not header_only(line, name):

@@ -12,7 +12,6 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable, Container
-from dataclasses import dataclass
 from datetime import datetime, tzinfo
 from urllib.parse import urldefrag
 
@@ -34,10 +33,12 @@ from scraper.parse.platforms.cues import (
     OWNER_CLASSES,
     SAYS_SUFFIX,
     Cue,
+    OtherComments,
     TimeFound,
     class_level,
     marks_owner,
     name_and_url,
+    name_shaped,
     names_body,
     names_of,
     own_tags,
@@ -72,24 +73,11 @@ _COMMENT_FRAGMENT = re.compile(r"#(?:comment|cmt|c)[-_]?\d+$", re.IGNORECASE)
 _NAME_EDGES = " |·•-–—:"
 # A header line, a name in it.
 _HEADER_LENGTH = 160
-_NAME_LENGTH = 60
-_NAME_WORDS = 6
 # A removal notice is a line, not a comment that quotes one.
 _NOTICE_LENGTH = 160
 _META_CLASSES = frozenset(
     {"commentmetadata", "comment-reply-link", "edit-link", "comment-awaiting-moderation"}
 )
-
-
-@dataclass(frozen=True, slots=True)
-class _Others:
-    """Every comment element but the one being read (so its own tags are walked, not others')."""
-
-    every: Container[int]
-    own: int
-
-    def __contains__(self, key: object) -> bool:
-        return key != self.own and key in self.every
 
 
 def read_block(
@@ -101,7 +89,7 @@ def read_block(
     state: Thread,
 ) -> Comment:
     """The comment `block` holds; `every` holds the `id()`s of all comment elements."""
-    others = _Others(every, id(block))
+    others = OtherComments(every, {id(block)})
 
     def reply_list(tag: Tag) -> bool:
         return profile.reply_list is not None and _dashed(profile.reply_list) in names_of(tag)
@@ -223,7 +211,7 @@ def _own_header(block: Tag, zone: tzinfo) -> tuple[str | None, datetime | None]:
     if moment is None:
         return None, None
     name, _date = split_byline(line)
-    if name is not None and (len(name) > _NAME_LENGTH or len(name.split()) > _NAME_WORDS):
+    if name is not None and not name_shaped(name):
         name = None
     return name, moment
 

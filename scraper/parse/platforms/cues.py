@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable, Container, Iterator
+from dataclasses import dataclass
 from datetime import datetime, tzinfo
 from enum import StrEnum
 
@@ -127,9 +128,36 @@ def is_commenter_link(tag: Tag) -> bool:
     return "username" in classes or tag.get("title") == "View user profile."
 
 
+# A name, not a sentence: a cue that caught a line of the comment itself reads as one.
+_SENTENCE = re.compile(r"[.!?]\s+\S")
+_NAME_WORDS = 8
+_NAME_LENGTH = 60
+
+
+def name_shaped(name: str) -> bool:
+    """Whether words read as a commenter's name: short, a few words, no sentence in them."""
+    return (
+        0 < len(name) <= _NAME_LENGTH
+        and len(name.split()) <= _NAME_WORDS
+        and not _SENTENCE.search(name)
+    )
+
+
 def names_of(tag: Tag) -> list[str]:
     """A tag's class names with `_` read as `-`: themes write comment_author and comment-author."""
     return [name.replace("_", "-") for name in classes_of(tag)]
+
+
+@dataclass(frozen=True, slots=True)
+class OtherComments:
+    """The `id()`s of every comment element but one comment's own (its element, or the several
+    a platform gives one comment): what `own_tags` must not enter, in O(1) per question."""
+
+    every: Container[int]
+    own: Container[int]
+
+    def __contains__(self, key: object) -> bool:
+        return key in self.every and key not in self.own
 
 
 def own_tags(
