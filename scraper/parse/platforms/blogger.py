@@ -90,7 +90,6 @@ PROFILE = Profile(
     count=lambda index, _area: count_shown(index),
     more_comments=more_after,
     is_post=lambda doc, index: feed_url(doc, index)[1] is not None,
-    post_without_body=False,
 )
 
 PARSER = ProfileParser(PROFILE)

@@ -103,6 +103,7 @@ PROFILE = Profile(
     comment_area=("comments", "comment-wrapper"),
     count=_count,
     post_hints=_node_author,
+    is_post=lambda _doc, _index: True,  # a node page, whether or not its body field was found
 )
 
 PARSER = ProfileParser(PROFILE)

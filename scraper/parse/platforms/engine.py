@@ -53,7 +53,7 @@ class ProfileParser:
             post = body_post(doc, zone, hints=hints, body=body or find_body(doc), drop=areas)
         found = len(comments)
         more = profile.more_comments(doc, index, found) if profile.more_comments else ()
-        is_post = profile.post_without_body or body is not None or bool(comments)
+        is_post = body is not None or bool(comments)
         return ParsedPage(
             url=doc.url,
             platform=profile.reports_as or profile.name,

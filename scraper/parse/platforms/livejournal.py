@@ -90,7 +90,6 @@ PROFILE = Profile(
     comment_area=("comments",),
     post_hints=_post_hints,
     more_comments=_more_pages,
-    post_without_body=False,
 )
 
 PARSER = ProfileParser(PROFILE)

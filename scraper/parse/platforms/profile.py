@@ -100,8 +100,7 @@ class Profile:
     count: Callable[[PageIndex, Tag | None], int | None] | None = None
     # Where the comments the page does not show are, given how many it showed.
     more_comments: Callable[[Document, PageIndex, int], tuple[str, ...]] | None = None
-    # Whether the page is a post's page: by default, when the post body or comments were found.
+    # Whether the page is a post's page besides when its post body or comments were found.
     is_post: Callable[[Document, PageIndex], bool] | None = None
-    post_without_body: bool = True
     # The platform name pages report when it is not `name` (a template generation of one).
     reports_as: str | None = None

@@ -86,7 +86,6 @@ PROFILE = Profile(
     comment_area=("comments", "trackbacks"),
     count_classes=("comments-header",),
     post_hints=_post_hints,
-    post_without_body=False,
 )
 
 PARSER = ProfileParser(PROFILE)

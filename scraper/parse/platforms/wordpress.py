@@ -156,7 +156,6 @@ PROFILE = Profile(
     count=lambda index, _area: count_shown(index),
     more_comments=lambda doc, index, _shown: comment_pages(doc, index),
     is_post=_single,
-    post_without_body=False,
 )
 
 PARSER = ProfileParser(PROFILE)
