@@ -95,7 +95,6 @@ def read_block(
         return profile.reply_list is not None and _dashed(profile.reply_list) in names_of(tag)
 
     own = list(own_tags(block, others, reply_list))
-    # A `dt` header (name and date) says its words in the `dd` that follows it.
     # A `dt` header (name, date) says the rest in the `dd`s that follow it (Blogger's classic
     # template: the text's `dd`, then the footer's).
     for said in _descriptions(block):
@@ -103,15 +102,16 @@ def read_block(
     wrappers = [block, *(tag for tag in own[:2] if tag.name in ("article", "div"))]
     labels = {name for tag in wrappers for name in names_of(tag)}
     kind: CommentKind = next((KIND_CLASSES[k] for k in KIND_CLASSES if k in labels), "comment")
-    byline = _by_class(own, profile.byline)
+    first = _first_by_class(own)  # one pass: every class table below is looked up in it
+    byline = _by_class(first, profile.byline)
     if kind == "comment":
-        author, link, card = _author(profile, block, own, byline)
+        author, link, card = _author(profile, block, own, first, byline)
     else:
         # A pingback's or trackback's name is the citing post's linked title.
         link = next((tag for tag in own if tag.name == "a" and attr(tag, "href")), None)
         author = normalise_text(link.get_text(" ", strip=True)) or None if link else None
         card = None
-    published, stamp, time_cue = _published(profile, own, byline, zone)
+    published, stamp, time_cue = _published(profile, own, first, byline, zone)
     if published is None or author is None:
         # Old themes print the header as the comment element's own words, in no element of
         # its own: "Heather on October 23rd, 2012 1:37 pm".
@@ -166,24 +166,24 @@ def read_block(
         html=_html(said, skip),
         deleted=deleted or (profile.empty_means_deleted and not author and not text),
         by_post_author=owner,
-        permalink=_permalink(doc, profile, own, comment_id),
+        permalink=_permalink(doc, profile, own, first, comment_id),
         # The platform's name labels the rest (`parse.sources`); a shared cue names itself.
         sources=(("published", str(time_cue)),) if time_cue and published else (),
     )
 
 
-def _by_class(tags: list[Tag], names: tuple[str, ...]) -> Tag | None:
-    """The first tag (document order) carrying the earliest class of `names` that any carries."""
-    if not names:
-        return None
+def _first_by_class(tags: list[Tag]) -> dict[str, Tag]:
+    """The first tag (document order) carrying each class name (as `names_of` spells it)."""
     first: dict[str, Tag] = {}
-    table = [_dashed(name) for name in names]
-    wanted = set(table)
     for tag in tags:
         for name in names_of(tag):
-            if name in wanted:
-                first.setdefault(name, tag)
-    return next((first[name] for name in table if name in first), None)
+            first.setdefault(name, tag)
+    return first
+
+
+def _by_class(first: dict[str, Tag], names: tuple[str, ...]) -> Tag | None:
+    """The first tag carrying the earliest class of the table `names` that any tag carries."""
+    return next((first[key] for key in map(_dashed, names) if key in first), None)
 
 
 def _dashed(name: str) -> str:
@@ -233,15 +233,11 @@ def _name_in(node: Tag) -> str:
 
 
 def _author(
-    profile: Profile, block: Tag, own: list[Tag], byline: Tag | None
+    profile: Profile, block: Tag, own: list[Tag], first: dict[str, Tag], byline: Tag | None
 ) -> tuple[str | None, Tag | None, Tag | None]:
     """The commenter's shown name, link and name element: the first of the profile's name
     classes (in table order), then of its name tags, that has words; else the name in a
     "Posted by: X | date" byline."""
-    first: dict[str, Tag] = {}
-    for tag in own:
-        for name in names_of(tag):
-            first.setdefault(name, tag)
     candidates = [first[name] for name in map(_dashed, profile.author) if name in first]
     if block.name == "dt" and set(map(_dashed, profile.author)) & set(names_of(block)):
         candidates.insert(0, block)  # the header element is the name (`dt.comment-author`)
@@ -269,7 +265,9 @@ def _name_link(card: Tag) -> Tag | None:
     return (worded or links)[0] if links else None
 
 
-def _published(profile: Profile, own: list[Tag], byline: Tag | None, zone: tzinfo) -> TimeFound:
+def _published(
+    profile: Profile, own: list[Tag], first: dict[str, Tag], byline: Tag | None, zone: tzinfo
+) -> TimeFound:
     """The time, its element and the shared cue that read it (None for the platform's own):
     Unix seconds in the platform's attribute, a `<time>` stamp, the platform's date element,
     its byline, then the shared date cues."""
@@ -287,7 +285,7 @@ def _published(profile: Profile, own: list[Tag], byline: Tag | None, zone: tzinf
     moment, node, cue = timed_in(machine, zone) if machine else (None, None, None)
     if moment is not None and not is_relative(moment):
         return moment, node, cue  # a relative "1 week ago" waits for an exact time elsewhere
-    stamp = _by_class(own, profile.time)
+    stamp = _by_class(first, profile.time)
     if stamp is not None:
         moment = read_date(stamp, zone)
         if moment is not None:
@@ -383,10 +381,12 @@ def _html(said: Tag, skip: Callable[[Tag], bool]) -> str:
     return sanitise_html(without(said, dropped) if dropped else said)
 
 
-def _permalink(doc: Document, profile: Profile, own: list[Tag], comment_id: str) -> str | None:
+def _permalink(
+    doc: Document, profile: Profile, own: list[Tag], first: dict[str, Tag], comment_id: str
+) -> str | None:
     """The platform's permalink element, a link of the comment's own that names its id, else
     the anchor the platform documents on this page."""
-    marked = _by_class(own, profile.permalink)
+    marked = _by_class(first, profile.permalink)
     if marked is not None:
         found = marked if marked.name == "a" else marked.find("a", href=True)
         if isinstance(found, Tag) and attr(found, "href"):
